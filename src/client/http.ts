@@ -1,0 +1,146 @@
+// The Inventory Planner HTTP client: one configured got instance. Auth headers, timeouts, retries with
+// exponential backoff + jitter honouring Retry-After, an optional request-rate cap, and errors that say
+// what to do. Knows nothing of Singer; never puts the API key in a message.
+import got, { HTTPError, RequestError, type Got, type Response } from 'got';
+import { ApiError } from '../errors.js';
+import { RateLimiter } from './rate-limiter.js';
+
+export interface HttpOptions {
+  baseUrl: string;
+  apiKey: string;
+  accountId: string;
+  userAgent: string;
+  timeoutMs: number;
+  maxRetries: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  maxRequestsPerSecond?: number;
+  log: { debug(message: string): void; warn(message: string): void };
+  /** Called once per HTTP attempt (also failed ones), for metrics. */
+  onAttempt?: (attempt: { endpoint: string; status?: number; seconds: number; ok: boolean }) => void;
+}
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  bytes: number;
+}
+
+export interface ApiClient {
+  getJson(path: string, query?: Record<string, string | number>): Promise<unknown>;
+  readonly stats: HttpStats;
+}
+
+// Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is unreasonable.
+const MAX_RETRY_AFTER_MS = 15 * 60_000;
+const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
+const RETRY_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED', 'UND_ERR_SOCKET'];
+
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+  return ceiling / 2 + random() * (ceiling / 2); // "equal jitter": never zero, never in lock-step
+}
+
+export function createApiClient(options: HttpOptions): ApiClient {
+  const stats: HttpStats = { requests: 0, retries: 0, bytes: 0 };
+  const limiter = options.maxRequestsPerSecond ? new RateLimiter(options.maxRequestsPerSecond) : undefined;
+  const endpointOf = (url: URL | string): string => new URL(url).pathname;
+
+  const instance: Got = got.extend({
+    prefixUrl: options.baseUrl + '/',
+    headers: {
+      authorization: options.apiKey,
+      account: options.accountId,
+      'user-agent': options.userAgent,
+      accept: 'application/json',
+    },
+    timeout: { request: options.timeoutMs },
+    responseType: 'text',
+    retry: {
+      limit: options.maxRetries,
+      methods: ['GET'],
+      statusCodes: RETRY_STATUS,
+      errorCodes: RETRY_ERROR_CODES,
+      maxRetryAfter: MAX_RETRY_AFTER_MS,
+      enforceRetryRules: true,
+      calculateDelay: ({ attemptCount, retryAfter, computedValue }) => {
+        if (computedValue === 0) return 0;
+        if (retryAfter) return retryAfter;
+        return backoffDelay(attemptCount, options.retryInitialMs, options.retryMaxMs);
+      },
+    },
+    hooks: {
+      beforeRequest: [async () => {
+        if (limiter) await limiter.take();
+        stats.requests += 1;
+      }],
+      afterResponse: [(response: Response) => {
+        stats.bytes += response.rawBody?.length ?? 0;
+        options.onAttempt?.({ endpoint: endpointOf(response.url), status: response.statusCode,
+          seconds: (response.timings.phases.total ?? 0) / 1000, ok: response.ok });
+        return response;
+      }],
+      beforeRetry: [(error, retryCount) => {
+        stats.retries += 1;
+        if (!error.response) {
+          options.onAttempt?.({ endpoint: endpointOf(error.options.url ?? ''), seconds: (error.timings?.phases.total ?? 0) / 1000, ok: false });
+        }
+        const why = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name);
+        options.log.warn(`retrying GET ${endpointOf(error.options.url ?? '')} after ${why} (retry ${retryCount} of ${options.maxRetries})`);
+      }],
+    },
+  });
+
+  return {
+    stats,
+    async getJson(path, query = {}) {
+      const searchParams = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+      options.log.debug(`GET /${path}?${searchParams.toString()}`);
+      let response: Response<string>;
+      try {
+        response = await instance.get(path, { searchParams });
+      } catch (error) {
+        throw toApiError(error, path, options);
+      }
+      return parseJsonBody(response, path);
+    },
+  };
+}
+
+function parseJsonBody(response: Response<string>, path: string): unknown {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    const type = String(response.headers['content-type'] ?? 'no content-type');
+    throw new ApiError('API_NOT_JSON', `GET /${path} returned HTTP ${response.statusCode} with a body that is not JSON (${type}, starting ${JSON.stringify(response.body.slice(0, 40))}).`,
+      'The API or its CDN answered with a page instead of data; check base_url, and try again later.', response.statusCode);
+  }
+}
+
+function toApiError(error: unknown, path: string, options: HttpOptions): ApiError {
+  const attempts = `after ${options.maxRetries + 1} attempt(s)`;
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    const body = String(error.response.body ?? '');
+    const html = /^\s*</.test(body) || String(error.response.headers['content-type'] ?? '').includes('html');
+    if (status === 403 && html) {
+      return new ApiError('API_AUTH_FAILED', `GET /${path} was blocked by the API's CDN (HTTP 403 with an HTML page).`,
+        'Check that user_agent is set and base_url is right; if it persists, the CDN is blocking this network.', status);
+    }
+    if (status === 401 || status === 403) {
+      return new ApiError('API_AUTH_FAILED', `The API rejected the credentials (HTTP ${status}) for GET /${path}.`,
+        'Check api_key and account_id (Inventory Planner: Account > Settings > API); the key\'s user needs full access.', status);
+    }
+    const detail = html ? 'an HTML error page' : JSON.stringify(body.slice(0, 200));
+    const retried = RETRY_STATUS.includes(status) ? ` ${attempts}` : '';
+    return new ApiError('API_HTTP_ERROR', `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`,
+      RETRY_STATUS.includes(status) ? 'The API kept failing; run again later (the last STATE is safe to resume from).' : 'Check the request settings.', status);
+  }
+  if (error instanceof RequestError) {
+    const what = error.code === 'ETIMEDOUT' ? `timed out after ${options.timeoutMs / 1000}s` : `failed (${error.code ?? error.message})`;
+    return new ApiError('API_NETWORK_ERROR', `GET /${path} ${what} ${attempts}.`,
+      'Check base_url and the network, or raise request_timeout / max_retries; the last STATE is safe to resume from.');
+  }
+  return new ApiError('API_NETWORK_ERROR', `GET /${path} failed: ${(error as Error).message}.`);
+}

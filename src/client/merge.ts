@@ -1,0 +1,29 @@
+// Runs several async generators at once and yields their values as they arrive. Each source is asked
+// for its next value as soon as the previous one is handed out, so each keeps exactly one request in
+// flight while the consumer works, and at most one value per source waits in memory.
+
+export async function* mergeSources<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<{ source: number; value: T }> {
+  type Step = { source: number; result: IteratorResult<T> };
+  const pull = (source: number): Promise<Step> => sources[source]!.next().then((result) => ({ source, result }));
+  const pending = new Map<number, Promise<Step>>(sources.map((_, i) => [i, pull(i)]));
+  try {
+    while (pending.size > 0) {
+      const { source, result } = await Promise.race(pending.values());
+      if (result.done) {
+        pending.delete(source);
+        continue;
+      }
+      pending.set(source, pull(source));
+      yield { source, value: result.value };
+    }
+  } finally {
+    // On early exit or error, let in-flight steps settle quietly and close every source.
+    for (const step of pending.values()) step.catch(() => undefined);
+    await Promise.allSettled(sources.map((s) => s.return(undefined)));
+  }
+}
+
+/** One source with one value of look-ahead: the next page is fetched while the current one is processed. */
+export async function* prefetch<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  for await (const { value } of mergeSources([source])) yield value;
+}

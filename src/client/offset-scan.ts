@@ -1,0 +1,55 @@
+// The fallback for a server that ignores the last_modified filters: read every page by offset, in
+// last_modified order, and keep only orders at or after `since`. Offsets shift when an order already read
+// is edited (it jumps to the end), which can hide one unread order; an order seen twice reveals it, and
+// the resume point then stays at or below the old position of every such order, so the next run re-reads
+// whatever may have been hidden. No resume point is given until the scan ends.
+import { ApiError } from '../errors.js';
+import type { PageFetcher } from './keyset.js';
+import { orderId, type ApiOrder } from './order-pages.js';
+
+export interface ScanBatch {
+  orders: ApiOrder[];
+  /** Only on the last batch: the inclusive resume point for the next run. */
+  cursor?: number;
+}
+
+export async function* offsetScan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<ScanBatch> {
+  const firstSeenAt = new Map<number, number>(); // id hash -> last_modified when first read
+  let resumeCap = Number.POSITIVE_INFINITY;
+  let maxLm = since ?? Number.NEGATIVE_INFINITY;
+  let previousLast = Number.NEGATIVE_INFINITY;
+  for (let pageNo = 0; ; pageNo++) {
+    const page = await fetch({ gte: since, page: pageNo, limit });
+    if ((page.lms[0] ?? previousLast) < previousLast) {
+      throw new ApiError('API_CONTRACT_VIOLATED', 'pages of GET /purchase-orders are not in last_modified order.',
+        'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.');
+    }
+    const orders: ApiOrder[] = [];
+    page.orders.forEach((order, i) => {
+      const lm = page.lms[i]!;
+      const key = hashId(orderId(order));
+      const before = firstSeenAt.get(key);
+      if (before === undefined) firstSeenAt.set(key, lm);
+      else resumeCap = Math.min(resumeCap, before); // a hash collision only makes this more cautious
+      if (since === undefined || lm >= since) orders.push(order);
+      maxLm = Math.max(maxLm, lm);
+    });
+    previousLast = page.lms[page.lms.length - 1] ?? previousLast;
+    if (page.orders.length < limit) {
+      const end = Math.min(maxLm, resumeCap);
+      yield { orders, cursor: Number.isFinite(end) ? end : since };
+      return;
+    }
+    yield { orders };
+  }
+}
+
+/** 32-bit FNV-1a: a number per order in the seen-map instead of its id string. */
+export function hashId(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,104 @@
+// Reads every purchase order with last_modified >= since, exactly once or more, whatever the server does
+// mid-run. Large reads are split into last_modified windows read in parallel (bounds found by probing
+// offsets); the open-ended tail window, where edited and new orders land, is read last so that a newer
+// version of an order is always yielded after an older one. Each batch carries the resume point that is
+// safe after it. If the server is found ignoring a filter, reading continues from the last safe point
+// with a strategy that does not need it.
+import type { ApiClient } from './http.js';
+import { keysetWindow, type PageFetcher, type WindowBatch } from './keyset.js';
+import { mergeSources, prefetch } from './merge.js';
+import { offsetScan } from './offset-scan.js';
+import { FilterIgnoredError, type ApiOrder, type OrderPage } from './order-pages.js';
+import { FieldProjection } from './projection.js';
+
+export interface ReadOptions {
+  since?: number;
+  pageSize: number;
+  concurrency: number;
+  /** fields= projection to ask for; verified before it is relied on. */
+  fields?: string[];
+}
+
+export interface OrderBatch {
+  orders: ApiOrder[];
+  /** Inclusive resume point (epoch ms) that is safe once this batch is handled; absent = unchanged. */
+  checkpoint?: number;
+}
+
+type Mode = 'windows' | 'keyset' | 'scan';
+type Log = { info(message: string): void; warn(message: string): void };
+
+export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, log: Log): AsyncGenerator<OrderBatch> {
+  const projection = new FieldProjection(api, options.fields, log);
+  const fetch: PageFetcher = (q) => projection.fetch(q);
+  let mode: Mode = options.concurrency > 1 ? 'windows' : 'keyset';
+  let since = options.since;
+  for (;;) {
+    try {
+      const batches = mode === 'scan'
+        ? scan((q) => projection.fetch(q, false), options.pageSize, since)
+        : mode === 'windows' ? windowed(fetch, options, since, log) : single(fetch, options.pageSize, since);
+      for await (const batch of batches) {
+        if (batch.checkpoint !== undefined) since = batch.checkpoint;
+        yield batch;
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof FilterIgnoredError) || mode === 'scan') throw error;
+      const next: Mode = error.operator === 'lt' ? 'keyset' : 'scan';
+      const from = since === undefined ? 'the beginning' : new Date(since).toISOString();
+      log.warn(`${error.message}; re-reading from ${from} ${next === 'scan' ? 'page by page (slower, still complete)' : 'one window at a time'}`);
+      mode = next;
+    }
+  }
+}
+
+async function* single(fetch: PageFetcher, limit: number, since: number | undefined, first?: OrderPage): AsyncGenerator<OrderBatch> {
+  for await (const batch of prefetch(keysetWindow(fetch, limit, since, undefined, first))) {
+    yield { orders: batch.orders, checkpoint: batch.cursor };
+  }
+}
+
+async function* scan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<OrderBatch> {
+  for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield { orders: batch.orders, checkpoint: batch.cursor };
+}
+
+async function* windowed(fetch: PageFetcher, options: ReadOptions, since: number | undefined, log: Log): AsyncGenerator<OrderBatch> {
+  const limit = options.pageSize;
+  const first = await fetch({ gte: since, page: 0, limit });
+  const total = first.total;
+  if (first.orders.length < limit || total === undefined || total < 3 * limit) {
+    yield* single(fetch, limit, since, first);
+    return;
+  }
+  const cuts = await windowCuts(fetch, total, limit, Math.min(options.concurrency, Math.floor(total / limit) - 1), since);
+  if (cuts.length < 2) {
+    yield* single(fetch, limit, since, first);
+    return;
+  }
+  const tailLower = cuts[cuts.length - 1]!;
+  const lowers = [since, ...cuts.slice(0, -1)];
+  log.info(`reading about ${total} orders in ${lowers.length} parallel last_modified windows, then the tail`);
+  const windows = lowers.map((lower, i) => keysetWindow(fetch, limit, lower, cuts[i], i === 0 ? first : undefined));
+  const progress: (number | undefined)[] = [...lowers];
+  const done = lowers.map(() => false);
+  for await (const { source, value } of mergeSources<WindowBatch>(windows)) {
+    progress[source] = value.cursor;
+    if (value.done) done[source] = true;
+    const open = done.indexOf(false);
+    yield { orders: value.orders, checkpoint: open === -1 ? tailLower : progress[open] };
+  }
+  yield* single(fetch, limit, tailLower);
+}
+
+/**
+ * last_modified values that split the orders into `windows` parts of about equal size plus a tail of
+ * about one page, found by asking for single orders at those offsets (all at once).
+ */
+async function windowCuts(fetch: PageFetcher, total: number, limit: number, windows: number, since: number | undefined): Promise<number[]> {
+  const span = total - limit;
+  const offsets = [...Array.from({ length: windows - 1 }, (_, i) => Math.round(((i + 1) * span) / windows)), span];
+  const found = await Promise.all(offsets.map((page) => fetch({ gte: since, page, limit: 1 }).then((p) => p.lms[0])));
+  const cuts = found.filter((lm): lm is number => lm !== undefined && (since === undefined || lm > since));
+  return [...new Set(cuts)].sort((a, b) => a - b);
+}

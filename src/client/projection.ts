@@ -1,0 +1,70 @@
+// fields= projection, used only once proven: the first projected order is compared with the same order
+// fetched whole, and any field the projection dropped turns projection off for the run.
+import { ApiError } from '../errors.js';
+import type { ApiClient } from './http.js';
+import { fetchOrderPage, orderId, PATH, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
+
+export class FieldProjection {
+  private verification: Promise<void> | undefined;
+
+  constructor(
+    private readonly api: ApiClient,
+    private fields: string[] | undefined,
+    private readonly log: { warn(message: string): void; info(message: string): void },
+  ) {}
+
+  get active(): boolean {
+    return this.fields !== undefined;
+  }
+
+  async fetch(q: OrderQuery, check = true): Promise<OrderPage> {
+    if (!this.fields) return fetchOrderPage(this.api, q, undefined, check);
+    const page = await fetchOrderPage(this.api, q, this.fields, check);
+    if (page.orders.length === 0) return page;
+    this.verification ??= this.verify(page.orders[0]!);
+    await this.verification;
+    return this.fields ? page : fetchOrderPage(this.api, q, undefined, check);
+  }
+
+  private async verify(projected: ApiOrder): Promise<void> {
+    let full: ApiOrder | undefined;
+    try {
+      full = ((await this.api.getJson(`${PATH}/${encodeURIComponent(orderId(projected))}`)) as { 'purchase-order'?: ApiOrder })['purchase-order'];
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    }
+    const missing = full ? missingFields(projected, full, this.fields!) : ['(order not found to compare)'];
+    if (missing.length) {
+      this.log.warn(`the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole orders for this run`);
+      this.fields = undefined;
+    } else {
+      this.log.info(`fields= projection verified (${this.fields!.length} fields requested)`);
+    }
+  }
+}
+
+/** Requested fields present in the whole order but absent from the projected one. */
+export function missingFields(projected: ApiOrder, full: ApiOrder, fields: string[]): string[] {
+  const missing: string[] = [];
+  const projectedItems = Array.isArray(projected.items) ? (projected.items as ApiOrder[]) : undefined;
+  const fullItems = Array.isArray(full.items) ? (full.items as ApiOrder[]) : [];
+  for (const field of fields) {
+    const [head, sub] = field.split('.', 2) as [string, string | undefined];
+    if (!sub) {
+      if (head in full && !(head in projected)) missing.push(field);
+      continue;
+    }
+    if (fullItems.length && !projectedItems) {
+      missing.push(head);
+      continue;
+    }
+    for (const item of projectedItems ?? []) {
+      const whole = fullItems.find((candidate) => String(candidate.id) === String(item.id));
+      if (whole && sub in whole && !(sub in item)) {
+        missing.push(field);
+        break;
+      }
+    }
+  }
+  return missing;
+}

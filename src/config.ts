@@ -1,0 +1,114 @@
+// Reads, merges and validates the tap's settings. Every problem is reported at once, in one line.
+import { readFileSync } from 'node:fs';
+import { ConfigError, InputFileError } from './errors.js';
+import type { TapConfig } from './generated/schemas.js';
+import type { Logger } from './log.js';
+import { loadSchema, packageVersion, type JsonSchema } from './schemas.js';
+import { compile, describeErrors } from './validation.js';
+import { parseInstant } from './values.js';
+
+export const ENV_PREFIX = 'TAP_INVENTORY_PLANNER_';
+export const configSchema = loadSchema('config');
+const validateConfig = compile<TapConfig>(configSchema);
+const settingNames = Object.keys(configSchema.properties ?? {});
+
+export interface Settings {
+  apiKey: string;
+  accountId: string;
+  startDate?: string; // RFC 3339 UTC
+  baseUrl: string;
+  pageSize: number;
+  userAgent: string;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  concurrency: number;
+  maxRequestsPerSecond?: number;
+  fieldProjection: boolean;
+}
+
+/** Names of settings marked secret in schemas/config.json: never printed. */
+export const secretSettings = settingNames.filter((name) => configSchema.properties?.[name]?.secret === true);
+
+export function envVarName(setting: string): string {
+  return ENV_PREFIX + setting.toUpperCase();
+}
+
+/** `--config FILE` may repeat (later files win); `--config ENV` adds TAP_INVENTORY_PLANNER_* variables, which win over files. */
+export function loadSettings(sources: string[], env: NodeJS.ProcessEnv, log: Logger): Settings {
+  const raw: Record<string, unknown> = {};
+  for (const source of sources.filter((s) => s !== 'ENV')) Object.assign(raw, readConfigFile(source));
+  if (sources.includes('ENV')) Object.assign(raw, readEnv(env));
+  for (const name of secretSettings) if (typeof raw[name] === 'string') log.addSecret(raw[name]);
+  return resolveSettings(raw, log);
+}
+
+export function resolveSettings(raw: Record<string, unknown>, log: Logger): Settings {
+  for (const key of Object.keys(raw)) {
+    if (!settingNames.includes(key)) log.warn(`config key "${key}" is not a setting of this tap and is ignored`);
+  }
+  const config = structuredClone(raw);
+  const problems = validateConfig(config) ? [] : describeErrors(validateConfig.errors);
+  const c = config as unknown as TapConfig;
+  const baseUrl = String(c.base_url ?? '').replace(/\/+$/, '');
+  if (URL.canParse(baseUrl)) problems.push(...checkBaseUrl(baseUrl));
+  if (problems.length) throw new ConfigError(`config: ${problems.join('; ')}.`);
+  return {
+    apiKey: c.api_key,
+    accountId: c.account_id,
+    startDate: c.start_date === undefined ? undefined : new Date(parseInstant(c.start_date)).toISOString(),
+    baseUrl,
+    pageSize: c.page_size!,
+    userAgent: c.user_agent ?? `tap-inventory-planner/${packageVersion()}`,
+    requestTimeoutMs: c.request_timeout! * 1000,
+    maxRetries: c.max_retries!,
+    retryInitialMs: c.retry_initial_delay! * 1000,
+    retryMaxMs: c.retry_max_delay! * 1000,
+    concurrency: c.concurrency!,
+    maxRequestsPerSecond: c.max_requests_per_second,
+    fieldProjection: c.field_projection!,
+  };
+}
+
+function checkBaseUrl(baseUrl: string): string[] {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'https:') return [];
+  const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
+  if (url.protocol === 'http:' && loopback) return [];
+  return [`base_url must use https (plain http only for a loopback host such as 127.0.0.1), got ${url.protocol}//${url.host}`];
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputFileError(`config file ${path} cannot be read.`, 'Check the --config path.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputFileError(`config file ${path} is not valid JSON (${(error as Error).message}).`, 'Fix the file.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputFileError(`config file ${path} must contain a JSON object.`, 'Fix the file.');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function readEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of settingNames) {
+    const value = env[envVarName(name)];
+    if (value !== undefined) out[name] = castEnv(value, configSchema.properties![name]!);
+  }
+  return out;
+}
+
+function castEnv(value: string, schema: JsonSchema): unknown {
+  if (schema.type === 'integer' || schema.type === 'number') return value.trim() === '' ? value : Number(value);
+  if (schema.type === 'boolean') return /^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value;
+  return value;
+}

@@ -1,0 +1,85 @@
+// stderr logger. stdout carries Singer messages only. Every line passes through redact(), so a secret
+// registered with addSecret() can never be printed, whatever code path produced the text.
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+const APP = 'tap-inventory-planner';
+
+export interface LogOptions {
+  level?: LogLevel;
+  format?: 'text' | 'json';
+  sink?: (line: string) => void;
+}
+
+export class Logger {
+  private readonly secrets: string[] = [];
+  level: LogLevel;
+  format: 'text' | 'json';
+  private readonly sink: (line: string) => void;
+
+  constructor(options: LogOptions = {}) {
+    this.level = options.level ?? 'info';
+    this.format = options.format ?? 'text';
+    this.sink = options.sink ?? ((line) => process.stderr.write(line + '\n'));
+  }
+
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('***');
+    return out;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.level];
+  }
+
+  debug(message: string, extra?: Record<string, unknown>): void { this.log('debug', message, extra); }
+  info(message: string, extra?: Record<string, unknown>): void { this.log('info', message, extra); }
+  warn(message: string, extra?: Record<string, unknown>): void { this.log('warning', message, extra); }
+  error(message: string, extra?: Record<string, unknown>): void { this.log('error', message, extra); }
+  critical(message: string, extra?: Record<string, unknown>): void { this.log('critical', message, extra); }
+
+  /** A Singer metric: `INFO METRIC: {...}` in text mode, the SDK's metric_info field in JSON mode. */
+  metric(point: object): void {
+    if (!this.enabled('info')) return;
+    if (this.format === 'json') this.emit(this.jsonLine('info', `METRIC: ${JSON.stringify(point)}`, { metric_info: point }));
+    else this.emit(`INFO METRIC: ${JSON.stringify(point)}`);
+  }
+
+  log(level: LogLevel, message: string, extra?: Record<string, unknown>): void {
+    if (!this.enabled(level)) return;
+    if (this.format === 'json') {
+      this.emit(this.jsonLine(level, message, { extra: extra ?? {}, stream_name: extra?.stream ?? null }));
+    } else {
+      const suffix = extra && Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
+      this.emit(`${new Date().toISOString()} ${level.toUpperCase()} ${APP}: ${message}${suffix}`);
+    }
+  }
+
+  // Field names follow the Meltano SDK log schema, so Meltano's `singer-sdk` log parser reads them.
+  private jsonLine(level: LogLevel, message: string, fields: Record<string, unknown>): string {
+    return JSON.stringify({
+      level, pid: process.pid, logger_name: APP, ts: Date.now() / 1000, thread_name: 'MainThread',
+      app_name: APP, stream_name: null, message, ...fields,
+    });
+  }
+
+  private emit(line: string): void {
+    this.sink(this.redact(line));
+  }
+}
+
+export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env.TAP_INVENTORY_PLANNER_LOG_LEVEL ?? env.TAP_INVENTORY_PLANNER_LOGLEVEL ?? env.LOGLEVEL ?? 'info').toLowerCase();
+  if (raw === 'warn') return 'warning';
+  if (raw === 'fatal') return 'critical';
+  return raw in RANK ? (raw as LogLevel) : 'info';
+}
+
+export function formatFromEnv(env: NodeJS.ProcessEnv): 'text' | 'json' {
+  return (env.TAP_INVENTORY_PLANNER_LOG_FORMAT ?? '').toLowerCase() === 'json' ? 'json' : 'text';
+}

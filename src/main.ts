@@ -1,0 +1,90 @@
+// Runs one invocation: discovery, about, or a sync with its signal and pipe handling. Every failure
+// ends here as one line on stderr and a non-zero exit code; stdout only ever carries whole Singer lines.
+import { readFileSync } from 'node:fs';
+import { aboutText } from './about.js';
+import { createApiClient } from './client/http.js';
+import { loadSettings } from './config.js';
+import { InputFileError, isTapError } from './errors.js';
+import type { SingerCatalog } from './generated/schemas.js';
+import { formatFromEnv, levelFromEnv, Logger } from './log.js';
+import { discoverCatalog, parseCatalog } from './singer/catalog.js';
+import { timerPoint } from './singer/metrics.js';
+import { parseState, type State } from './singer/state.js';
+import { SingerWriter } from './singer/writer.js';
+import { STREAMS } from './streams/index.js';
+import { SyncRun } from './sync.js';
+
+export interface Invocation {
+  config: string[];
+  state?: string;
+  catalog?: string;
+  discover?: boolean;
+  about?: boolean;
+  format?: 'text' | 'json' | 'markdown';
+  test?: boolean;
+}
+
+export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const log = new Logger({ level: levelFromEnv(env), format: formatFromEnv(env) });
+  const writer = new SingerWriter(process.stdout);
+  let run: SyncRun | undefined;
+  const stop = (signal: NodeJS.Signals, code: number): void => {
+    log.warn(`received ${signal}; writing the latest safe STATE and stopping`);
+    if (run && Object.keys(run.latestState).length) writer.writeNow({ type: 'STATE', value: run.latestState });
+    exitSoon(code);
+  };
+  process.once('SIGTERM', () => stop('SIGTERM', 143));
+  process.once('SIGINT', () => stop('SIGINT', 130));
+  process.stdout.once('error', () => {
+    log.critical('OUTPUT_CLOSED: stdout was closed by the downstream process. The target stopped reading; check its log.');
+    exitSoon(1);
+  });
+  try {
+    if (args.about) {
+      process.stdout.write(aboutText(args.format ?? 'text') + '\n');
+      return 0;
+    }
+    if (args.discover) {
+      process.stdout.write(JSON.stringify(discoverCatalog(STREAMS.map((s) => s.descriptor)), null, 2) + '\n');
+      return 0;
+    }
+    if (args.config.length === 0) throw new InputFileError('no --config given.', 'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).');
+    const settings = loadSettings(args.config, env, log);
+    const catalog = args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
+    const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);
+    const api = createApiClient({
+      baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
+      timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs,
+      retryMaxMs: settings.retryMaxMs, maxRequestsPerSecond: settings.maxRequestsPerSecond, log,
+      onAttempt: (a) => log.metric(timerPoint('http_request_duration', a.seconds,
+        { endpoint: a.endpoint, http_status_code: a.status ?? null, status: a.ok ? 'succeeded' : 'failed' })),
+    });
+    run = new SyncRun({ settings, api, writer, log, catalog: catalog as SingerCatalog | undefined, state, testMode: args.test });
+    const started = Date.now();
+    await run.run();
+    log.info(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received`);
+    return 0;
+  } catch (error) {
+    if (isTapError(error)) log.critical(error.toLine());
+    else {
+      log.critical(`INTERNAL_ERROR: ${(error as Error)?.message ?? String(error)}. This is a bug; please report it with the debug log (TAP_INVENTORY_PLANNER_LOG_LEVEL=debug).`);
+      log.debug((error as Error)?.stack ?? '');
+    }
+    return 1;
+  }
+}
+
+function readInput(path: string, what: 'catalog' | 'state'): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new InputFileError(`${what} file ${path} cannot be read.`, `Check the --${what} path.`);
+  }
+}
+
+/** Exit once stdout has taken what was written, or after a second at the latest. */
+export function exitSoon(code: number): void {
+  const timer = setTimeout(() => process.exit(code), 1000);
+  timer.unref();
+  process.stdout.write('', () => process.exit(code));
+}

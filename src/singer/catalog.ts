@@ -1,0 +1,127 @@
+// Singer catalog: discovery output with standard metadata, parsing a catalog file, and selection.
+import { InputFileError } from '../errors.js';
+import type { SingerCatalog } from '../generated/schemas.js';
+import { loadSchema, type JsonSchema } from '../schemas.js';
+import { compile, describeErrors } from '../validation.js';
+
+export interface StreamDescriptor {
+  name: string;
+  schema: JsonSchema;
+  keyProperties: string[];
+  /** Present when the stream's own records carry the replication key. */
+  replicationKey?: string;
+  replicationMethod: 'INCREMENTAL' | 'FULL_TABLE';
+}
+
+export interface MetadataEntry {
+  breadcrumb: string[];
+  metadata: Record<string, unknown>;
+}
+
+export interface CatalogEntry {
+  tap_stream_id: string;
+  stream: string;
+  schema: JsonSchema;
+  key_properties: string[];
+  replication_key?: string;
+  replication_method: string;
+  metadata: MetadataEntry[];
+}
+
+export interface Selection {
+  stream: string;
+  fields: string[];
+}
+
+const validateCatalog = compile<SingerCatalog>(loadSchema('catalog'));
+
+export function discoverCatalog(streams: StreamDescriptor[]): { streams: CatalogEntry[] } {
+  return { streams: streams.map(catalogEntry) };
+}
+
+function catalogEntry(d: StreamDescriptor): CatalogEntry {
+  const automatic = new Set([...d.keyProperties, ...(d.replicationKey ? [d.replicationKey] : [])]);
+  const metadata: MetadataEntry[] = [
+    {
+      breadcrumb: [],
+      metadata: {
+        inclusion: 'available',
+        'selected-by-default': true,
+        'table-key-properties': d.keyProperties,
+        'valid-replication-keys': d.replicationKey ? [d.replicationKey] : [],
+        'forced-replication-method': d.replicationMethod,
+      },
+    },
+    ...Object.keys(d.schema.properties ?? {}).map((field) => ({
+      breadcrumb: ['properties', field],
+      metadata: { inclusion: automatic.has(field) ? 'automatic' : 'available', 'selected-by-default': true },
+    })),
+  ];
+  return {
+    tap_stream_id: d.name,
+    stream: d.name,
+    schema: d.schema,
+    key_properties: d.keyProperties,
+    ...(d.replicationKey ? { replication_key: d.replicationKey } : {}),
+    replication_method: d.replicationMethod,
+    metadata,
+  };
+}
+
+export function parseCatalog(text: string, path: string): SingerCatalog {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputFileError(`catalog file ${path} is not valid JSON (${(error as Error).message}).`, 'Regenerate it with --discover.');
+  }
+  if (!validateCatalog(parsed)) {
+    throw new InputFileError(`catalog file ${path} is not a Singer catalog: ${describeErrors(validateCatalog.errors).join('; ')}.`,
+      'Regenerate it with --discover.');
+  }
+  return parsed;
+}
+
+/** Which streams and fields to emit. No catalog: everything. Key and replication-key fields always. */
+export function selectStreams(catalog: SingerCatalog | undefined, streams: StreamDescriptor[]): Selection[] {
+  if (!catalog) return streams.map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}) }));
+  const known = new Map(streams.map((d) => [d.name, d]));
+  const selections: Selection[] = [];
+  for (const entry of catalog.streams) {
+    const d = known.get(entry.tap_stream_id);
+    if (!d) {
+      throw new InputFileError(`catalog names stream "${entry.tap_stream_id}", which this tap does not have (it has ${[...known.keys()].join(', ')}).`,
+        'Regenerate the catalog with --discover.');
+    }
+    const meta = metadataIndex(entry.metadata as MetadataEntry[] | undefined);
+    const streamMeta = meta.get('') ?? {};
+    const legacySelected = (entry.schema as { selected?: unknown } | undefined)?.selected;
+    const selected = pick(streamMeta.selected, legacySelected, streamMeta['selected-by-default'], false);
+    if (!selected) continue;
+    const automatic = new Set([...d.keyProperties, ...(d.replicationKey ? [d.replicationKey] : [])]);
+    const fields = Object.keys(d.schema.properties ?? {}).filter((field) => {
+      if (automatic.has(field)) return true;
+      const fieldMeta = meta.get(`properties/${field}`) ?? {};
+      if (fieldMeta.inclusion === 'unsupported') return false;
+      return pick(fieldMeta.selected, undefined, fieldMeta['selected-by-default'], true);
+    });
+    selections.push({ stream: d.name, fields });
+  }
+  // Emit in the tap's stream order, whatever order the catalog lists them in.
+  return streams.flatMap((d) => selections.filter((s) => s.stream === d.name));
+}
+
+/** The stream's schema cut down to the selected fields: what its SCHEMA message carries. */
+export function selectedSchema(schema: JsonSchema, fields: string[]): JsonSchema {
+  const properties = Object.fromEntries(fields.map((f) => [f, schema.properties![f]!]));
+  return { ...schema, properties, required: (schema.required ?? []).filter((f) => fields.includes(f)) };
+}
+
+function metadataIndex(entries: MetadataEntry[] | undefined): Map<string, Record<string, unknown>> {
+  return new Map((entries ?? []).map((e) => [e.breadcrumb.join('/'), e.metadata]));
+}
+
+function pick(...values: unknown[]): boolean {
+  for (const v of values) if (typeof v === 'boolean') return v;
+  return false;
+}

@@ -1,0 +1,57 @@
+// purchase_order_items: one row per element of an order's items array, keyed by md5(order id + item id).
+import { createHash } from 'node:crypto';
+import type { ApiOrder } from '../client/order-pages.js';
+import { RecordError } from '../errors.js';
+import type { PurchaseOrderItemRow } from '../generated/schemas.js';
+import { loadSchema } from '../schemas.js';
+import { requireText, toNumber, toText } from '../values.js';
+import { mapColumns, sourceFields, type Column, type Row, type RowContext, type Stream } from './stream.js';
+
+const columns: Column[] = [
+  { name: 'purchase_order_item_id', from: 'id', convert: requireText },
+  { name: 'sku', from: 'sku', convert: toText },
+  { name: 'title', from: 'title', convert: toText },
+  { name: 'vendor_reference', from: 'vendor_reference', convert: toText },
+  { name: 'vendor_name', from: 'vendor_name', convert: toText },
+  { name: 'replenishment', from: 'replenishment', convert: toNumber },
+  { name: 'cost_price', from: 'cost_price', convert: toNumber },
+  { name: 'received', from: 'received', convert: toNumber },
+];
+
+export const purchaseOrderItems: Stream = {
+  descriptor: {
+    name: 'purchase_order_items',
+    schema: loadSchema('purchase_order_items'),
+    keyProperties: ['key'],
+    // Incremental on the parent order's last_modified, which the line itself does not carry.
+    replicationMethod: 'INCREMENTAL',
+  },
+  apiFields: (selected) => ['id', 'last_modified', 'items.id', ...sourceFields(columns, selected).map((f) => `items.${f}`)],
+  rows: (order, context) => toPurchaseOrderItemRows(order, context) as unknown as Row[],
+};
+
+export function itemKey(orderId: string, itemId: string): string {
+  return createHash('md5').update(orderId + itemId).digest('hex');
+}
+
+export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): PurchaseOrderItemRow[] {
+  const items = order.items ?? [];
+  const orderId = String(order.id);
+  if (!Array.isArray(items)) {
+    // `{}` is how the API writes an empty container in places; anything else is not a list of lines.
+    if (typeof items === 'object' && items !== null && Object.keys(items).length === 0) return [];
+    throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
+  }
+  return items.map((item: Record<string, unknown>) => {
+    const keyOf = (): string => `purchase_order_id=${JSON.stringify(orderId)} item id=${JSON.stringify(item?.id)}`;
+    const row = mapColumns(columns, item ?? {}, {}, 'purchase_order_items', keyOf);
+    return {
+      key: itemKey(orderId, row.purchase_order_item_id as string),
+      purchase_order_id: orderId,
+      ...row,
+      _account_id: context.accountId,
+      __synced_at: context.syncedAt,
+    } as PurchaseOrderItemRow;
+  });
+}
+

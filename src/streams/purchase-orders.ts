@@ -1,0 +1,47 @@
+// purchase_orders: one row per API purchase order.
+import type { ApiOrder } from '../client/order-pages.js';
+import type { PurchaseOrderRow } from '../generated/schemas.js';
+import { loadSchema } from '../schemas.js';
+import { requireText, requireUtcDateTime, toDate, toNumber, toText, toUtcDateTime } from '../values.js';
+import { mapColumns, sourceFields, type Column, type Row, type RowContext, type Stream } from './stream.js';
+
+const columns: Column[] = [
+  { name: 'purchase_order_id', from: 'id', convert: requireText },
+  { name: 'purchase_order_number', from: 'reference', convert: toText },
+  { name: 'status', from: 'status', convert: toText },
+  { name: 'source', from: 'source', convert: toText },
+  { name: 'type', from: 'type', convert: toText },
+  { name: 'vendor', from: 'vendor', convert: toText },
+  { name: 'last_modified', from: 'last_modified', convert: requireUtcDateTime },
+  { name: 'total_ordered', from: 'total_ordered', convert: toNumber },
+  { name: 'total_received', from: 'total_received', convert: toNumber },
+  { name: 'created_date', from: 'created_date', convert: toDate },
+  { name: 'received_date', from: 'received_date', convert: toDate },
+  { name: 'expected_date', from: 'expected_date', convert: toDate },
+  { name: 'created_at', from: 'created_at', convert: toUtcDateTime },
+  { name: 'updated_at', from: 'updated_at', convert: toUtcDateTime },
+  { name: 'warehouse', from: 'warehouse', convert: toText },
+  { name: 'warehouse_display_name', from: 'warehouse_display_name', convert: toText },
+  { name: 'vendor_name', from: 'vendor_display_name', convert: toText },
+  { name: 'source_name', from: 'source_display_name', convert: toText },
+  { name: 'replenishment_type', from: 'replenishment_type', convert: toText },
+];
+
+export const purchaseOrders: Stream = {
+  descriptor: {
+    name: 'purchase_orders',
+    schema: loadSchema('purchase_orders'),
+    keyProperties: ['purchase_order_id'],
+    replicationKey: 'last_modified',
+    replicationMethod: 'INCREMENTAL',
+  },
+  apiFields: (selected) => ['id', 'last_modified', ...sourceFields(columns, selected)],
+  rows: (order, context) => [toPurchaseOrderRow(order, context) as unknown as Row],
+};
+
+export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow {
+  const row = mapColumns(columns, order, {}, 'purchase_orders', () => `purchase_order_id=${JSON.stringify(order.id)}`);
+  row._account_id = context.accountId;
+  row.__synced_at = context.syncedAt;
+  return row as unknown as PurchaseOrderRow;
+}

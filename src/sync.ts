@@ -1,0 +1,142 @@
+// The one place that decides when SCHEMA, RECORD and STATE go out. One pass over the API serves every
+// selected stream; each stream keeps its own bookmark and only gets orders at or after its own start.
+// A STATE goes out only after the records it covers were written, so the process may die after any line.
+import type { ApiClient } from './client/http.js';
+import { readPurchaseOrders } from './client/order-reader.js';
+import type { Settings } from './config.js';
+import { InputFileError, RecordError } from './errors.js';
+import type { SingerCatalog } from './generated/schemas.js';
+import type { Logger } from './log.js';
+import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
+import { recordLineBuilder } from './singer/messages.js';
+import { Counter } from './singer/metrics.js';
+import { getBookmark, withBookmark, type State } from './singer/state.js';
+import type { SingerWriter } from './singer/writer.js';
+import { STREAMS } from './streams/index.js';
+import type { Row, Stream } from './streams/stream.js';
+import { compile, describeErrors } from './validation.js';
+import { parseInstant, ValueError } from './values.js';
+import { Progress } from './progress.js';
+
+const REPLICATION_KEY = 'last_modified';
+
+export interface SyncOptions {
+  settings: Settings;
+  api: ApiClient;
+  writer: SingerWriter;
+  log: Logger;
+  catalog?: SingerCatalog;
+  state: State;
+  /** --test: SCHEMA and at most one RECORD per selected stream, no STATE. */
+  testMode?: boolean;
+  now?: () => Date;
+}
+
+interface ActiveStream {
+  stream: Stream;
+  fields: string[];
+  start?: number;
+  validate: ReturnType<typeof compile>;
+  line: ReturnType<typeof recordLineBuilder>;
+  counter: Counter;
+  emitted: number;
+}
+
+export class SyncRun {
+  /** The last STATE value written (or the input state): what a signal handler re-emits. */
+  latestState: State;
+
+  constructor(private readonly options: SyncOptions) {
+    this.latestState = options.state;
+  }
+
+  async run(): Promise<{ records: Record<string, number> }> {
+    const { settings, writer, log, testMode } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const active = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor)).map((sel) => this.activate(sel));
+    if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
+    for (const a of active) {
+      await writer.message({ type: 'SCHEMA', stream: a.stream.descriptor.name, schema: selectedSchema(a.stream.descriptor.schema, a.fields),
+        key_properties: a.stream.descriptor.keyProperties, bookmark_properties: [REPLICATION_KEY] });
+    }
+    if (active.length === 0) return { records: {} };
+    if (!testMode && Object.keys(this.latestState).length) await writer.message({ type: 'STATE', value: this.latestState });
+
+    const since = active.some((a) => a.start === undefined) ? undefined : Math.min(...active.map((a) => a.start!));
+    const fields = settings.fieldProjection ? [...new Set(active.flatMap((a) => a.stream.apiFields(a.fields)))] : undefined;
+    const progress = new Progress(log, active.map((a) => a.stream.descriptor.name));
+    log.info(`sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${new Date(since).toISOString()}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`);
+
+    for await (const batch of readPurchaseOrders(this.options.api, {
+      since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
+    }, log)) {
+      const syncedAt = now().toISOString();
+      const context = { accountId: settings.accountId, syncedAt };
+      const lines: string[] = [];
+      for (const order of batch.orders) {
+        const lm = parseInstant(order.last_modified);
+        for (const a of active) {
+          if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
+          for (const row of a.stream.rows(order, context)) {
+            if (testMode && a.emitted > 0) break;
+            lines.push(a.line(this.checked(a, row), syncedAt));
+            a.emitted += 1;
+            a.counter.increment();
+          }
+        }
+      }
+      await writer.lines(lines);
+      progress.batch(batch.orders.length, active.map((a) => a.emitted));
+      if (testMode) break;
+      if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);
+    }
+    for (const a of active) a.counter.flush();
+    progress.done(active.map((a) => a.emitted));
+    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
+  }
+
+  private activate(selection: Selection): ActiveStream {
+    const stream = STREAMS.find((s) => s.descriptor.name === selection.stream)!;
+    const name = stream.descriptor.name;
+    const bookmark = getBookmark(this.options.state, name, REPLICATION_KEY);
+    let start = this.options.settings.startDate === undefined ? undefined : parseInstant(this.options.settings.startDate);
+    if (bookmark !== undefined) {
+      let value: number;
+      try {
+        value = parseInstant(bookmark);
+      } catch (error) {
+        if (!(error instanceof ValueError)) throw error;
+        throw new InputFileError(`state bookmark for ${name} is not a date-time (${error.message}).`, 'Fix or remove the state file.');
+      }
+      start = Math.max(start ?? value, value);
+    }
+    return {
+      stream, fields: selection.fields, start,
+      validate: compile(stream.descriptor.schema),
+      line: recordLineBuilder(name),
+      counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
+      emitted: 0,
+    };
+  }
+
+  /** Validates the whole row against its schema, then keeps only the selected fields. */
+  private checked(a: ActiveStream, row: Row): Row {
+    if (!a.validate(row)) {
+      const key = a.stream.descriptor.keyProperties.map((k) => `${k}=${JSON.stringify(row[k])}`).join(',');
+      throw new RecordError(`${a.stream.descriptor.name} record ${key} breaks its schema: ${describeErrors(a.validate.errors).join('; ')}.`);
+    }
+    if (a.fields.length === Object.keys(row).length) return row;
+    return Object.fromEntries(a.fields.map((f) => [f, row[f]]));
+  }
+
+  private async checkpoint(active: ActiveStream[], checkpoint: number): Promise<void> {
+    let next = this.latestState;
+    for (const a of active) {
+      const value = new Date(Math.max(a.start ?? checkpoint, checkpoint)).toISOString();
+      next = withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
+    }
+    if (JSON.stringify(next) === JSON.stringify(this.latestState)) return;
+    await this.options.writer.message({ type: 'STATE', value: next });
+    this.latestState = next;
+  }
+}

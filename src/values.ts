@@ -1,0 +1,97 @@
+// Pure value coercions from what the API sends to what the schemas promise. Each throws ValueError
+// (with the reason) for a value that cannot honestly fit; the caller adds stream, key and field.
+
+export class ValueError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'ValueError';
+  }
+}
+
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|z|[+-]\d{2}:?\d{2})?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const RFC3339_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** True for `2024-01-31` and RFC 3339 date-times with a zone (`2024-01-31T00:00:00Z`, `...+02:00`). */
+export function isRfc3339DateOrDateTime(value: string): boolean {
+  if (DATE.test(value)) return isCalendarDate(value);
+  return RFC3339_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDate(value.slice(0, 10));
+}
+
+function isCalendarDate(ymd: string): boolean {
+  const m = DATE.exec(ymd);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** Milliseconds since the epoch of an API timestamp; a value without a zone is taken as UTC. */
+export function parseInstant(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000; // Unix seconds
+  if (typeof value !== 'string') throw new ValueError(`expected a date-time, got ${describe(value)}`);
+  const m = DATE_TIME.exec(value.trim());
+  if (!m || !isCalendarDate(m[1]!)) throw new ValueError(`expected an ISO 8601 date-time, got ${describe(value)}`);
+  const zone = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : 'Z';
+  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  if (Number.isNaN(ms)) throw new ValueError(`expected an ISO 8601 date-time, got ${describe(value)}`);
+  return ms;
+}
+
+/** RFC 3339 in UTC with `Z` and millisecond precision: one fixed-width form for every timestamp. */
+export function toUtcDateTime(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  return new Date(parseInstant(value)).toISOString();
+}
+
+export function requireUtcDateTime(value: unknown): string {
+  const out = toUtcDateTime(value);
+  if (out === null) throw new ValueError('is required but missing');
+  return out;
+}
+
+/** `YYYY-MM-DD`. A date-time keeps the calendar date it was written with; Unix seconds become a UTC date. */
+export function toDate(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'number') return new Date(parseInstant(value)).toISOString().slice(0, 10);
+  if (typeof value !== 'string') throw new ValueError(`expected a date, got ${describe(value)}`);
+  const text = value.trim();
+  if (text.startsWith('0000-00-00')) return null; // MySQL's "no date"
+  const ymd = text.slice(0, 10);
+  if (isCalendarDate(ymd) && (text.length === 10 || DATE_TIME.test(text))) return ymd;
+  throw new ValueError(`expected a YYYY-MM-DD date, got ${describe(value)}`);
+}
+
+/** A JSON number; numeric strings (`"26"`, `"8.50"`) become numbers, `""` becomes null. */
+export function toNumber(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    throw new ValueError(`expected a number, got ${describe(value)}`);
+  }
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text === '') return null;
+    if (NUMERIC.test(text)) return Number(text);
+  }
+  throw new ValueError(`expected a number, got ${describe(value)}`);
+}
+
+/** Strings verbatim; a number becomes its decimal text (ids and references are strings in the API). */
+export function toText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new ValueError(`expected a string, got ${describe(value)}`);
+}
+
+export function requireText(value: unknown): string {
+  const out = toText(value);
+  if (out === null || out === '') throw new ValueError('is required but missing');
+  return out;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
