@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { readPurchaseOrders, type ReadOptions } from '../../src/client/order-reader.js';
+import { FakeOrders, seconds, T0 } from '../helpers/fake-orders.js';
+
+const quiet = { info: () => undefined, warn: () => undefined };
+
+interface Seen {
+  id: string;
+  lm: number;
+  version: number;
+}
+
+/**
+ * Reads everything and checks, at every batch, the resume-safety property: each order now in the store
+ * whose last_modified is below the batch's checkpoint has been yielded in its current version.
+ */
+async function readAll(store: FakeOrders, options: Partial<ReadOptions> = {}): Promise<{ seen: Seen[]; checkpoints: number[] }> {
+  const seen: Seen[] = [];
+  const checkpoints: number[] = [];
+  for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, ...options }, quiet)) {
+    for (const o of batch.orders) seen.push({ id: String(o.id), lm: Date.parse(String(o.last_modified)), version: Number(o.version) });
+    if (batch.checkpoint !== undefined) {
+      checkpoints.push(batch.checkpoint);
+      const yielded = new Set(seen.map((s) => `${s.id}@${s.version}`));
+      const unsafe = store.orders.filter((o) => o.lm >= (options.since ?? 0) && o.lm < batch.checkpoint! && !yielded.has(`${o.id}@${o.version}`));
+      expect(unsafe.map((o) => o.id), 'orders below the checkpoint not yet read').toEqual([]);
+    }
+  }
+  return { seen, checkpoints };
+}
+
+/** The newest version of each order must be the last one yielded for it (last write wins in the target). */
+function expectExact(store: FakeOrders, seen: Seen[]): void {
+  const last = new Map<string, Seen>();
+  for (const s of seen) last.set(s.id, s);
+  expect(last.size).toBe(store.orders.length);
+  for (const o of store.orders) expect(last.get(o.id), o.id).toMatchObject({ lm: o.lm, version: o.version });
+}
+
+describe('readPurchaseOrders: keyset (concurrency 1)', () => {
+  it('reads every order once when timestamps are distinct, with non-decreasing checkpoints', async () => {
+    const store = new FakeOrders(seconds(1050));
+    const { seen, checkpoints } = await readAll(store);
+    expectExact(store, seen);
+    expect(seen.length).toBeLessThanOrEqual(1050 + 11); // one re-read order per page at most
+    expect(checkpoints).toEqual([...checkpoints].sort((a, b) => a - b));
+    expect(checkpoints.at(-1)).toBe(store.maxLm);
+    expect(store.requests.every((r) => r.query.page === 0 || 'last_modified' in r.query)).toBe(true);
+  });
+
+  it('starts at `since`, inclusive', async () => {
+    const store = new FakeOrders(seconds(300));
+    const { seen } = await readAll(store, { since: T0 + 200_000 });
+    expect(new Set(seen.map((s) => s.lm)).size).toBe(100);
+    expect(Math.min(...seen.map((s) => s.lm))).toBe(T0 + 200_000);
+  });
+
+  it('reads 2,500 orders sharing one last_modified with pages of 1000 and terminates', async () => {
+    const store = new FakeOrders([...seconds(10), ...Array(2500).fill(T0 + 50_000), ...seconds(10).map((t) => t + 100_000)]);
+    const { seen } = await readAll(store, { pageSize: 1000 });
+    expectExact(store, seen);
+    expect(store.requests.length).toBeLessThan(12);
+  });
+
+  it('a tie block exactly at the cursor across several pages is complete', async () => {
+    const store = new FakeOrders([...Array(250).fill(T0), ...seconds(5).map((t) => t + 1000)]);
+    const { seen } = await readAll(store, { pageSize: 100, since: T0 });
+    expectExact(store, seen);
+  });
+
+  it('orders edited while paging are never skipped and their newest version is read last', async () => {
+    const store = new FakeOrders(seconds(2000));
+    let k = 0;
+    store.beforeList = (n, s) => {
+      if (n % 2 === 0) for (let i = 0; i < 3; i++) s.edit(s.orders[(k++ * 37) % 500]!.id); // mostly already-read orders
+      if (n % 3 === 0) s.create();
+    };
+    const { seen } = await readAll(store);
+    expectExact(store, seen);
+  });
+
+  it('a tie block whose members are edited while it is enumerated is still complete', async () => {
+    const store = new FakeOrders([...Array(450).fill(T0 + 5000), ...seconds(3)]);
+    store.beforeList = (n, s) => {
+      const block = s.orders.filter((o) => o.lm === T0 + 5000);
+      if (n > 2 && n < 8 && block.length) s.edit(block[0]!.id);
+    };
+    const { seen } = await readAll(store, { pageSize: 100 });
+    expectExact(store, seen);
+  });
+});
+
+describe('readPurchaseOrders: parallel windows', () => {
+  it('splits a large read into windows, reads everything, and yields a newer version after an older one', async () => {
+    const store = new FakeOrders(seconds(5000));
+    store.beforeList = (n, s) => {
+      if (n % 4 === 0) s.edit(s.orders[(n * 131) % 4000]!.id);
+    };
+    const { seen } = await readAll(store, { concurrency: 4 });
+    expectExact(store, seen);
+    expect(store.requests.some((r) => 'last_modified_lt' in r.query)).toBe(true);
+    expect(store.requests.filter((r) => r.query.limit === 1).length).toBe(4); // 3 window cuts + the tail
+  });
+
+  it('falls back to one window when the server ignores last_modified_lt', async () => {
+    const store = new FakeOrders(seconds(1000));
+    store.ignore.add('last_modified_lt');
+    const { seen } = await readAll(store, { concurrency: 4 });
+    expectExact(store, seen);
+  });
+});
+
+describe('readPurchaseOrders: a server that ignores the filters', () => {
+  for (const ignored of [['last_modified_gte'], ['last_modified'], ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified']]) {
+    it(`stays complete when it ignores ${ignored.join(', ')}`, async () => {
+      const store = new FakeOrders([...seconds(400), ...Array(250).fill(T0 + 999_000)]);
+      for (const name of ignored) store.ignore.add(name);
+      const { seen } = await readAll(store, { concurrency: 2, since: T0 + 100_000 });
+      const expected = store.orders.filter((o) => o.lm >= T0 + 100_000);
+      expect(new Set(seen.map((s) => s.id))).toEqual(new Set(expected.map((o) => o.id)));
+      expect(seen.every((s) => s.lm >= T0 + 100_000)).toBe(true);
+    });
+  }
+
+  it('with edits during a full scan, the final checkpoint lets the next run catch what offsets hid', async () => {
+    const store = new FakeOrders(seconds(1000));
+    store.ignore.add('last_modified_gte').add('last_modified_gt').add('last_modified_lt').add('last_modified');
+    store.beforeList = (n, s) => {
+      if (n === 4) s.edit(s.orders[50]!.id); // an order on an already-read page: offsets shift by one
+    };
+    const first = await readAll(store);
+    const checkpoint = first.checkpoints.at(-1)!;
+    expect(checkpoint).toBeLessThanOrEqual(T0 + 50_000);
+    store.beforeList = undefined;
+    const second = await readAll(store, { since: checkpoint });
+    expectExact(store, [...first.seen, ...second.seen]);
+  });
+});
+
+describe('readPurchaseOrders: fields= projection', () => {
+  it('uses the projection once the whole order confirms it', async () => {
+    const store = new FakeOrders(seconds(5));
+    await readAll(store, { fields: ['id', 'last_modified', 'items.id', 'items.sku'] });
+    expect(store.requests.map((r) => r.path)).toContain('purchase-orders/o000000');
+    expect(store.requests.filter((r) => r.path === 'purchase-orders').every((r) => r.query.fields === 'id,last_modified,items.id,items.sku')).toBe(true);
+  });
+
+  it('turns projection off when the server drops a requested field', async () => {
+    const store = new FakeOrders(seconds(5));
+    const render = store.render.bind(store);
+    store.render = (o) => ({ ...render(o), status: 'open' }); // the whole order has status...
+    const client = store.client();
+    const getJson = client.getJson;
+    client.getJson = async (path, query = {}) => {
+      const body = (await getJson(path, query)) as Record<string, unknown>;
+      if (query.fields) for (const o of body['purchase-orders'] as Record<string, unknown>[]) delete o.status; // ...the projection loses it
+      return body;
+    };
+    const seen: unknown[] = [];
+    for await (const b of readPurchaseOrders(client, { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified', 'status'] }, quiet)) seen.push(...b.orders);
+    expect(seen).toHaveLength(5);
+    expect(seen.every((o) => (o as { status?: string }).status === 'open')).toBe(true);
+  });
+});
