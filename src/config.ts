@@ -57,7 +57,9 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
   return {
     apiKey: c.api_key,
     accountId: c.account_id,
-    startDate: c.start_date === undefined ? undefined : new Date(parseInstant(c.start_date)).toISOString(),
+    // The schema admits a bare date (midnight UTC) as well as a date-time; parseInstant reads date-times only.
+    startDate: c.start_date === undefined ? undefined
+      : new Date(parseInstant(c.start_date.length === 10 ? `${c.start_date}T00:00:00Z` : c.start_date)).toISOString(),
     baseUrl,
     pageSize: c.page_size!,
     userAgent: c.user_agent ?? `tap-inventory-planner/${packageVersion()}`,

@@ -57,7 +57,8 @@ export class SyncRun {
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
       await writer.message({ type: 'SCHEMA', stream: a.stream.descriptor.name, schema: selectedSchema(a.stream.descriptor.schema, a.fields),
-        key_properties: a.stream.descriptor.keyProperties, bookmark_properties: [REPLICATION_KEY] });
+        key_properties: a.stream.descriptor.keyProperties,
+        ...(a.stream.descriptor.replicationKey ? { bookmark_properties: [a.stream.descriptor.replicationKey] } : {}) });
     }
     if (active.length === 0) return { records: {} };
     if (!testMode && Object.keys(this.latestState).length) await writer.message({ type: 'STATE', value: this.latestState });

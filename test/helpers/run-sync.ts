@@ -1,0 +1,32 @@
+// Runs a sync in-process against whatever answers HTTP (nock in these tests) and returns the parsed
+// Singer messages and the log lines.
+import { PassThrough } from 'node:stream';
+import { createApiClient } from '../../src/client/http.js';
+import { resolveSettings } from '../../src/config.js';
+import type { SingerCatalog } from '../../src/generated/schemas.js';
+import { Logger } from '../../src/log.js';
+import type { State } from '../../src/singer/state.js';
+import { SingerWriter } from '../../src/singer/writer.js';
+import { SyncRun } from '../../src/sync.js';
+
+export const FROZEN = new Date('2026-01-02T03:04:05.678Z');
+
+export async function runSync(options: { config?: Record<string, unknown>; catalog?: SingerCatalog; state?: State; testMode?: boolean } = {}) {
+  const logs: string[] = [];
+  const log = new Logger({ level: 'debug', sink: (line) => logs.push(line) });
+  const settings = resolveSettings({ api_key: 'test-key-123', account_id: 'acct-1', base_url: 'https://api.example.test/api/v1',
+    page_size: 2, concurrency: 1, field_projection: false, retry_initial_delay: 0.01, ...options.config }, log);
+  log.addSecret(settings.apiKey);
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const api = createApiClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
+    timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs, log });
+  const run = new SyncRun({ settings, api, writer: new SingerWriter(out), log, catalog: options.catalog, state: options.state ?? {},
+    testMode: options.testMode, now: () => FROZEN });
+  let error: unknown;
+  await run.run().catch((e: unknown) => { error = e; });
+  const text = Buffer.concat(chunks).toString();
+  const lines = text.split('\n').filter(Boolean);
+  return { text, lines, messages: lines.map((l) => JSON.parse(l) as Record<string, any>), logs, error, latestState: run.latestState };
+}
