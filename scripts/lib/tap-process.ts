@@ -1,0 +1,62 @@
+// Runs the built tap as a child process, the way users and targets do, and collects what it printed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = findRoot();
+export const TAP_BIN = join(REPO_ROOT, 'dist', 'src', 'cli.js');
+
+function findRoot(): string {
+  // scripts/lib (source) or dist/scripts/lib (built): climb to the package.json of this project.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (dirname(dir) !== dir) {
+    dir = dirname(dir);
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tap-inventory-planner') return dir;
+  }
+  throw new Error('repository root not found');
+}
+
+export interface TapResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+export interface TapRunOptions {
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Called with the child as soon as it starts (to kill it, or watch its output). */
+  onStart?: (child: ChildProcess) => void;
+  timeoutMs?: number;
+}
+
+export function runTap(options: TapRunOptions): Promise<TapResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TAP_BIN, ...options.args], {
+      env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 });
+    });
+    options.onStart?.(child);
+  });
+}
+
+/** Writes a JSON file (creating its folder) and returns its path. */
+export function writeJson(path: string, value: unknown): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+  return path;
+}
