@@ -24,7 +24,11 @@ export class Logger {
   }
 
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+    if (!value || this.secrets.includes(value)) return;
+    this.secrets.push(value);
+    // The JSON-escaped form too: a secret with a quote or backslash is escaped before a line is redacted.
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) this.secrets.push(escaped);
   }
 
   redact(text: string): string {
@@ -77,7 +81,7 @@ export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
   const raw = (env.TAP_INVENTORY_PLANNER_LOG_LEVEL ?? env.TAP_INVENTORY_PLANNER_LOGLEVEL ?? env.LOGLEVEL ?? 'info').toLowerCase();
   if (raw === 'warn') return 'warning';
   if (raw === 'fatal') return 'critical';
-  return raw in RANK ? (raw as LogLevel) : 'info';
+  return Object.hasOwn(RANK, raw) ? (raw as LogLevel) : 'info';
 }
 
 export function formatFromEnv(env: NodeJS.ProcessEnv): 'text' | 'json' {

@@ -22,7 +22,8 @@ export function parseState(text: string, path: string): State {
   const lines = text.trim().split('\n');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(lines[lines.length - 1]!); // the latest state when a target's output is given whole
+    // One JSON document (possibly pretty-printed), else the last line: the latest state when a target's output is given whole.
+    parsed = parseJson(text) ?? JSON.parse(lines[lines.length - 1]!);
   } catch (error) {
     throw new InputFileError(`state file ${path} is not valid JSON (${(error as Error).message}).`,
       'Pass the last STATE value the tap or target printed, or no --state for a full sync.');
@@ -49,4 +50,12 @@ export function withBookmark(state: State, stream: string, bookmark: Bookmark): 
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -9,10 +9,11 @@ export class SingerWriter {
   private failure: TapError | undefined;
 
   constructor(private readonly out: Writable) {
-    out.on('error', (error: NodeJS.ErrnoException) => {
-      this.failure = new TapError('OUTPUT_CLOSED', `stdout was closed by the downstream process (${error.code ?? error.message}).`,
-        'The target stopped reading; check its log.');
-    });
+    const closed = (why: string): void => {
+      this.failure ??= new TapError('OUTPUT_CLOSED', `stdout was closed by the downstream process (${why}).`, 'The target stopped reading; check its log.');
+    };
+    out.on('error', (error: NodeJS.ErrnoException) => closed(error.code ?? error.message));
+    out.on('close', () => closed('closed'));
   }
 
   get closed(): TapError | undefined {

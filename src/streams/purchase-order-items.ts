@@ -36,7 +36,8 @@ export function itemKey(orderId: string, itemId: string): string {
 
 export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): PurchaseOrderItemRow[] {
   const items = order.items ?? [];
-  const orderId = String(order.id);
+  const orderId = mapColumns([{ name: 'purchase_order_id', from: 'id', convert: requireText }], order, {}, 'purchase_order_items',
+    () => `of an order without an id`).purchase_order_id as string;
   if (!Array.isArray(items)) {
     // `{}` is how the API writes an empty container in places; anything else is not a list of lines.
     if (typeof items === 'object' && items !== null && Object.keys(items).length === 0) return [];
