@@ -19,6 +19,8 @@ import { parseInstant, ValueError } from './values.js';
 import { Progress } from './progress.js';
 
 const REPLICATION_KEY = 'last_modified';
+/** Records are written in chunks of about this size, so output never piles up in memory. */
+const FLUSH_BYTES = 512 * 1024;
 
 export interface SyncOptions {
   settings: Settings;
@@ -73,14 +75,22 @@ export class SyncRun {
     }, log)) {
       const syncedAt = now().toISOString();
       const context = { accountId: settings.accountId, syncedAt };
-      const lines: string[] = [];
+      let lines: string[] = [];
+      let pendingBytes = 0;
       for (const order of batch.orders) {
+        if (pendingBytes > FLUSH_BYTES) {
+          await writer.lines(lines);
+          lines = [];
+          pendingBytes = 0;
+        }
         const lm = parseInstant(order.last_modified);
         for (const a of active) {
           if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
             if (testMode && a.emitted > 0) break;
-            lines.push(a.line(this.checked(a, row), syncedAt));
+            const line = a.line(this.checked(a, row), syncedAt);
+            lines.push(line);
+            pendingBytes += line.length;
             a.emitted += 1;
             a.counter.increment();
           }

@@ -1,5 +1,5 @@
 // purchase_order_items: one row per element of an order's items array, keyed by md5(order id + item id).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ApiOrder } from '../client/order-pages.js';
 import { RecordError } from '../errors.js';
 import type { PurchaseOrderItemRow } from '../generated/schemas.js';
@@ -31,7 +31,7 @@ export const purchaseOrderItems: Stream = {
 };
 
 export function itemKey(orderId: string, itemId: string): string {
-  return createHash('md5').update(orderId + itemId).digest('hex');
+  return hash('md5', orderId + itemId, 'hex');
 }
 
 export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): PurchaseOrderItemRow[] {
