@@ -2,7 +2,7 @@
 // The command line: Singer flags parsed with yargs, everything else in main.ts.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { main } from './main.js';
+import { exitSoon, main } from './main.js';
 import { packageVersion } from './schemas.js';
 
 const argv = await yargs(hideBin(process.argv))
@@ -26,7 +26,7 @@ const argv = await yargs(hideBin(process.argv))
   .help()
   .parseAsync();
 
-process.exitCode = await main({
+const code = await main({
   config: argv.config.map(String),
   state: argv.state,
   catalog: argv.catalog ?? argv.properties,
@@ -35,3 +35,5 @@ process.exitCode = await main({
   format: argv.format,
   test: argv.test,
 });
+// Exit explicitly: after a failure, requests of other windows may still be in flight or waiting to retry.
+exitSoon(code);

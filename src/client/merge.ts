@@ -17,9 +17,9 @@ export async function* mergeSources<T>(sources: AsyncGenerator<T>[]): AsyncGener
       yield { source, value: result.value };
     }
   } finally {
-    // On early exit or error, let in-flight steps settle quietly and close every source.
+    // On early exit or error, close every source without waiting for requests still in flight.
     for (const step of pending.values()) step.catch(() => undefined);
-    await Promise.allSettled(sources.map((s) => s.return(undefined)));
+    for (const source of sources) source.return(undefined).catch(() => undefined);
   }
 }
 
