@@ -20,7 +20,7 @@ import { Progress } from './progress.js';
 
 const REPLICATION_KEY = 'last_modified';
 /** Records are written in chunks of about this size, so output never piles up in memory. */
-const FLUSH_BYTES = 512 * 1024;
+const FLUSH_CHARS = 512 * 1024;
 
 export interface SyncOptions {
   settings: Settings;
@@ -75,28 +75,25 @@ export class SyncRun {
     }, log)) {
       const syncedAt = now().toISOString();
       const context = { accountId: settings.accountId, syncedAt };
-      let lines: string[] = [];
-      let pendingBytes = 0;
+      const emittedBefore = active.map((a) => a.emitted);
+      let chunk = '';
       for (const order of batch.orders) {
-        if (pendingBytes > FLUSH_BYTES) {
-          await writer.lines(lines);
-          lines = [];
-          pendingBytes = 0;
+        if (chunk.length > FLUSH_CHARS) {
+          await writer.text(chunk);
+          chunk = '';
         }
         const lm = parseInstant(order.last_modified);
         for (const a of active) {
           if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
             if (testMode && a.emitted > 0) break;
-            const line = a.line(this.checked(a, row), syncedAt);
-            lines.push(line);
-            pendingBytes += line.length;
+            chunk += a.line(this.checked(a, row), syncedAt) + '\n';
             a.emitted += 1;
-            a.counter.increment();
           }
         }
       }
-      await writer.lines(lines);
+      await writer.text(chunk);
+      active.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
       progress.batch(batch.orders.length, active.map((a) => a.emitted));
       if (testMode) break;
       if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);

@@ -19,11 +19,17 @@ export function isRfc3339DateOrDateTime(value: string): boolean {
   return RFC3339_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDate(value.slice(0, 10));
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real calendar day (Date.parse would roll 2024-02-30 over into March). */
 function isCalendarDate(ymd: string): boolean {
-  const m = DATE.exec(ymd);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  if (!DATE.test(ymd)) return false;
+  const y = Number(ymd.slice(0, 4));
+  const m = Number(ymd.slice(5, 7));
+  const d = Number(ymd.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
 }
 
 /** Milliseconds since the epoch of an API timestamp; a value without a zone is taken as UTC. */
@@ -32,8 +38,12 @@ export function parseInstant(value: unknown): number {
   if (typeof value !== 'string') throw new ValueError(`expected a date-time, got ${describe(value)}`);
   const m = DATE_TIME.exec(value.trim());
   if (!m || !isCalendarDate(m[1]!)) throw new ValueError(`expected an ISO 8601 date-time, got ${describe(value)}`);
-  const zone = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : 'Z';
-  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  // The common case (a zone, T or space) parses as written; otherwise rebuild it with a zone, UTC if none.
+  let ms = m[3] ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    const zone = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : 'Z';
+    ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  }
   if (Number.isNaN(ms)) throw new ValueError(`expected an ISO 8601 date-time, got ${describe(value)}`);
   return ms;
 }

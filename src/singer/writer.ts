@@ -5,7 +5,6 @@ import { TapError } from '../errors.js';
 import { serialize, type SingerMessage } from './messages.js';
 
 export class SingerWriter {
-  bytesWritten = 0;
   private failure: TapError | undefined;
 
   constructor(private readonly out: Writable) {
@@ -26,10 +25,13 @@ export class SingerWriter {
 
   /** Writes complete lines as one chunk, then waits while the consumer is behind. */
   async lines(lines: string[]): Promise<void> {
+    if (lines.length) await this.text(lines.join('\n') + '\n');
+  }
+
+  /** Writes text made of whole newline-terminated lines, then waits while the consumer is behind. */
+  async text(chunk: string): Promise<void> {
     if (this.failure) throw this.failure;
-    if (lines.length === 0) return;
-    const chunk = lines.join('\n') + '\n';
-    this.bytesWritten += Buffer.byteLength(chunk);
+    if (chunk.length === 0) return;
     if (!this.out.write(chunk)) await this.drained();
     if (this.failure) throw this.failure;
   }

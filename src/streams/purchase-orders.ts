@@ -3,7 +3,7 @@ import type { ApiOrder } from '../client/order-pages.js';
 import type { PurchaseOrderRow } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
 import { requireText, requireUtcDateTime, toDate, toNumber, toText, toUtcDateTime } from '../values.js';
-import { mapColumns, sourceFields, type Column, type Row, type RowContext, type Stream } from './stream.js';
+import { mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
   { name: 'purchase_order_id', from: 'id', convert: requireText },
@@ -39,8 +39,10 @@ export const purchaseOrders: Stream = {
   rows: (order, context) => [toPurchaseOrderRow(order, context) as unknown as Row],
 };
 
+const describeOrder: KeyDescriber = (_row, order) => `purchase_order_id=${JSON.stringify(order.id)}`;
+
 export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow {
-  const row = mapColumns(columns, order, {}, 'purchase_orders', () => `purchase_order_id=${JSON.stringify(order.id)}`);
+  const row = mapColumns(columns, order, {}, 'purchase_orders', describeOrder);
   row._account_id = context.accountId;
   row.__synced_at = context.syncedAt;
   return row as unknown as PurchaseOrderRow;

@@ -26,14 +26,17 @@ export interface Column {
   convert: (value: unknown) => unknown;
 }
 
-/** Builds a row column by column; a value that cannot fit names the stream, the key and the field. */
-export function mapColumns(columns: Column[], source: Record<string, unknown>, row: Row, stream: string, keyOf: () => string): Row {
+/** Says which record failed, from what is known of it so far; only called on an error. */
+export type KeyDescriber = (row: Row, source: Record<string, unknown>) => string;
+
+/** Fills `row` column by column; a value that cannot fit names the stream, the key and the field. */
+export function mapColumns(columns: Column[], source: Record<string, unknown>, row: Row, stream: string, describeKey: KeyDescriber): Row {
   for (const column of columns) {
     try {
       row[column.name] = column.convert(column.from === undefined ? undefined : source[column.from]);
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
-      throw new RecordError(`${stream} record ${keyOf()}: field ${column.name} (API ${column.from}) ${error.message}.`);
+      throw new RecordError(`${stream} record ${describeKey(row, source)}: field ${column.name} (API ${column.from}) ${error.message}.`);
     }
   }
   return row;

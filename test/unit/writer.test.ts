@@ -54,20 +54,18 @@ describe('SingerWriter', () => {
     await writer.lines([a, b]);
     await writer.lines([]);
     expect(chunks).toEqual([`${a}\n${b}\n`]);
-    expect(writer.bytesWritten).toBe(Buffer.byteLength(`${a}\n${b}\n`));
     for (const l of chunks[0]!.trimEnd().split('\n')) {
       expect(JSON.parse(l)).toEqual({ type: 'RECORD', stream: 'purchase_orders', record: expect.any(Object), time_extracted: '2024-03-07T08:00:00.000Z' });
     }
   });
 
-  it('message() writes one serialized message line, counting bytes of multi-byte text', async () => {
+  it('message() writes one serialized message line, multi-byte text intact', async () => {
     const { out, chunks } = collecting();
     const writer = new SingerWriter(out);
     const state = { type: 'STATE' as const, value: { bookmarks: { purchase_orders: { replication_key: 'last_modified', replication_key_value: 'é' } } } };
     await writer.message(state);
     expect(chunks).toEqual([serialize(state) + '\n']);
-    expect(writer.bytesWritten).toBe(Buffer.byteLength(serialize(state)) + 1);
-    expect(writer.bytesWritten).toBeGreaterThan(chunks[0]!.length);
+    expect(JSON.parse(chunks[0]!).value.bookmarks.purchase_orders.replication_key_value).toBe('é');
   });
 
   it('waits for drain when the consumer is behind: lines() does not resolve until the chunk is taken', async () => {
@@ -102,7 +100,6 @@ describe('SingerWriter', () => {
     }
     // Each call returned only after the stream drained, so nothing was left queued behind it.
     expect(maxBuffered).toBe(0);
-    expect(writer.bytesWritten).toBe(50 * 101);
   });
 
   it('a closed pipe (EPIPE) makes the next lines() reject with OUTPUT_CLOSED', async () => {
