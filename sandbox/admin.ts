@@ -1,0 +1,83 @@
+// Admin endpoints: no auth, never faulted or delayed.
+import { once } from 'node:events';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { JSON_TYPE, Reply, errorReply, jsonReply, readBody, send } from './http-util.js';
+import { SandboxState, emptyStats } from './state.js';
+import { TruthRow, truthRows } from './truth.js';
+
+export async function handleAdmin(st: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
+  if (route === 'GET /__admin/truth') return streamTruth(st, res, url.searchParams.get('format') === 'ndjson');
+  let reply: Reply;
+  try {
+    reply = await dispatch(st, route, req);
+  } catch (err) {
+    reply = errorReply(400, (err as Error).message);
+  }
+  send(res, reply);
+}
+
+async function dispatch(st: SandboxState, route: string, req: IncomingMessage): Promise<Reply> {
+  switch (route) {
+    case 'GET /__admin/config':
+      return jsonReply(st.opts);
+    case 'PATCH /__admin/config':
+      st.configure(parseObject(await readBody(req)));
+      return jsonReply(st.opts);
+    case 'POST /__admin/edit': {
+      const body = parseObject(await readBody(req));
+      const count = body.count ?? 1;
+      const create = body.create ?? 0;
+      if (!isCount(count) || !isCount(create)) throw new Error('count and create must be non-negative integers');
+      st.edit(count, create);
+      return jsonReply({ edited: Math.min(count, st.store.count), created: create, orders: st.store.count });
+    }
+    case 'GET /__admin/stats':
+      return jsonReply(st.stats);
+    case 'POST /__admin/stats/reset':
+      st.stats = emptyStats();
+      return jsonReply(st.stats);
+    default:
+      return errorReply(404, 'Not found');
+  }
+}
+
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+function parseObject(text: string): Record<string, unknown> {
+  const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Streams the truth of a frozen snapshot (edits during the dump do not leak in),
+ * with backpressure, as one JSON document or as ndjson `{"stream","row"}` lines.
+ */
+async function streamTruth(st: SandboxState, res: ServerResponse, ndjson: boolean): Promise<void> {
+  res.writeHead(200, { 'Content-Type': ndjson ? 'application/x-ndjson' : JSON_TYPE });
+  const rows = truthRows(st.gen, st.store.snapshot(), st.opts.accountId);
+  let chunk = ndjson ? '' : '{"purchase_orders":[';
+  let current: TruthRow['stream'] = 'purchase_orders';
+  let first = true;
+  for (const r of rows) {
+    if (ndjson) chunk += JSON.stringify(r) + '\n';
+    else {
+      if (r.stream !== current) {
+        chunk += '],"purchase_order_items":[';
+        current = r.stream;
+        first = true;
+      }
+      chunk += (first ? '' : ',') + JSON.stringify(r.row);
+      first = false;
+    }
+    if (chunk.length >= 64 * 1024) {
+      if (res.destroyed) return;
+      const ok = res.write(chunk);
+      chunk = '';
+      if (!ok) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+  }
+  if (!ndjson) chunk += current === 'purchase_orders' ? '],"purchase_order_items":[]}' : ']}';
+  if (!res.destroyed) res.end(chunk);
+}

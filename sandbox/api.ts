@@ -1,0 +1,92 @@
+// The imitated REST API: gatekeeping (User-Agent, rate limit, faults, latency),
+// then auth and the purchase-orders routes.
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { executeList } from './execute.js';
+import { pickFault } from './faults.js';
+import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, Reply, errorReply, send } from './http-util.js';
+import { WireObject } from './items.js';
+import { project } from './projection.js';
+import { parseFields, parseListQuery } from './query.js';
+import { SandboxState } from './state.js';
+
+const LIST_PATH = /^\/api\/v1\/purchase-orders\/?$/;
+const ONE_PATH = /^\/api\/v1\/purchase-orders\/([^/]+)\/?$/;
+
+export function handleApi(st: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const seq = ++st.requestSeq;
+  st.stats.requests++;
+  const o = st.opts;
+  const reply = (r: Reply, truncate = false): void => {
+    if (res.destroyed || res.writableEnded) return;
+    st.recordStatus(r.status, send(res, r, truncate));
+  };
+  const retryAfter = { 'Retry-After': String(o.retryAfterSeconds) };
+
+  if (o.requireUserAgent && !req.headers['user-agent']) {
+    return st.later(o.latencyMs, () => reply({ status: 403, body: HTML_403, type: HTML_TYPE }));
+  }
+  if (o.rateLimitPerSecond > 0 && !st.limiter.allow(o.rateLimitPerSecond, Date.now())) {
+    return st.later(o.latencyMs, () => reply(errorReply(429, 'Too many requests', retryAfter)));
+  }
+  const fault = pickFault(o.seed, seq, o.faultRate, o.faultKinds);
+  if (fault) st.recordFault(fault);
+  switch (fault) {
+    case 'reset':
+      st.recordStatus('reset', 0);
+      req.socket.destroy();
+      return;
+    case '429':
+      return st.later(o.latencyMs, () => reply(errorReply(429, 'Too many requests', retryAfter)));
+    case '500':
+      return st.later(o.latencyMs, () => reply(errorReply(500, 'Internal server error')));
+    case '502':
+      return st.later(o.latencyMs, () => reply({ status: 502, body: HTML_502, type: HTML_TYPE }));
+    case '503':
+      return st.later(o.latencyMs, () => reply({ status: 503, body: HTML_503, type: HTML_TYPE }));
+  }
+  const delay = o.latencyMs + (fault === 'slow' ? o.slowMs : 0);
+  st.later(delay, () => {
+    if (res.destroyed) return;
+    reply(route(st, req, url), fault === 'truncate');
+  });
+}
+
+function route(st: SandboxState, req: IncomingMessage, url: URL): Reply {
+  const { apiKey, accountId } = st.opts;
+  if (req.headers.authorization !== apiKey || req.headers.account !== accountId) {
+    return errorReply(401, 'Invalid API key or account');
+  }
+  const isList = LIST_PATH.test(url.pathname);
+  const one = ONE_PATH.exec(url.pathname);
+  if (!isList && !one) return errorReply(404, 'Not found');
+  if (req.method !== 'GET') return errorReply(405, 'Method not allowed');
+  return isList ? list(st, url) : single(st, url, decodeURIComponent(one![1]!));
+}
+
+function list(st: SandboxState, url: URL): Reply {
+  st.countListRequest();
+  const q = parseListQuery(url.searchParams, st.opts.ignoreOperators);
+  const { total, orders } = executeList(st.store, st.gen, q);
+  const fields = st.opts.ignoreFields ? undefined : q.fields;
+  const rows: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
+  const start = q.page * q.limit;
+  const meta = {
+    name: 'purchase-orders',
+    display_name: 'purchase orders',
+    total,
+    count: rows.length,
+    limit: q.limit,
+    page: q.page,
+    start,
+    end: start + rows.length,
+  };
+  return { status: 200, body: JSON.stringify({ meta, 'purchase-orders': rows }), type: JSON_TYPE };
+}
+
+function single(st: SandboxState, url: URL, id: string): Reply {
+  const i = st.gen.indexOf(st.store, id);
+  if (i < 0) return errorReply(404, `Failed to find purchase-order ${id}`);
+  const order = st.gen.order(st.store, i);
+  const fields = st.opts.ignoreFields ? undefined : parseFields(url.searchParams.get('fields'));
+  return { status: 200, body: JSON.stringify({ 'purchase-order': fields ? project(order, fields) : order }), type: JSON_TYPE };
+}

@@ -1,0 +1,80 @@
+// CLI: npm run sandbox -- --port 8080 --orders 10000 --fault-rate 0.05 ...
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { FAULT_KINDS, FaultKind, OPERATORS, Operator } from './options.js';
+import { startSandbox } from './server.js';
+
+const list = <T extends string>(allowed: readonly T[]) => (raw: string | undefined): T[] | undefined => {
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) {
+    if (!allowed.includes(item as T)) throw new Error(`unknown value "${item}" (allowed: ${allowed.join(',')})`);
+  }
+  return items as T[];
+};
+
+const argv = await yargs(hideBin(process.argv))
+  .scriptName('sandbox')
+  .usage('Local Inventory Planner API sandbox')
+  .options({
+    port: { type: 'number', default: 8080, describe: '0 = any free port' },
+    seed: { type: 'number', describe: 'data seed (default 1)' },
+    orders: { type: 'number', describe: 'number of orders (1..1000000, default 100)' },
+    items: { type: 'number', describe: 'average items per order (default 3)' },
+    'api-key': { type: 'string' },
+    'account-id': { type: 'string' },
+    latency: { type: 'number', describe: 'ms added per API request' },
+    'rate-limit': { type: 'number', describe: 'requests per second, 0 = off' },
+    'retry-after': { type: 'number', describe: 'Retry-After seconds on 429' },
+    'fault-rate': { type: 'number', describe: 'share of API requests that get a fault (0..1)' },
+    faults: { type: 'string', describe: `fault kinds, comma-separated: ${FAULT_KINDS.join(',')}`, coerce: list<FaultKind>(FAULT_KINDS) },
+    'slow-ms': { type: 'number', describe: 'stall of a "slow" fault' },
+    'require-user-agent': { type: 'boolean', default: true, describe: 'use --no-require-user-agent to accept UA-less requests' },
+    'edit-every': { type: 'number', describe: 'edit event every K-th list request, 0 = off' },
+    'edit-count': { type: 'number', describe: 'orders edited per edit event' },
+    'create-count': { type: 'number', describe: 'orders created per edit event' },
+    'tie-block-size': { type: 'number', describe: 'orders per block sharing one last_modified' },
+    'tie-block-count': { type: 'number', describe: 'number of tie blocks' },
+    'ignore-operators': { type: 'string', describe: `filter operators to ignore: ${OPERATORS.join(',')}`, coerce: list<Operator>(OPERATORS) },
+    'ignore-fields': { type: 'boolean', describe: 'ignore the fields= projection' },
+  })
+  .strict()
+  .help()
+  .parseAsync();
+
+const sandbox = await startSandbox({
+  port: argv.port,
+  seed: argv.seed,
+  orders: argv.orders,
+  itemsPerOrder: argv.items,
+  apiKey: argv['api-key'],
+  accountId: argv['account-id'],
+  latencyMs: argv.latency,
+  rateLimitPerSecond: argv['rate-limit'],
+  retryAfterSeconds: argv['retry-after'],
+  faultRate: argv['fault-rate'],
+  faultKinds: argv.faults,
+  slowMs: argv['slow-ms'],
+  requireUserAgent: argv['require-user-agent'],
+  editEvery: argv['edit-every'],
+  editCount: argv['edit-count'],
+  createCount: argv['create-count'],
+  tieBlockSize: argv['tie-block-size'],
+  tieBlockCount: argv['tie-block-count'],
+  ignoreOperators: argv['ignore-operators'],
+  ignoreFields: argv['ignore-fields'],
+});
+
+console.log(`sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${sandbox.accountId})`);
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  sandbox.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,119 @@
+// Sandbox options: public types, defaults and validation.
+
+export type FaultKind = '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow';
+export type Operator = 'eq' | 'ne' | 'eqi' | 'gt' | 'gte' | 'lt' | 'lte';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'reset', 'truncate', 'slow'];
+export const OPERATORS: readonly Operator[] = ['eq', 'ne', 'eqi', 'gt', 'gte', 'lt', 'lte'];
+
+export interface SandboxOptions {
+  port?: number;
+  seed?: number;
+  orders?: number;
+  itemsPerOrder?: number;
+  apiKey?: string;
+  accountId?: string;
+  latencyMs?: number;
+  rateLimitPerSecond?: number;
+  retryAfterSeconds?: number;
+  faultRate?: number;
+  faultKinds?: FaultKind[];
+  slowMs?: number;
+  requireUserAgent?: boolean;
+  editEvery?: number;
+  editCount?: number;
+  createCount?: number;
+  tieBlockSize?: number;
+  tieBlockCount?: number;
+  ignoreOperators?: Operator[];
+  ignoreFields?: boolean;
+}
+
+export type ResolvedOptions = Required<SandboxOptions>;
+
+export const DEFAULTS: ResolvedOptions = {
+  port: 0,
+  seed: 1,
+  orders: 100,
+  itemsPerOrder: 3,
+  apiKey: 'sandbox-key',
+  accountId: 'sandbox-account',
+  latencyMs: 0,
+  rateLimitPerSecond: 0,
+  retryAfterSeconds: 1,
+  faultRate: 0,
+  faultKinds: [...FAULT_KINDS],
+  slowMs: 5000,
+  requireUserAgent: true,
+  editEvery: 0,
+  editCount: 1,
+  createCount: 0,
+  tieBlockSize: 0,
+  tieBlockCount: 0,
+  ignoreOperators: [],
+  ignoreFields: false,
+};
+
+/** Options that shape the generated data or the socket; fixed once the sandbox runs. */
+export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount'] as const;
+
+type Check = (v: unknown) => boolean;
+const int = (lo: number, hi: number): Check => (v) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+const num = (lo: number, hi: number): Check => (v) => typeof v === 'number' && v >= lo && v <= hi;
+const str: Check = (v) => typeof v === 'string';
+const bool: Check = (v) => typeof v === 'boolean';
+const subsetOf = (all: readonly string[]): Check => (v) => Array.isArray(v) && v.every((x) => all.includes(x));
+
+const CHECKS: Record<keyof SandboxOptions, Check> = {
+  port: int(0, 65535),
+  seed: int(-(2 ** 31), 2 ** 32 - 1),
+  orders: int(1, 1_000_000),
+  itemsPerOrder: int(1, 50),
+  apiKey: str,
+  accountId: str,
+  latencyMs: num(0, 600_000),
+  rateLimitPerSecond: num(0, 1e9),
+  retryAfterSeconds: int(0, 86_400),
+  faultRate: num(0, 1),
+  faultKinds: subsetOf(FAULT_KINDS),
+  slowMs: num(0, 3_600_000),
+  requireUserAgent: bool,
+  editEvery: int(0, 1e9),
+  editCount: int(0, 1_000_000),
+  createCount: int(0, 1_000_000),
+  tieBlockSize: int(0, 1_000_000),
+  tieBlockCount: int(0, 1_000_000),
+  ignoreOperators: subsetOf(OPERATORS),
+  ignoreFields: bool,
+};
+
+/** Validates a partial option set; throws an Error naming the first bad key. */
+export function validatePatch(patch: Record<string, unknown>): Partial<SandboxOptions> {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const check = CHECKS[key as keyof SandboxOptions];
+    if (!check) throw new Error(`unknown option: ${key}`);
+    if (!check(value)) throw new Error(`invalid value for ${key}: ${JSON.stringify(value)}`);
+  }
+  return patch as Partial<SandboxOptions>;
+}
+
+export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
+  validatePatch(options as Record<string, unknown>);
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const resolved = { ...DEFAULTS, ...defined } as ResolvedOptions;
+  if (resolved.tieBlockSize > 0 && resolved.tieBlockCount === 0) resolved.tieBlockCount = 1;
+  return resolved;
+}
+
+/** Runtime reconfiguration: rejects options fixed at start. */
+export function applyPatch(current: ResolvedOptions, patch: Record<string, unknown>): ResolvedOptions {
+  const valid = validatePatch(patch);
+  for (const key of FIXED_AT_START) {
+    if (valid[key] !== undefined && valid[key] !== current[key]) {
+      throw new Error(`${key} is fixed when the sandbox starts`);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined));
+  return { ...current, ...defined } as ResolvedOptions;
+}

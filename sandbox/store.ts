@@ -1,0 +1,170 @@
+// Compact per-order state in typed arrays. Everything else about an order is
+// regenerated on demand from (seed, index, version) by the generator.
+import { Rng, SALT } from './rng.js';
+
+export const BASE_SEC = Date.UTC(2021, 0, 1) / 1000;
+const SPAN_SEC = 3 * 365 * 86_400;
+const INDEX_BITS = 2 ** 20; // > 1_000_000, so (lm, index) packs exactly into a double
+
+/** What the generator needs to know about the orders; a live store or a frozen snapshot. */
+export interface StoreView {
+  readonly count: number;
+  readonly createdSec: Uint32Array;
+  readonly lmSec: Uint32Array;
+  readonly version: Uint32Array;
+}
+
+/** Step between creation times of the initial orders. */
+export const creationStep = (initialOrders: number): number => SPAN_SEC / initialOrders;
+
+/**
+ * created_at and the first last_modified delay of an initial order. created_at is
+ * non-decreasing in the index, so ids (which embed it) sort like indices.
+ */
+export function initialTimes(seed: number, i: number, step: number): { created: number; delay: number } {
+  const r = new Rng(seed, i, SALT.time);
+  const created = BASE_SEC + Math.floor((i + r.next()) * step);
+  const x = r.next();
+  const delay = x < 0.4 ? r.int(3600) : x < 0.8 ? r.int(30 * 86_400) : r.int(180 * 86_400);
+  return { created, delay };
+}
+
+export class OrderStore implements StoreView {
+  count: number;
+  createdSec: Uint32Array;
+  lmSec: Uint32Array;
+  version: Uint32Array;
+  /** Order indices sorted by (last_modified, position); ties keep their relative order. */
+  sorted: Int32Array;
+  maxLm = 0;
+  private editEvents = 0;
+
+  constructor(
+    private readonly seed: number,
+    orders: number,
+    tieBlockSize: number,
+    tieBlockCount: number,
+  ) {
+    this.count = orders;
+    this.createdSec = new Uint32Array(orders);
+    this.lmSec = new Uint32Array(orders);
+    this.version = new Uint32Array(orders);
+    this.sorted = new Int32Array(orders);
+    this.generateTimes();
+    this.applyTieBlocks(tieBlockSize, tieBlockCount);
+    this.maxLm = this.count > 0 ? (this.lmSec[this.sorted[this.count - 1]!] ?? 0) : 0;
+  }
+
+  private generateTimes(): void {
+    const n = this.count;
+    const step = creationStep(n);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const { created, delay } = initialTimes(this.seed, i, step);
+      this.createdSec[i] = created;
+      this.lmSec[i] = created + delay;
+      keys[i] = (created + delay - BASE_SEC) * INDEX_BITS + i;
+    }
+    keys.sort();
+    for (let p = 0; p < n; p++) this.sorted[p] = (keys[p] ?? 0) % INDEX_BITS;
+  }
+
+  /** Raises each block of consecutive (in last_modified order) orders to the block's max instant. */
+  private applyTieBlocks(size: number, blocks: number): void {
+    const n = this.count;
+    if (size <= 1 || blocks <= 0) return;
+    const len = Math.min(size, n);
+    for (let b = 0; b < blocks; b++) {
+      const center = Math.floor(((b + 1) * n) / (blocks + 1));
+      const start = Math.max(0, Math.min(n - len, center - Math.floor(len / 2)));
+      const top = this.lmSec[this.sorted[start + len - 1]!]!;
+      for (let p = start; p < start + len; p++) this.lmSec[this.sorted[p]!] = top;
+    }
+  }
+
+  lmAt(position: number): number {
+    return this.lmSec[this.sorted[position]!]!;
+  }
+
+  /** First sorted position whose last_modified >= sec. */
+  lowerBound(sec: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.lmAt(mid) < sec) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First sorted position whose last_modified > sec. */
+  upperBound(sec: number): number {
+    return this.lowerBound(sec + 1);
+  }
+
+  /**
+   * One edit event: `editCount` existing orders (spread across the data, possibly
+   * already edited) and `createCount` new ones get last_modified later than all others.
+   */
+  edit(editCount: number, createCount: number): { edited: number; created: number } {
+    const event = ++this.editEvents;
+    const r = new Rng(this.seed, event, SALT.editPick);
+    const n = this.count;
+    const m = Math.min(editCount, n);
+    if (m > 0) {
+      const start = r.int(n);
+      const segment = Math.floor(n / m);
+      const mark = new Uint8Array(n);
+      const picked: number[] = [];
+      for (let k = 0; k < m; k++) {
+        const idx = (start + Math.floor((k * n) / m) + r.int(segment)) % n;
+        mark[idx] = 1;
+        picked.push(idx);
+        this.lmSec[idx] = ++this.maxLm;
+        this.version[idx]! += 1;
+      }
+      let write = 0;
+      for (let p = 0; p < n; p++) {
+        const i = this.sorted[p]!;
+        if (!mark[i]) this.sorted[write++] = i;
+      }
+      for (const idx of picked) this.sorted[write++] = idx;
+    }
+    for (let c = 0; c < createCount; c++) this.create();
+    return { edited: m, created: createCount };
+  }
+
+  private create(): void {
+    if (this.count === this.sorted.length) this.grow();
+    const idx = this.count++;
+    const now = ++this.maxLm;
+    this.createdSec[idx] = now;
+    this.lmSec[idx] = now;
+    this.version[idx] = 0;
+    this.sorted[idx] = idx;
+  }
+
+  private grow(): void {
+    const cap = Math.max(16, this.sorted.length * 2);
+    const widen = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.createdSec = widen(this.createdSec, (k) => new Uint32Array(k));
+    this.lmSec = widen(this.lmSec, (k) => new Uint32Array(k));
+    this.version = widen(this.version, (k) => new Uint32Array(k));
+    this.sorted = widen(this.sorted, (k) => new Int32Array(k));
+  }
+
+  /** Frozen copy of the state, so long reads (truth dumps) see one consistent data set. */
+  snapshot(): StoreView {
+    return {
+      count: this.count,
+      createdSec: this.createdSec.slice(0, this.count),
+      lmSec: this.lmSec.slice(0, this.count),
+      version: this.version.slice(0, this.count),
+    };
+  }
+}

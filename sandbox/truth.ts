@@ -1,0 +1,113 @@
+// Ground truth: the rows the tap's two streams must hold for the current data,
+// read from the generator's canonical values (never from rendered JSON).
+import { createHash } from 'node:crypto';
+import { OrderGenerator, Order } from './generator.js';
+import { WireObject } from './items.js';
+import { StoreView } from './store.js';
+import { truthValue } from './values.js';
+
+export type TruthStream = 'purchase_orders' | 'purchase_order_items';
+export interface TruthRow {
+  stream: TruthStream;
+  row: Record<string, unknown>;
+}
+export interface Truth {
+  purchase_orders: Record<string, unknown>[];
+  purchase_order_items: Record<string, unknown>[];
+}
+
+// [column, API field]
+const PO_COLUMNS: [string, string][] = [
+  ['purchase_order_id', 'id'],
+  ['purchase_order_number', 'reference'],
+  ['status', 'status'],
+  ['source', 'source'],
+  ['type', 'type'],
+  ['vendor', 'vendor'],
+  ['last_modified', 'last_modified'],
+  ['total_ordered', 'total_ordered'],
+  ['total_received', 'total_received'],
+  ['created_date', 'created_date'],
+  ['received_date', 'received_date'],
+  ['expected_date', 'expected_date'],
+  ['created_at', 'created_at'],
+  ['updated_at', 'updated_at'],
+  ['warehouse', 'warehouse'],
+  ['warehouse_display_name', 'warehouse_display_name'],
+  ['vendor_name', 'vendor_display_name'],
+  ['source_name', 'source_display_name'],
+  ['replenishment_type', 'replenishment_type'],
+];
+const ITEM_COLUMNS: [string, string][] = [
+  ['purchase_order_item_id', 'id'],
+  ['sku', 'sku'],
+  ['title', 'title'],
+  ['vendor_reference', 'vendor_reference'],
+  ['vendor_name', 'vendor_name'],
+  ['replenishment', 'replenishment'],
+  ['cost_price', 'cost_price'],
+  ['received', 'received'],
+];
+
+export const itemKey = (orderId: string, itemId: string): string =>
+  createHash('md5').update(orderId + itemId).digest('hex');
+
+export function orderRow(order: Order, accountId: string): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [column, field] of PO_COLUMNS) row[column] = truthValue(order[field]);
+  row._account_id = accountId;
+  return row;
+}
+
+export function itemRow(order: Order, item: WireObject, accountId: string): Record<string, unknown> {
+  const row: Record<string, unknown> = { key: itemKey(order.id, String(item.id)), purchase_order_id: order.id };
+  for (const [column, field] of ITEM_COLUMNS) row[column] = truthValue(item[field]);
+  row._account_id = accountId;
+  return row;
+}
+
+/**
+ * All truth rows, each stream sorted by its key. Orders come in index order, which
+ * is id order because ids start with the (non-decreasing) creation second and end
+ * with the index. Items are sorted by md5 key: a first pass records each key's
+ * 32-bit prefix, the second pass regenerates the orders in key order.
+ */
+export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: string): Generator<TruthRow> {
+  const prefix: number[] = [];
+  const slotOrder: number[] = [];
+  const slotItem: number[] = [];
+  for (let i = 0; i < view.count; i++) {
+    const order = gen.order(view, i);
+    yield { stream: 'purchase_orders', row: orderRow(order, accountId) };
+    order.items.forEach((item, j) => {
+      prefix.push(parseInt(itemKey(order.id, String(item.id)).slice(0, 8), 16));
+      slotOrder.push(i);
+      slotItem.push(j);
+    });
+  }
+  let cached: Order | undefined;
+  let cachedIndex = -1;
+  const orderAt = (i: number): Order => {
+    if (i !== cachedIndex) {
+      cached = gen.order(view, i);
+      cachedIndex = i;
+    }
+    return cached!;
+  };
+  const fullKey = (slot: number): string => {
+    const order = orderAt(slotOrder[slot]!);
+    return itemKey(order.id, String(order.items[slotItem[slot]!]!.id));
+  };
+  const perm = new Int32Array(prefix.length).map((_, k) => k);
+  perm.sort((a, b) => prefix[a]! - prefix[b]! || (fullKey(a) < fullKey(b) ? -1 : 1));
+  for (const slot of perm) {
+    const order = orderAt(slotOrder[slot]!);
+    yield { stream: 'purchase_order_items', row: itemRow(order, order.items[slotItem[slot]!]!, accountId) };
+  }
+}
+
+export function collectTruth(gen: OrderGenerator, view: StoreView, accountId: string): Truth {
+  const truth: Truth = { purchase_orders: [], purchase_order_items: [] };
+  for (const { stream, row } of truthRows(gen, view, accountId)) truth[stream].push(row);
+  return truth;
+}

@@ -1,0 +1,71 @@
+// Wire-value wrappers. The generator builds canonical order objects whose leaves
+// are either plain JSON values or these wrappers; JSON.stringify renders the wire
+// form (via toJSON) while truth and filters read the typed value.
+import { Rng } from './rng.js';
+
+/** A number the API sends as a string: `"26"`, `"8.50"`, or `""` (EMPTY_NUMBER). */
+export class NumStr {
+  constructor(
+    readonly value: number,
+    readonly text: string,
+  ) {}
+
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+/** A number rendered as `""`; its truth value is null. */
+export const EMPTY_NUMBER = new NumStr(Number.NaN, '');
+
+/** An instant (whole seconds) rendered ISO 8601 with a numeric UTC offset. */
+export class Stamp {
+  constructor(
+    readonly sec: number,
+    readonly offsetMin: number,
+  ) {}
+
+  toJSON(): string {
+    return formatStamp(this.sec, this.offsetMin);
+  }
+}
+
+export type WireNumber = number | NumStr;
+
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+
+export function formatStamp(sec: number, offsetMin: number): string {
+  const local = new Date((sec + offsetMin * 60) * 1000).toISOString().slice(0, 19);
+  const abs = Math.abs(offsetMin);
+  return `${local}${offsetMin < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+export function isoDate(sec: number): string {
+  return new Date(sec * 1000).toISOString().slice(0, 10);
+}
+
+const OFFSETS = [120, -240, 330, 60, -300, 540, -420, 600];
+
+/** Mostly +00:00; about 10% of timestamps carry another offset for the same instant. */
+export function pickOffset(r: Rng): number {
+  return r.chance(0.1) ? r.pick(OFFSETS) : 0;
+}
+
+/**
+ * Applies the number quirks: ~3% `""` (truth null), ~15% numeric string, else a number.
+ * `decimals` is how a string form is written (money: 2 -> "8.50").
+ */
+export function quirkNumber(r: Rng, value: number, decimals = 0): WireNumber {
+  const x = r.next();
+  if (x < 0.03) return EMPTY_NUMBER;
+  if (x < 0.18) return new NumStr(value, decimals > 0 ? value.toFixed(decimals) : String(value));
+  return value;
+}
+
+/** The truth value of a canonical leaf (see the warehouse contract). */
+export function truthValue(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  if (v instanceof NumStr) return Number.isNaN(v.value) ? null : v.value;
+  if (v instanceof Stamp) return new Date(v.sec * 1000).toISOString();
+  return v;
+}
