@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=192
+// The heap cap keeps V8 from letting garbage grow to several times the working set (a few pages).
 // The command line: Singer flags parsed with yargs, everything else in main.ts.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';

@@ -37,7 +37,8 @@ export interface TapRunOptions {
 export function runTap(options: TapRunOptions): Promise<TapResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TAP_BIN, ...options.args], {
+    // The bin itself, as users, targets and Meltano start it (its shebang sets the heap limits).
+    const child = spawn(TAP_BIN, options.args, {
       env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
