@@ -6,6 +6,7 @@ import type { SingerCatalog } from '../../src/generated/schemas.js';
 import { PACKAGE_ROOT } from '../../src/schemas.js';
 import { discoverCatalog, parseCatalog, selectedSchema, selectStreams, type CatalogEntry, type MetadataEntry } from '../../src/singer/catalog.js';
 import { STREAMS } from '../../src/streams/index.js';
+import { inputFileError } from '../helpers/errors.js';
 
 const descriptors = STREAMS.map((s) => s.descriptor);
 const discovered = (): { streams: CatalogEntry[] } => discoverCatalog(descriptors);
@@ -26,17 +27,6 @@ function meta(e: CatalogEntry, breadcrumb: string[]): Record<string, unknown> {
   const found = e.metadata.find((m) => m.breadcrumb.join('/') === breadcrumb.join('/'));
   if (!found) throw new Error(`no metadata for ${breadcrumb.join('/')}`);
   return found.metadata;
-}
-
-function inputFileError(fn: () => unknown): InputFileError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputFileError);
-    expect((error as InputFileError).code).toBe('INPUT_FILE_INVALID');
-    return error as InputFileError;
-  }
-  throw new Error('expected an InputFileError, nothing was thrown');
 }
 
 describe('discoverCatalog', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputFileError } from '../../src/errors.js';
 import { getBookmark, parseState, withBookmark, type State } from '../../src/singer/state.js';
+import { inputFileError } from '../helpers/errors.js';
 
 const STATE = {
   bookmarks: {
@@ -8,17 +9,6 @@ const STATE = {
     purchase_order_items: { replication_key: 'last_modified', replication_key_value: '2024-03-05T00:00:00.000Z' },
   },
 };
-
-function inputFileError(fn: () => unknown): InputFileError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputFileError);
-    expect((error as InputFileError).code).toBe('INPUT_FILE_INVALID');
-    return error as InputFileError;
-  }
-  throw new Error('expected an InputFileError, nothing was thrown');
-}
 
 describe('parseState', () => {
   it('accepts exactly the STATE value the tap emits', () => {
