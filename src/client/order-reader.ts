@@ -8,7 +8,7 @@ import type { ApiClient } from './http.js';
 import { keysetWindow, type PageFetcher, type WindowBatch } from './keyset.js';
 import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
-import { FilterIgnoredError, type ApiOrder, type OrderPage } from './order-pages.js';
+import { fetchOrderPage, FilterIgnoredError, type ApiOrder, type OrderPage } from './order-pages.js';
 import { FieldProjection } from './projection.js';
 
 export interface ReadOptions {
@@ -37,7 +37,7 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
     try {
       const batches = mode === 'scan'
         ? scan((q) => projection.fetch(q, false), options.pageSize, since)
-        : mode === 'windows' ? windowed(fetch, options, since, log) : single(fetch, options.pageSize, since);
+        : mode === 'windows' ? windowed(api, projection, options, since, log) : single(fetch, options.pageSize, since);
       for await (const batch of batches) {
         if (batch.checkpoint !== undefined) since = batch.checkpoint;
         yield batch;
@@ -63,15 +63,18 @@ async function* scan(fetch: PageFetcher, limit: number, since: number | undefine
   for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield { orders: batch.orders, checkpoint: batch.cursor };
 }
 
-async function* windowed(fetch: PageFetcher, options: ReadOptions, since: number | undefined, log: Log): AsyncGenerator<OrderBatch> {
+async function* windowed(api: ApiClient, projection: FieldProjection, options: ReadOptions, since: number | undefined, log: Log): AsyncGenerator<OrderBatch> {
   const limit = options.pageSize;
-  const first = await fetch({ gte: since, page: 0, limit });
-  const total = first.total;
-  if (first.orders.length < limit || total === undefined || total < 3 * limit) {
-    yield* single(fetch, limit, since, first);
+  const fetch: PageFetcher = (q) => projection.fetch(q);
+  const { page: head, ready } = await projection.fetchDeferred({ gte: since, page: 0, limit });
+  const total = head.total;
+  if (head.orders.length < limit || total === undefined || total < 3 * limit) {
+    yield* single(fetch, limit, since, await ready);
     return;
   }
-  const cuts = await windowCuts(fetch, total, limit, Math.min(options.concurrency, Math.floor(total / limit) - 1), since);
+  // Probes need only last_modified: they go out while the projection is still being verified.
+  const probe: PageFetcher = (q) => fetchOrderPage(api, q, ['id', 'last_modified']);
+  const [first, cuts] = await Promise.all([ready, windowCuts(probe, total, limit, Math.min(options.concurrency, Math.floor(total / limit) - 1), since)]);
   if (cuts.length < 2) {
     yield* single(fetch, limit, since, first);
     return;
@@ -88,15 +91,16 @@ async function* windowed(fetch: PageFetcher, options: ReadOptions, since: number
     const open = done.indexOf(false);
     yield { orders: value.orders, checkpoint: open === -1 ? tailLower : progress[open] };
   }
+  // Read only now, so that edits made while the windows were read are in it, after their older versions.
   yield* single(fetch, limit, tailLower);
 }
 
 /**
  * last_modified values that split the orders into `windows` parts of about equal size plus a tail of
- * about one page, found by asking for single orders at those offsets (all at once).
+ * about half a page (read in one request), found by asking for single orders at those offsets (all at once).
  */
 async function windowCuts(fetch: PageFetcher, total: number, limit: number, windows: number, since: number | undefined): Promise<number[]> {
-  const span = total - limit;
+  const span = total - Math.ceil(limit / 2);
   const offsets = [...Array.from({ length: windows - 1 }, (_, i) => Math.round(((i + 1) * span) / windows)), span];
   const found = await Promise.all(offsets.map((page) => fetch({ gte: since, page, limit: 1 }).then((p) => p.lms[0])));
   const cuts = found.filter((lm): lm is number => lm !== undefined && (since === undefined || lm > since));

@@ -18,12 +18,19 @@ export class FieldProjection {
   }
 
   async fetch(q: OrderQuery, check = true): Promise<OrderPage> {
-    if (!this.fields) return fetchOrderPage(this.api, q, undefined, check);
+    return (await this.fetchDeferred(q, check)).ready;
+  }
+
+  /**
+   * The page as received (good for its meta and last_modified values at once) and, in `ready`, the page
+   * whose orders may be used: after the projection is verified, or fetched again whole if it failed.
+   */
+  async fetchDeferred(q: OrderQuery, check = true): Promise<{ page: OrderPage; ready: Promise<OrderPage> }> {
     const page = await fetchOrderPage(this.api, q, this.fields, check);
-    if (page.orders.length === 0) return page;
+    if (!this.fields || page.orders.length === 0) return { page, ready: Promise.resolve(page) };
     this.verification ??= this.verify(page.orders[0]!);
-    await this.verification;
-    return this.fields ? page : fetchOrderPage(this.api, q, undefined, check);
+    const ready = this.verification.then(() => (this.fields ? page : fetchOrderPage(this.api, q, undefined, check)));
+    return { page, ready };
   }
 
   private async verify(projected: ApiOrder): Promise<void> {
