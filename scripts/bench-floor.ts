@@ -1,0 +1,65 @@
+// The floor of the benchmark: the same GET requests the tap made (recorded from its debug log), with
+// plain node:http and the same number in flight, each body JSON-parsed, and as many bytes written to
+// stdout as the tap wrote, with backpressure. Nothing else: no mapping, validation or serialization.
+// Run as its own process and measured like the tap:
+//   node dist/scripts/bench-floor.js <plan.json>
+// plan.json: { baseUrl, headers, paths: ["purchase-orders?...", ...], concurrency, outputBytes }
+import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
+
+interface Plan {
+  baseUrl: string;
+  headers: Record<string, string>;
+  paths: string[];
+  concurrency: number;
+  outputBytes: number;
+}
+
+const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Plan;
+const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
+const perPage = Math.ceil(plan.outputBytes / Math.max(1, plan.paths.length));
+// One block of filler lines reused for every write: writing bytes is what is measured, not making them.
+const block = Buffer.alloc(Math.min(perPage, 1 << 20) || 1, 'x');
+for (let i = 511; i < block.length; i += 512) block[i] = 0x0a;
+
+function get(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${plan.baseUrl}/${path}`, { agent, headers: plan.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`HTTP ${res.statusCode} for ${path}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let written = 0;
+async function write(bytes: number): Promise<void> {
+  let left = Math.min(bytes, plan.outputBytes - written);
+  written += left;
+  while (left > 0) {
+    const n = Math.min(left, block.length);
+    left -= n;
+    if (!process.stdout.write(n === block.length ? block : block.subarray(0, n))) {
+      await new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
+  }
+}
+
+let next = 0;
+let parsed = 0;
+async function worker(): Promise<void> {
+  while (next < plan.paths.length) {
+    const path = plan.paths[next++]!;
+    const body = JSON.parse(await get(path)) as { 'purchase-orders'?: unknown[] };
+    parsed += body['purchase-orders']?.length ?? 1;
+    await write(perPage);
+  }
+}
+
+await Promise.all(Array.from({ length: plan.concurrency }, worker));
+await write(plan.outputBytes - written);
+agent.destroy();
+process.stderr.write(`floor: ${plan.paths.length} requests, ${parsed} objects parsed, ${written} bytes written\n`);
