@@ -97,7 +97,7 @@ describe('errors', () => {
       { 'User-Agent': 'x' },
       { ...authHeaders(sb), Authorization: `Bearer ${sb.apiKey}` },
     ]) {
-      const a = await api(sb, '/purchase-orders', { headers });
+      const a = await api(sb, '/purchase-orders', { headers: headers as Record<string, string> });
       expect(a.status).toBe(401);
       expect(a.json).toEqual({ result: { status: 'error', message: 'Invalid API key or account' } });
     }

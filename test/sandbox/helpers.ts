@@ -32,7 +32,7 @@ export async function api(sb: Sandbox, path: string, init: { headers?: Record<st
 
 /** GET /purchase-orders with the given query; returns the envelope. */
 export async function list(sb: Sandbox, query: Record<string, string | number> = {}): Promise<Json> {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const answer = await api(sb, `/purchase-orders${qs ? `?${qs}` : ''}`);
   if (answer.status !== 200) throw new Error(`status ${answer.status}: ${answer.text.slice(0, 200)}`);
   return answer.json;
