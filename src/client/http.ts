@@ -64,10 +64,13 @@ export function createApiClient(options: HttpOptions): ApiClient {
       errorCodes: RETRY_ERROR_CODES,
       maxRetryAfter: MAX_RETRY_AFTER_MS,
       enforceRetryRules: true,
-      calculateDelay: ({ attemptCount, retryAfter, computedValue }) => {
+      calculateDelay: ({ attemptCount, retryAfter, computedValue, error }) => {
         if (computedValue === 0) return 0;
-        if (retryAfter) return retryAfter;
-        return backoffDelay(attemptCount, options.retryInitialMs, options.retryMaxMs);
+        const delay = retryAfter || backoffDelay(attemptCount, options.retryInitialMs, options.retryMaxMs);
+        // Said before the wait, so that a long Retry-After is not a silent pause.
+        const why = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name);
+        options.log.warn(`GET ${endpointOf(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfter ? ' (Retry-After)' : ''}`);
+        return delay;
       },
     },
     hooks: {
@@ -81,13 +84,11 @@ export function createApiClient(options: HttpOptions): ApiClient {
           seconds: (response.timings.phases.total ?? 0) / 1000, ok: response.ok });
         return response;
       }],
-      beforeRetry: [(error, retryCount) => {
+      beforeRetry: [(error) => {
         stats.retries += 1;
         if (!error.response) {
           options.onAttempt?.({ endpoint: endpointOf(error.options.url ?? ''), seconds: (error.timings?.phases.total ?? 0) / 1000, ok: false });
         }
-        const why = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name);
-        options.log.warn(`retrying GET ${endpointOf(error.options.url ?? '')} after ${why} (retry ${retryCount} of ${options.maxRetries})`);
       }],
     },
   });

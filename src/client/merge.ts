@@ -4,7 +4,13 @@
 
 export async function* mergeSources<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<{ source: number; value: T }> {
   type Step = { source: number; result: IteratorResult<T> };
-  const pull = (source: number): Promise<Step> => sources[source]!.next().then((result) => ({ source, result }));
+  const pull = (source: number): Promise<Step> => {
+    const step = sources[source]!.next().then((result) => ({ source, result }));
+    // A source may fail while the consumer is busy between races: mark the failure handled now
+    // (Promise.race below still sees it) so that it is not an unhandled rejection.
+    step.catch(() => undefined);
+    return step;
+  };
   const pending = new Map<number, Promise<Step>>(sources.map((_, i) => [i, pull(i)]));
   try {
     while (pending.size > 0) {
@@ -18,7 +24,6 @@ export async function* mergeSources<T>(sources: AsyncGenerator<T>[]): AsyncGener
     }
   } finally {
     // On early exit or error, close every source without waiting for requests still in flight.
-    for (const step of pending.values()) step.catch(() => undefined);
     for (const source of sources) source.return(undefined).catch(() => undefined);
   }
 }
