@@ -10,8 +10,7 @@ export type ErrorCode =
   | 'API_NETWORK_ERROR'
   | 'API_CONTRACT_VIOLATED'
   | 'RECORD_INVALID'
-  | 'OUTPUT_CLOSED'
-  | 'INTERRUPTED';
+  | 'OUTPUT_CLOSED';
 
 export class TapError extends Error {
   constructor(
