@@ -13,7 +13,7 @@ import {
 } from '../test/helpers/reliability-cases.js';
 import {
   closedPipe, interrupt, interruptDuringRetry, isExact, killAndResume, newDir, retriesExhausted, RELIABILITY_API_KEY, secretLeaks,
-  startReliabilitySandbox, twoRuns, type Run, type StreamDiff,
+  startReliabilitySandbox, twoRuns, type Run, type StreamDiff, type TwoRunResult,
 } from '../test/helpers/reliability-scenarios.js';
 
 const argv = await yargs(hideBin(process.argv))
@@ -108,6 +108,15 @@ async function section(name: string, fn: (r: Row) => Promise<void>): Promise<voi
 
 const requests = (s: SandboxStats | undefined): number => s?.requests ?? 0;
 
+/** A twoRuns() scenario: both runs, their requests, the orders changed mid-run, and the final comparison. */
+function addTwoRuns(r: Row, result: TwoRunResult): void {
+  addRuns(r, result.runs);
+  r.requests += requests(result.firstStats) + requests(result.secondStats);
+  r.editedMidRun += result.firstStats.edits + result.firstStats.created;
+  r.failed += result.runs.filter((run) => !ok(run)).length;
+  addDiffs(r, result.afterSecond);
+}
+
 // 1. Faults ---------------------------------------------------------------------------------------------
 await section(`1. faults: ${Math.round(argv['fault-rate'] * 100)}% of requests (all 7 kinds), ${N} orders, full + incremental`, async (r) => {
   const result = await twoRuns({
@@ -179,11 +188,7 @@ for (const [label, concurrency] of [['parallel windows', 4], ['one keyset window
       config: { page_size: 200, concurrency },
       timeoutMs: 900_000,
     });
-    addRuns(r, result.runs);
-    r.requests += requests(result.firstStats) + requests(result.secondStats);
-    r.editedMidRun += result.firstStats.edits + result.firstStats.created;
-    r.failed += result.runs.filter((run) => !ok(run)).length;
-    addDiffs(r, result.afterSecond);
+    addTwoRuns(r, result);
     r.notes.push(`after the first run alone: ${result.missingOriginalsAfterFirst} pre-existing orders missing; ${result.afterFirst.map((d) => `${d.stream} missing ${d.missing}/mismatched ${d.mismatched}`).join(', ')}`);
   });
 }
@@ -201,11 +206,7 @@ for (const [label, sandbox] of [
       editBetween: [50, 10],
       timeoutMs: 600_000,
     });
-    addRuns(r, result.runs);
-    r.requests += requests(result.firstStats) + requests(result.secondStats);
-    r.editedMidRun += result.firstStats.edits + result.firstStats.created;
-    r.failed += result.runs.filter((run) => !ok(run)).length;
-    addDiffs(r, result.afterSecond);
+    addTwoRuns(r, result);
   });
 }
 
@@ -220,11 +221,7 @@ for (const ignore of [['gte', 'gt'], ['lt'], ['eq'], ['eq', 'ne', 'eqi', 'gt', '
       editBetween: [20, 5],
       timeoutMs: 600_000,
     });
-    addRuns(r, result.runs);
-    r.requests += requests(result.firstStats) + requests(result.secondStats);
-    r.editedMidRun += result.firstStats.edits + result.firstStats.created;
-    r.failed += result.runs.filter((run) => !ok(run)).length;
-    addDiffs(r, result.afterSecond);
+    addTwoRuns(r, result);
   });
 }
 

@@ -20,12 +20,17 @@ export async function api(sb: Sandbox, path: string, init: { headers?: Record<st
     headers: init.headers ?? authHeaders(sb),
     signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
   });
+  return answer(res);
+}
+
+/** Status, headers, text, and the JSON body when there is one (HTML, truncated or ndjson bodies stay in `text`). */
+async function answer(res: Response): Promise<Answer> {
   const text = await res.text();
   let json: Json = {};
   try {
     json = JSON.parse(text) as Json;
   } catch {
-    // HTML or truncated bodies stay in `text`
+    // not a single JSON document
   }
   return { status: res.status, headers: res.headers, text, json };
 }
@@ -54,14 +59,7 @@ export async function admin(sb: Sandbox, method: string, path: string, body?: un
     body: body === undefined ? undefined : JSON.stringify(body),
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
   });
-  const text = await res.text();
-  let json: Json = {};
-  try {
-    json = JSON.parse(text) as Json;
-  } catch {
-    // ndjson
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return answer(res);
 }
 
 /** A raw node:http GET (fetch always adds a User-Agent; this sends only `headers`). */
