@@ -36,7 +36,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
   process.once('SIGTERM', () => stop('SIGTERM', 143));
   process.once('SIGINT', () => stop('SIGINT', 130));
   process.stdout.once('error', () => {
-    log.critical('OUTPUT_CLOSED: stdout was closed by the downstream process. The target stopped reading; check its log.');
+    // The writer's own 'error' listener (registered first) has already described the failure.
+    if (writer.closed) log.critical(writer.closed.toLine());
     exitSoon(1);
   });
   try {

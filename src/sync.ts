@@ -37,6 +37,8 @@ export interface SyncOptions {
 interface ActiveStream {
   stream: Stream;
   fields: string[];
+  /** Every column is selected: rows go out as they are, without a copy. */
+  allFields: boolean;
   start?: number;
   validate: ReturnType<typeof compile>;
   line: ReturnType<typeof recordLineBuilder>;
@@ -120,6 +122,7 @@ export class SyncRun {
     }
     return {
       stream, fields: selection.fields, start,
+      allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
       validate: compile(stream.descriptor.schema),
       line: recordLineBuilder(name),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
@@ -133,7 +136,7 @@ export class SyncRun {
       const key = a.stream.descriptor.keyProperties.map((k) => `${k}=${JSON.stringify(row[k])}`).join(',');
       throw new RecordError(`${a.stream.descriptor.name} record ${key} breaks its schema: ${describeErrors(a.validate.errors).join('; ')}.`);
     }
-    if (a.fields.length === Object.keys(row).length) return row;
+    if (a.allFields) return row;
     return Object.fromEntries(a.fields.map((f) => [f, row[f]]));
   }
 

@@ -1,22 +1,11 @@
 // Runs the built tap as a child process, the way users and targets do, and collects what it printed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../src/schemas.js';
 
-export const REPO_ROOT = findRoot();
+export const REPO_ROOT = PACKAGE_ROOT;
 export const TAP_BIN = join(REPO_ROOT, 'dist', 'src', 'cli.js');
-
-function findRoot(): string {
-  // scripts/lib (source) or dist/scripts/lib (built): climb to the package.json of this project.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (dirname(dir) !== dir) {
-    dir = dirname(dir);
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tap-inventory-planner') return dir;
-  }
-  throw new Error('repository root not found');
-}
 
 export interface TapResult {
   code: number | null;

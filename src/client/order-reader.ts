@@ -37,7 +37,7 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
     try {
       const batches = mode === 'scan'
         ? scan((q) => projection.fetch(q, false), options.pageSize, since)
-        : mode === 'windows' ? windowed(api, projection, options, since, log) : single(fetch, options.pageSize, since);
+        : mode === 'windows' ? windowed(api, projection, fetch, options, since, log) : single(fetch, options.pageSize, since);
       for await (const batch of batches) {
         if (batch.checkpoint !== undefined) since = batch.checkpoint;
         yield batch;
@@ -63,9 +63,10 @@ async function* scan(fetch: PageFetcher, limit: number, since: number | undefine
   for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield { orders: batch.orders, checkpoint: batch.cursor };
 }
 
-async function* windowed(api: ApiClient, projection: FieldProjection, options: ReadOptions, since: number | undefined, log: Log): AsyncGenerator<OrderBatch> {
+async function* windowed(
+  api: ApiClient, projection: FieldProjection, fetch: PageFetcher, options: ReadOptions, since: number | undefined, log: Log,
+): AsyncGenerator<OrderBatch> {
   const limit = options.pageSize;
-  const fetch: PageFetcher = (q) => projection.fetch(q);
   const { page: head, ready } = await projection.fetchDeferred({ gte: since, page: 0, limit });
   const total = head.total;
   if (head.orders.length < limit || total === undefined || total < 3 * limit) {

@@ -1,14 +1,17 @@
 import { expect } from 'vitest';
-import { InputFileError } from '../../src/errors.js';
+import { InputFileError, RecordError, type ErrorCode, type TapError } from '../../src/errors.js';
 
-/** Runs fn and returns the InputFileError it must throw. */
-export function inputFileError(fn: () => unknown): InputFileError {
+/** Runs fn and returns the TapError of the given class and code that it must throw. */
+function tapError<E extends TapError>(fn: () => unknown, kind: abstract new (...args: never[]) => E, code: ErrorCode): E {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(InputFileError);
-    expect((error as InputFileError).code).toBe('INPUT_FILE_INVALID');
-    return error as InputFileError;
+    expect(error).toBeInstanceOf(kind);
+    expect((error as E).code).toBe(code);
+    return error as E;
   }
-  throw new Error('expected an InputFileError, nothing was thrown');
+  throw new Error(`expected a ${kind.name}, nothing was thrown`);
 }
+
+export const inputFileError = (fn: () => unknown): InputFileError => tapError(fn, InputFileError, 'INPUT_FILE_INVALID');
+export const recordError = (fn: () => unknown): RecordError => tapError(fn, RecordError, 'RECORD_INVALID');

@@ -5,6 +5,7 @@ import { STREAMS } from '../../src/streams/index.js';
 import { itemKey, purchaseOrderItems, toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
 import { purchaseOrders, toPurchaseOrderRow } from '../../src/streams/purchase-orders.js';
 import { compile } from '../../src/validation.js';
+import { recordError } from '../helpers/errors.js';
 
 const CONTEXT = { accountId: 'acct-4821', syncedAt: '2024-03-07T08:00:00.000Z' };
 
@@ -59,17 +60,6 @@ type Order = Record<string, unknown>;
 const orders = (): Order[] => structuredClone(EXAMPLE['purchase-orders']) as Order[];
 const order = (i = 0): Order => orders()[i]!;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
-
-function recordError(fn: () => unknown): RecordError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RecordError);
-    expect((error as RecordError).code).toBe('RECORD_INVALID');
-    return error as RecordError;
-  }
-  throw new Error('expected a RecordError, nothing was thrown');
-}
 
 const validatePurchaseOrder = compile(purchaseOrders.descriptor.schema);
 const validateItem = compile(purchaseOrderItems.descriptor.schema);
