@@ -189,7 +189,9 @@ export async function latency(ctx: Context) {
       const parallelBound = round(sequentialBound / concurrency);
       runs.push({ concurrency, maxRequestsPerSecond: null, ...strip(run), sequentialBound, parallelBound,
         overSequential: round(run.wallSeconds / sequentialBound), overParallel: round(run.wallSeconds / parallelBound),
-        overParallelWithoutStartup: round((run.wallSeconds - startup.wallSeconds) / parallelBound) });
+        overParallelWithoutStartup: round((run.wallSeconds - startup.wallSeconds) / parallelBound),
+        // The single-threaded sandbox's own work per request comes on top of the latency it adds.
+        sandboxCpuMsPerRequest: round((run.sandboxCpuSeconds * 1000) / run.requests, 1) });
       ctx.log(`latency: concurrency ${concurrency}: ${run.requests} requests in ${run.wallSeconds}s; bound ${parallelBound}s (x${round(run.wallSeconds / parallelBound)})`);
     }
     // The rate cap: at most rateCap requests start per second, whatever the concurrency.

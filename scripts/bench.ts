@@ -163,9 +163,9 @@ function renderMarkdown(rep: { meta: typeof meta; sections: Record<string, any>;
   if (r.latency) {
     const l = r.latency;
     out.push(`### 3. Latency: ${l.latencyMs} ms per request, ${fmt(l.orders)} orders, page_size ${l.pageSize}`, '');
-    table(['concurrency', 'rate cap', 'requests', 'wall s', 'sequential bound s', 'x sequential', 'bound / concurrency s', 'x bound', 'x bound without start-up'], [
-      ...l.runs.map((x: any) => [x.concurrency, '-', x.requests, x.wallSeconds, x.sequentialBound, x.overSequential, x.parallelBound, `**${x.overParallel}**`, x.overParallelWithoutStartup]),
-      [l.rateCapped.concurrency, `${l.rateCapped.maxRequestsPerSecond}/s`, l.rateCapped.requests, l.rateCapped.wallSeconds, '', '', `${l.rateCapped.bound} (cap)`, l.rateCapped.overBound, ''],
+    table(['concurrency', 'rate cap', 'requests', 'wall s', 'sequential bound s', 'x sequential', 'bound / concurrency s', 'x bound', 'x bound without start-up', 'sandbox CPU ms / request'], [
+      ...l.runs.map((x: any) => [x.concurrency, '-', x.requests, x.wallSeconds, x.sequentialBound, x.overSequential, x.parallelBound, `**${x.overParallel}**`, x.overParallelWithoutStartup, x.sandboxCpuMsPerRequest]),
+      [l.rateCapped.concurrency, `${l.rateCapped.maxRequestsPerSecond}/s`, l.rateCapped.requests, l.rateCapped.wallSeconds, '', '', `${l.rateCapped.bound} (cap)`, l.rateCapped.overBound, '', ''],
     ]);
     out.push(`Node process start-up alone (--discover): ${l.processStartupSeconds}s, included in every wall time.`, '');
   }

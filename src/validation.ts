@@ -6,7 +6,9 @@ import { isRfc3339DateOrDateTime } from './values.js';
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, options: { mode: 'fast' | 'full' }) => Ajv;
 
-export const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+// validateSchema off: checking our own schemas against the draft-07 meta-schema on every start costs
+// more than all the other compiles together; test/unit/schemas.test.ts checks them once instead.
+export const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
 // Fast mode checks formats by pattern: every record is checked, and the value coercions already
 // guarantee real calendar dates, so full mode would only double the cost.
 addFormats(ajv, { mode: 'fast' });

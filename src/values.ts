@@ -48,9 +48,14 @@ export function parseInstant(value: unknown): number {
   return ms;
 }
 
+// The API's usual form: UTC, whole seconds. Rewritten as text, it needs no Date (this runs for every
+// timestamp of every order); anything else takes the general path.
+const UTC_WHOLE_SECONDS = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:Z|\+00:00)$/;
+
 /** RFC 3339 in UTC with `Z` and millisecond precision: one fixed-width form for every timestamp. */
 export function toUtcDateTime(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'string' && UTC_WHOLE_SECONDS.test(value) && isCalendarDate(value.slice(0, 10))) return `${value.slice(0, 19)}.000Z`;
   return new Date(parseInstant(value)).toISOString();
 }
 

@@ -26,6 +26,15 @@ describe('toUtcDateTime', () => {
     expect(toUtcDateTime(input)).toBe(expected);
   });
 
+  it('gives the same text on the quick path for UTC whole seconds as on the general path', () => {
+    const general = (text: string): string => new Date(parseInstant(text)).toISOString();
+    for (const text of ['2024-02-29T23:59:59+00:00', '1999-12-31T00:00:00Z', '2024-03-06T19:05:07+00:00', '2024-03-06T24:00:00+00:00']) {
+      expect(toUtcDateTime(text)).toBe(general(text));
+    }
+    expect(() => toUtcDateTime('2023-02-29T12:00:00+00:00')).toThrow(ValueError);
+    expect(() => toUtcDateTime('2024-03-06T12:00:60+00:00')).toThrow(ValueError);
+  });
+
   it('crosses the date line when the offset moves the instant into another day', () => {
     expect(toUtcDateTime('2024-03-06T22:30:00-04:00')).toBe('2024-03-07T02:30:00.000Z');
     expect(toUtcDateTime('2024-03-07T01:00:00+05:30')).toBe('2024-03-06T19:30:00.000Z');
