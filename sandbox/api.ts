@@ -13,6 +13,7 @@ const LIST_PATH = /^\/api\/v1\/purchase-orders\/?$/;
 const ONE_PATH = /^\/api\/v1\/purchase-orders\/([^/]+)\/?$/;
 
 export function handleApi(st: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const arrived = performance.now();
   const seq = ++st.requestSeq;
   st.stats.requests++;
   const o = st.opts;
@@ -45,10 +46,11 @@ export function handleApi(st: SandboxState, req: IncomingMessage, res: ServerRes
       return st.later(o.latencyMs, () => reply({ status: 503, body: HTML_503, type: HTML_TYPE }));
   }
   const delay = o.latencyMs + (fault === 'slow' ? o.slowMs : 0);
-  st.later(delay, () => {
-    if (res.destroyed) return;
-    reply(route(st, req, url), fault === 'truncate');
-  });
+  // The answer is worked out at once and sent `delay` ms after the request arrived: the sandbox's own work
+  // happens within the response time, as a real API's does on its own servers, so requests in flight
+  // together do not queue behind each other's work in this one-threaded process.
+  const answer = route(st, req, url);
+  st.later(delay - (performance.now() - arrived), () => reply(answer, fault === 'truncate'));
 }
 
 function route(st: SandboxState, req: IncomingMessage, url: URL): Reply {

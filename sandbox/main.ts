@@ -23,7 +23,7 @@ const argv = await yargs(hideBin(process.argv))
     items: { type: 'number', describe: 'average items per order (default 3)' },
     'api-key': { type: 'string' },
     'account-id': { type: 'string' },
-    latency: { type: 'number', describe: 'ms added per API request' },
+    latency: { type: 'number', describe: 'response time of every API request in ms (the sandbox works within it)' },
     'rate-limit': { type: 'number', describe: 'requests per second, 0 = off' },
     'retry-after': { type: 'number', describe: 'Retry-After seconds on 429' },
     'fault-rate': { type: 'number', describe: 'share of API requests that get a fault (0..1)' },

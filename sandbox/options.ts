@@ -13,6 +13,7 @@ export interface SandboxOptions {
   itemsPerOrder?: number;
   apiKey?: string;
   accountId?: string;
+  /** Every API answer leaves this many ms after its request arrived; the sandbox does its work within it. */
   latencyMs?: number;
   rateLimitPerSecond?: number;
   retryAfterSeconds?: number;
