@@ -108,7 +108,8 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
     if (nodePid === undefined && child.pid !== undefined) nodePid = childPids(child.pid)[0];
     if (nodePid === undefined) return;
     const s = procStat(nodePid);
-    if (!s) return;
+    // A process that is exiting has no VmRSS any more: that is not a reading.
+    if (!s || s.rssMB === 0) return;
     last = s;
     timeline.push([Math.round(elapsed() * 100) / 100, Math.round(s.rssMB * 10) / 10]);
   };

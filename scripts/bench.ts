@@ -167,7 +167,8 @@ function renderMarkdown(rep: { meta: typeof meta; sections: Record<string, any>;
       ...l.runs.map((x: any) => [x.concurrency, '-', x.requests, x.wallSeconds, x.sequentialBound, x.overSequential, x.parallelBound, `**${x.overParallel}**`, x.overParallelWithoutStartup, x.sandboxCpuMsPerRequest]),
       [l.rateCapped.concurrency, `${l.rateCapped.maxRequestsPerSecond}/s`, l.rateCapped.requests, l.rateCapped.wallSeconds, '', '', `${l.rateCapped.bound} (cap)`, l.rateCapped.overBound, '', ''],
     ]);
-    out.push(`Node process start-up alone (--discover): ${l.processStartupSeconds}s, included in every wall time.`, '');
+    out.push(`Each concurrency ran ${l.runs[0]?.wallSecondsOfRepeats?.length ?? 1} time(s); the median run is shown (wall s of every run: ${l.runs.map((x: any) => `${x.concurrency}: ${(x.wallSecondsOfRepeats ?? [x.wallSeconds]).join(' / ')}`).join('; ')}).`,
+      `Node process start-up alone (--discover): ${l.processStartupSeconds}s, included in every wall time.`, '');
   }
   if (r.scale) {
     out.push(`### 4. Scale: peak RSS by account size (~${r.scale.itemsPerOrder} items per order)`, '');

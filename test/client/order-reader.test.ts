@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPurchaseOrders, type ReadOptions } from '../../src/client/order-reader.js';
 import { FakeOrders, seconds, T0 } from '../helpers/fake-orders.js';
+import { unrequestedFields } from '../../src/client/projection.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -137,7 +138,25 @@ describe('readPurchaseOrders: a server that ignores the filters', () => {
   });
 });
 
+describe('unrequestedFields', () => {
+  it('names top-level and line fields that fields= did not ask for', () => {
+    const order = { id: '1', last_modified: 't', status: 'open', items: [{ id: 'a', sku: 'S', cost_price: 1 }] };
+    expect(unrequestedFields(order, ['id', 'last_modified', 'items.id', 'items.sku'])).toEqual(['status', 'items.cost_price']);
+    expect(unrequestedFields(order, ['id', 'last_modified', 'status', 'items.id', 'items.sku', 'items.cost_price'])).toEqual([]);
+    expect(unrequestedFields({ id: '1', last_modified: 't' }, ['id', 'last_modified', 'items.id'])).toEqual([]);
+  });
+});
+
 describe('readPurchaseOrders: fields= projection', () => {
+  it('warns, with the memory hint, when the server sends whole orders although fields= was asked', async () => {
+    const store = new FakeOrders(seconds(5)); // FakeOrders ignores fields= and renders whole orders
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };
+    for await (const _ of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified'] }, log)) { /* drain */ }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^the API sent \d+ fields that fields= did not ask for \(.+\)\. Pages of whole orders .* lower page_size/);
+  });
+
   it('uses the projection once the whole order confirms it', async () => {
     const store = new FakeOrders(seconds(5));
     await readAll(store, { fields: ['id', 'last_modified', 'items.id', 'items.sku'] });
