@@ -79,12 +79,13 @@ export class SyncRun {
       const context = { accountId: settings.accountId, syncedAt };
       const emittedBefore = active.map((a) => a.emitted);
       let chunk = '';
-      for (const order of batch.orders) {
+      for (let i = 0; i < batch.orders.length; i++) {
         if (chunk.length > FLUSH_CHARS) {
           await writer.text(chunk);
           chunk = '';
         }
-        const lm = parseInstant(order.last_modified);
+        const order = batch.orders[i]!;
+        const lm = batch.lms[i]!;
         for (const a of active) {
           if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {

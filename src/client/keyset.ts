@@ -7,6 +7,8 @@ import { orderId, type ApiOrder, type OrderPage, type OrderQuery } from './order
 
 export interface WindowBatch {
   orders: ApiOrder[];
+  /** last_modified of each order, epoch ms (as the page check parsed it, so no one parses it again). */
+  lms: number[];
   /** Every order of the window with last_modified < cursor has been yielded (inclusive resume point). */
   cursor: number | undefined;
   /** The window's last batch. */
@@ -31,23 +33,23 @@ export async function* keysetWindow(
   for (;;) {
     const page = clip(pending ?? (await fetch({ ...bound(cursor, strict), lt: upper, page: 0, limit })), upper);
     pending = undefined;
-    const fresh = page.orders.filter((order, i) => !(page.lms[i] === cursor && seenAtCursor.has(orderId(order))));
+    const fresh = select(page, (order, i) => !(page.lms[i] === cursor && seenAtCursor.has(orderId(order))));
     const last = page.lms[page.lms.length - 1];
     if (page.orders.length < limit || last === undefined) {
-      yield { orders: fresh, cursor: last === undefined ? cursor : Math.max(cursor ?? last, last), done: true };
+      yield { ...fresh, cursor: last === undefined ? cursor : Math.max(cursor ?? last, last), done: true };
       return;
     }
     if (page.lms[0] === last) {
       // The whole page is one instant: it may hold more orders than a page.
-      yield { orders: fresh, cursor: last };
+      yield { ...fresh, cursor: last };
       const seen = new Set(page.orders.map(orderId));
       for (const id of last === cursor ? seenAtCursor : []) seen.add(id);
-      for await (const orders of enumerateInstant(fetch, limit, last, seen)) yield { orders, cursor: last };
+      for await (const orders of enumerateInstant(fetch, limit, last, seen)) yield { orders, lms: orders.map(() => last), cursor: last };
       cursor = last;
       strict = true;
       seenAtCursor = new Set();
     } else {
-      yield { orders: fresh, cursor: last };
+      yield { ...fresh, cursor: last };
       cursor = last;
       strict = false;
       seenAtCursor = new Set(page.orders.filter((_, i) => page.lms[i] === last).map(orderId));
@@ -58,6 +60,18 @@ export async function* keysetWindow(
 function bound(cursor: number | undefined, strict: boolean): Partial<OrderQuery> {
   if (cursor === undefined) return {};
   return strict ? { gt: cursor } : { gte: cursor };
+}
+
+/** The orders of a page that `keep` accepts, with their last_modified values. */
+function select(page: OrderPage, keep: (order: ApiOrder, i: number) => boolean): { orders: ApiOrder[]; lms: number[] } {
+  const orders: ApiOrder[] = [];
+  const lms: number[] = [];
+  page.orders.forEach((order, i) => {
+    if (!keep(order, i)) return;
+    orders.push(order);
+    lms.push(page.lms[i]!);
+  });
+  return { orders, lms };
 }
 
 /** A reused page fetched without the upper bound: keep only the rows inside the window. */

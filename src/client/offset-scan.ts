@@ -9,6 +9,8 @@ import { orderId, type ApiOrder } from './order-pages.js';
 
 export interface ScanBatch {
   orders: ApiOrder[];
+  /** last_modified of each order, epoch ms. */
+  lms: number[];
   /** Only on the last batch: the inclusive resume point for the next run. */
   cursor?: number;
 }
@@ -25,22 +27,26 @@ export async function* offsetScan(fetch: PageFetcher, limit: number, since: numb
         'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.');
     }
     const orders: ApiOrder[] = [];
+    const lms: number[] = [];
     page.orders.forEach((order, i) => {
       const lm = page.lms[i]!;
       const key = hashId(orderId(order));
       const before = firstSeenAt.get(key);
       if (before === undefined) firstSeenAt.set(key, lm);
       else resumeCap = Math.min(resumeCap, before); // a hash collision only makes this more cautious
-      if (since === undefined || lm >= since) orders.push(order);
+      if (since === undefined || lm >= since) {
+        orders.push(order);
+        lms.push(lm);
+      }
       maxLm = Math.max(maxLm, lm);
     });
     previousLast = page.lms[page.lms.length - 1] ?? previousLast;
     if (page.orders.length < limit) {
       const end = Math.min(maxLm, resumeCap);
-      yield { orders, cursor: Number.isFinite(end) ? end : since };
+      yield { orders, lms, cursor: Number.isFinite(end) ? end : since };
       return;
     }
-    yield { orders };
+    yield { orders, lms };
   }
 }
 

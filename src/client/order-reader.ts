@@ -21,6 +21,8 @@ export interface ReadOptions {
 
 export interface OrderBatch {
   orders: ApiOrder[];
+  /** last_modified of each order, epoch ms. */
+  lms: number[];
   /** Inclusive resume point (epoch ms) that is safe once this batch is handled; absent = unchanged. */
   checkpoint?: number;
 }
@@ -55,12 +57,12 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
 
 async function* single(fetch: PageFetcher, limit: number, since: number | undefined, first?: OrderPage): AsyncGenerator<OrderBatch> {
   for await (const batch of prefetch(keysetWindow(fetch, limit, since, undefined, first))) {
-    yield { orders: batch.orders, checkpoint: batch.cursor };
+    yield { orders: batch.orders, lms: batch.lms, checkpoint: batch.cursor };
   }
 }
 
 async function* scan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<OrderBatch> {
-  for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield { orders: batch.orders, checkpoint: batch.cursor };
+  for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield { orders: batch.orders, lms: batch.lms, checkpoint: batch.cursor };
 }
 
 async function* windowed(
@@ -90,7 +92,7 @@ async function* windowed(
     progress[source] = value.cursor;
     if (value.done) done[source] = true;
     const open = done.indexOf(false);
-    yield { orders: value.orders, checkpoint: open === -1 ? tailLower : progress[open] };
+    yield { orders: value.orders, lms: value.lms, checkpoint: open === -1 ? tailLower : progress[open] };
   }
   // Read only now, so that edits made while the windows were read are in it, after their older versions.
   yield* single(fetch, limit, tailLower);
