@@ -4,12 +4,11 @@ import { ConfigError, InputFileError } from './errors.js';
 import type { TapConfig } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { loadSchema, packageVersion, type JsonSchema } from './schemas.js';
-import { compile, describeErrors } from './validation.js';
+import { describeErrors, validateConfig } from './validation.js';
 import { parseInstant } from './values.js';
 
 export const ENV_PREFIX = 'TAP_INVENTORY_PLANNER_';
 export const configSchema = loadSchema('config');
-const validateConfig = compile<TapConfig>(configSchema);
 const settingNames = Object.keys(configSchema.properties ?? {});
 
 export interface Settings {

@@ -14,7 +14,7 @@ import { getBookmark, withBookmark, type State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import type { Row, Stream } from './streams/stream.js';
-import { compile, describeErrors } from './validation.js';
+import { describeErrors, recordValidator } from './validation.js';
 import { parseInstant, ValueError } from './values.js';
 import { Progress } from './progress.js';
 
@@ -40,7 +40,7 @@ interface ActiveStream {
   /** Every column is selected: rows go out as they are, without a copy. */
   allFields: boolean;
   start?: number;
-  validate: ReturnType<typeof compile>;
+  validate: ReturnType<typeof recordValidator>;
   line: ReturnType<typeof recordLineBuilder>;
   counter: Counter;
   emitted: number;
@@ -124,7 +124,7 @@ export class SyncRun {
     return {
       stream, fields: selection.fields, start,
       allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-      validate: compile(stream.descriptor.schema),
+      validate: recordValidator(name),
       line: recordLineBuilder(name),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,

@@ -1,21 +1,23 @@
-// One ajv instance for the whole tap: config, state and catalog files, and every record before it is written.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { isRfc3339DateOrDateTime } from './values.js';
+// Validators for config, state and catalog files and for every record before it is written. They are
+// ajv's standalone code, generated from schemas/*.json at build time (scripts/gen-validators.mjs), so no
+// schema is compiled when the tap starts.
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { PurchaseOrderItemRow, PurchaseOrderRow, SingerCatalog, TapConfig, TapState } from './generated/schemas.js';
+import * as generated from './generated/validators.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv, options: { mode: 'fast' | 'full' }) => Ajv;
+export const validateConfig = generated.config as ValidateFunction<TapConfig>;
+export const validateState = generated.state as ValidateFunction<TapState>;
+export const validateCatalog = generated.catalog as ValidateFunction<SingerCatalog>;
+const recordValidators: Record<string, ValidateFunction> = {
+  purchase_orders: generated.purchase_orders as ValidateFunction<PurchaseOrderRow>,
+  purchase_order_items: generated.purchase_order_items as ValidateFunction<PurchaseOrderItemRow>,
+};
 
-// validateSchema off: checking our own schemas against the draft-07 meta-schema on every start costs
-// more than all the other compiles together; test/unit/schemas.test.ts checks them once instead.
-export const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
-// Fast mode checks formats by pattern: every record is checked, and the value coercions already
-// guarantee real calendar dates, so full mode would only double the cost.
-addFormats(ajv, { mode: 'fast' });
-ajv.addFormat('rfc3339-date-or-date-time', isRfc3339DateOrDateTime);
-
-export function compile<T>(schema: object): ValidateFunction<T> {
-  return ajv.compile<T>(schema);
+/** The validator of a stream's records (its schema in schemas/<stream>.json). */
+export function recordValidator(stream: string): ValidateFunction {
+  const validate = recordValidators[stream];
+  if (!validate) throw new Error(`no generated validator for stream ${stream}: add it to scripts/gen-validators.mjs`);
+  return validate;
 }
 
 /** Every problem as one readable phrase each, e.g. `page_size must be <= 1000`. */

@@ -99,12 +99,21 @@ async function* windowed(
 }
 
 /**
- * last_modified values that split the orders into `windows` parts of about equal size plus a tail of
- * about half a page (read in one request), found by asking for single orders at those offsets (all at once).
+ * Offsets that split `total` orders into `windows` parts that take about the same number of requests, plus
+ * a tail of about half a page (read in one request). Window 0 starts with its first page already read
+ * (the head request), so it gets one page more; a keyset page after the first brings limit - 1 new orders
+ * (it starts again at the last instant of the one before).
  */
-async function windowCuts(fetch: PageFetcher, total: number, limit: number, windows: number, since: number | undefined): Promise<number[]> {
+export function windowOffsets(total: number, limit: number, windows: number): number[] {
   const span = total - Math.ceil(limit / 2);
-  const offsets = [...Array.from({ length: windows - 1 }, (_, i) => Math.round(((i + 1) * span) / windows)), span];
+  const head = Math.min(limit - 1, Math.floor(span / (windows + 1)));
+  const share = (span - head) / windows;
+  return [...Array.from({ length: windows - 1 }, (_, i) => Math.round(head + (i + 1) * share)), span];
+}
+
+/** last_modified values at windowOffsets(), found by asking for single orders at those offsets (all at once). */
+async function windowCuts(fetch: PageFetcher, total: number, limit: number, windows: number, since: number | undefined): Promise<number[]> {
+  const offsets = windowOffsets(total, limit, windows);
   const found = await Promise.all(offsets.map((page) => fetch({ gte: since, page, limit: 1 }).then((p) => p.lms[0])));
   const cuts = found.filter((lm): lm is number => lm !== undefined && (since === undefined || lm > since));
   return [...new Set(cuts)].sort((a, b) => a - b);

@@ -1,8 +1,8 @@
 // Singer catalog: discovery output with standard metadata, parsing a catalog file, and selection.
 import { InputFileError } from '../errors.js';
 import type { SingerCatalog } from '../generated/schemas.js';
-import { loadSchema, type JsonSchema } from '../schemas.js';
-import { compile, describeErrors } from '../validation.js';
+import type { JsonSchema } from '../schemas.js';
+import { describeErrors, validateCatalog } from '../validation.js';
 
 export interface StreamDescriptor {
   name: string;
@@ -32,8 +32,6 @@ export interface Selection {
   stream: string;
   fields: string[];
 }
-
-const validateCatalog = compile<SingerCatalog>(loadSchema('catalog'));
 
 export function discoverCatalog(streams: StreamDescriptor[]): { streams: CatalogEntry[] } {
   return { streams: streams.map(catalogEntry) };

@@ -2,16 +2,13 @@
 // Pure helpers; other keys in an incoming state are carried through untouched.
 import { InputFileError } from '../errors.js';
 import type { TapState } from '../generated/schemas.js';
-import { loadSchema } from '../schemas.js';
-import { compile, describeErrors } from '../validation.js';
+import { describeErrors, validateState } from '../validation.js';
 
 export type State = TapState & Record<string, unknown>;
 export interface Bookmark {
   replication_key: string;
   replication_key_value: string;
 }
-
-const validateState = compile<TapState>(loadSchema('state'));
 
 /**
  * Accepts exactly what the tap emits as STATE value, and the forms it commonly arrives in: what a target

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPurchaseOrders, type ReadOptions } from '../../src/client/order-reader.js';
+import { readPurchaseOrders, windowOffsets, type ReadOptions } from '../../src/client/order-reader.js';
 import { FakeOrders, seconds, T0 } from '../helpers/fake-orders.js';
 import { unrequestedFields } from '../../src/client/projection.js';
 
@@ -180,4 +180,31 @@ describe('readPurchaseOrders: fields= projection', () => {
     expect(seen).toHaveLength(5);
     expect(seen.every((o) => (o as { status?: string }).status === 'open')).toBe(true);
   });
+});
+
+describe('windowOffsets', () => {
+  // Requests a keyset window of n orders takes: the first page brings `limit`, each next one limit - 1
+  // (it starts again at the previous page's last instant), and a full page always needs one more request.
+  const requests = (n: number, limit: number): number => (n < limit ? 1 : 2 + Math.floor((n - limit) / (limit - 1)));
+  const rounds = (offsets: number[], limit: number): number => {
+    const lowers = [0, ...offsets.slice(0, -1)];
+    // Window 0's first page is the head request, read before the windows start.
+    return Math.max(...lowers.map((lower, i) => requests(offsets[i]! - lower, limit) - (i === 0 ? 1 : 0)));
+  };
+
+  it('gives window 0 the page it has already read, so the windows finish together', () => {
+    const offsets = windowOffsets(10_000, 100, 4);
+    expect(offsets).toHaveLength(4);
+    expect(offsets.at(-1)).toBe(10_000 - 50); // the tail: half a page
+    expect(rounds(offsets, 100)).toBe(25);
+    // Four equal parts (the split before) need one round more.
+    expect(rounds([2488, 4975, 7463, 9950], 100)).toBe(26);
+  });
+
+  it.each([[1_000, 100, 4], [320, 100, 2], [100_000, 1000, 8], [5_000, 250, 3], [7, 2, 2]])(
+    'returns increasing offsets inside the orders for %i orders, pages of %i, %i windows', (total, limit, windows) => {
+      const offsets = windowOffsets(total, limit, windows);
+      expect(offsets).toHaveLength(windows);
+      expect(offsets.every((o, i) => o > (offsets[i - 1] ?? 0) && o < total)).toBe(true);
+    });
 });

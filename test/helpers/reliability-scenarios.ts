@@ -3,10 +3,9 @@
 // BUILT tap as a child process against the sandbox and returns what happened: every process it ran (so
 // the caller can check each one for secrets), the sandbox's counters, and the comparison of the union of
 // all Singer output, upserted by key, with the sandbox's ground truth. No vitest here: the soak imports it.
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Sandbox, SandboxOptions, SandboxStats } from '../../sandbox/server.js';
-import { applySingerOutput, type SingerOutput } from '../../scripts/lib/singer-output.js';
+import type { SandboxOptions, SandboxStats } from '../../sandbox/server.js';
+import { applySingerOutput } from '../../scripts/lib/singer-output.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
 import { addStats, type Run, type StreamDiff, completeLines, diffWithTruth, lastState, missingOf, newDir, orderIds, startReliabilitySandbox, stateValues, tap, union, writeConfig } from './reliability-runs.js';
 export * from './reliability-runs.js';

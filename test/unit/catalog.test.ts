@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputFileError } from '../../src/errors.js';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
 import { PACKAGE_ROOT } from '../../src/schemas.js';
 import { discoverCatalog, parseCatalog, selectedSchema, selectStreams, type CatalogEntry, type MetadataEntry } from '../../src/singer/catalog.js';

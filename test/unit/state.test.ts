@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InputFileError } from '../../src/errors.js';
 import { getBookmark, parseState, withBookmark, type State } from '../../src/singer/state.js';
 import { inputFileError } from '../helpers/errors.js';
 

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RecordError } from '../../src/errors.js';
 import { STREAMS } from '../../src/streams/index.js';
 import { itemKey, purchaseOrderItems, toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
 import { purchaseOrders, toPurchaseOrderRow } from '../../src/streams/purchase-orders.js';
-import { compile } from '../../src/validation.js';
+import { recordValidator } from '../../src/validation.js';
 import { recordError } from '../helpers/errors.js';
 
 const CONTEXT = { accountId: 'acct-4821', syncedAt: '2024-03-07T08:00:00.000Z' };
@@ -61,8 +60,8 @@ const orders = (): Order[] => structuredClone(EXAMPLE['purchase-orders']) as Ord
 const order = (i = 0): Order => orders()[i]!;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
-const validatePurchaseOrder = compile(purchaseOrders.descriptor.schema);
-const validateItem = compile(purchaseOrderItems.descriptor.schema);
+const validatePurchaseOrder = recordValidator(purchaseOrders.descriptor.name);
+const validateItem = recordValidator(purchaseOrderItems.descriptor.name);
 
 describe('toPurchaseOrderRow', () => {
   it('maps the example order to exactly the schema columns, renamed and normalised', () => {
