@@ -1,5 +1,5 @@
 // Generates src/generated/schemas.ts from the JSON Schemas in schemas/ (the single source of truth).
-// `npm run gen:types` writes it; test/unit/generated-types.test.ts fails when the committed file drifts.
+// `npm run gen:types` writes it; test/unit/generated.test.ts fails when the committed file drifts.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';

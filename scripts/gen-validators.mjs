@@ -1,6 +1,6 @@
 // Generates src/generated/validators.ts: ajv's standalone validation code for every schema in schemas/
 // (the single source of truth), so the tap starts without loading ajv's compiler or compiling a schema.
-// `npm run gen:validators` writes it; test/unit/generated-validators.test.ts fails when the committed file drifts.
+// `npm run gen:validators` writes it; test/unit/generated.test.ts fails when the committed file drifts.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { _, Ajv } from 'ajv';

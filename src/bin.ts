@@ -1,8 +1,8 @@
 #!/usr/bin/env -S node --max-old-space-size=192
 // The heap cap keeps V8 from letting garbage grow to several times the working set (a few pages).
-// The installed bin (npm run build copies it to dist/src/cli.js): it runs the bundled tap, dist/src/tap.cjs,
+// The installed bin (npm run build makes it dist/src/cli.js): it runs the bundled tap, dist/src/tap.cjs,
 // with V8's code cache for it (tap.cjs.cache, written at build time), so that a run does not spend its
-// first ~70 ms compiling half a megabyte of JavaScript. A cache V8 does not accept (another Node
+// first ~60 ms compiling over half a megabyte of JavaScript. A cache V8 does not accept (another Node
 // version, other flags) is ignored and the source is compiled as usual.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';

@@ -5,16 +5,28 @@ import { PACKAGE_ROOT } from '../../src/schemas.js';
 import { formats, ucs2length } from '../../src/validation-runtime.js';
 import { recordValidator, validateConfig } from '../../src/validation.js';
 
-describe('src/generated/validators.ts', () => {
-  it('is exactly what scripts/gen-validators.mjs generates from schemas/*.json (run `npm run gen:validators` after editing a schema)', async () => {
-    const { generateValidators, GENERATED_PATH } = (await import(new URL('../../scripts/gen-validators.mjs', import.meta.url).href)) as {
-      generateValidators: () => Promise<string>;
-      GENERATED_PATH: string;
-    };
-    expect(GENERATED_PATH.replace(/\\/g, '/')).toMatch(/\/src\/generated\/validators\.ts$/);
-    expect(readFileSync(GENERATED_PATH, 'utf8')).toBe(await generateValidators());
+// Both files in src/generated/ are made from schemas/*.json by a script, and committed.
+describe.each([
+  { file: 'src/generated/schemas.ts', script: 'gen-types.mjs', generate: 'generateTypes', command: 'npm run gen:types' },
+  { file: 'src/generated/validators.ts', script: 'gen-validators.mjs', generate: 'generateValidators', command: 'npm run gen:validators' },
+])('$file', ({ file, script, generate, command }) => {
+  it(`is exactly what scripts/${script} generates from schemas/*.json (run \`${command}\` after editing a schema)`, async () => {
+    const generator = (await import(new URL(`../../scripts/${script}`, import.meta.url).href)) as Record<string, unknown>;
+    expect(String(generator.GENERATED_PATH).replace(/\\/g, '/')).toMatch(new RegExp(`/${file.replace(/\./g, '\\.')}$`));
+    expect(readFileSync(String(generator.GENERATED_PATH), 'utf8')).toBe(await (generator[generate] as () => Promise<string>)());
   });
+});
 
+describe('src/generated/schemas.ts', () => {
+  it('declares one interface per schema file', () => {
+    const committed = readFileSync(new URL('../../src/generated/schemas.ts', import.meta.url), 'utf8');
+    for (const name of ['TapConfig', 'TapState', 'SingerCatalog', 'PurchaseOrderRow', 'PurchaseOrderItemRow']) {
+      expect(committed).toContain(`export interface ${name} {`);
+    }
+  });
+});
+
+describe('src/generated/validators.ts', () => {
   it('finds every format a schema names in validation-runtime.ts', () => {
     const named = new Set<string>();
     for (const file of readdirSync(`${PACKAGE_ROOT}/schemas`)) {
