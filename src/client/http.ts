@@ -119,6 +119,13 @@ function parseJsonBody(response: Response<string>, path: string): unknown {
   }
 }
 
+function httpErrorHint(status: number): string {
+  if (RETRY_STATUS.includes(status)) return 'The API kept failing; run again later (the last STATE is safe to resume from).';
+  // The list endpoint exists on every account: a 404 there is a base_url without the API's path.
+  if (status === 404) return 'Check base_url: it must be the API root, ending in /api/v1 (https://app.inventory-planner.com/api/v1).';
+  return 'Check the request settings.';
+}
+
 function toApiError(error: unknown, path: string, options: HttpOptions): ApiError {
   const attempts = `after ${options.maxRetries + 1} attempt(s)`;
   if (error instanceof HTTPError) {
@@ -135,8 +142,7 @@ function toApiError(error: unknown, path: string, options: HttpOptions): ApiErro
     }
     const detail = html ? 'an HTML error page' : JSON.stringify(body.slice(0, 200));
     const retried = RETRY_STATUS.includes(status) ? ` ${attempts}` : '';
-    return new ApiError('API_HTTP_ERROR', `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`,
-      RETRY_STATUS.includes(status) ? 'The API kept failing; run again later (the last STATE is safe to resume from).' : 'Check the request settings.', status);
+    return new ApiError('API_HTTP_ERROR', `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`, httpErrorHint(status), status);
   }
   if (error instanceof RequestError) {
     const what = error.code === 'ETIMEDOUT' ? `timed out after ${options.timeoutMs / 1000}s` : `failed (${error.code ?? error.message})`;

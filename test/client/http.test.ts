@@ -98,6 +98,13 @@ describe('ApiClient', () => {
     expect(error.status).toBe(404);
   });
 
+  it('a 404 says to check base_url, another 4xx to check the request settings', async () => {
+    nock(BASE).get('/purchase-orders').reply(404, { result: { status: 'error', message: 'Not found' } });
+    expect((await failure(client().getJson('purchase-orders'))).toLine()).toMatch(/HTTP 404.*Check base_url: it must be the API root, ending in \/api\/v1/);
+    nock(BASE).get('/purchase-orders').reply(400, { result: { status: 'error', message: 'Bad filter' } });
+    expect((await failure(client().getJson('purchase-orders'))).toLine()).toMatch(/HTTP 400.*Check the request settings\.$/);
+  });
+
   it('reports one metric attempt per HTTP attempt with endpoint and status', async () => {
     nock(BASE).get('/purchase-orders').reply(500, {}).get('/purchase-orders').reply(200, {});
     const attempts: unknown[] = [];
