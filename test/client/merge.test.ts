@@ -12,6 +12,19 @@ async function* values(list: number[], delayMs: number, failAfter?: number): Asy
 }
 
 describe('mergeSources', () => {
+  it('lets a source send its next request before the consumer gets the current value', async () => {
+    const events: string[] = [];
+    // Like a got request: started at once, on the wire only after a turn of the event loop.
+    async function* requests(): AsyncGenerator<number> {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setImmediate(() => resolve(events.push(`sent ${i}`))));
+        yield i;
+      }
+    }
+    for await (const { value } of mergeSources([requests()])) events.push(`got ${value}`);
+    expect(events).toEqual(['sent 0', 'sent 1', 'got 0', 'sent 2', 'got 1', 'got 2']);
+  });
+
   it('yields every value of every source', async () => {
     const seen: number[] = [];
     for await (const { value } of mergeSources([values([1, 2, 3], 2), values([10, 20], 3)])) seen.push(value);
