@@ -3,7 +3,7 @@
 // A page made of one single instant is enumerated with last_modified=<instant> pages, restarted whenever
 // that instant's total changes, then reading continues strictly after it.
 import { ApiError } from '../errors.js';
-import { orderId, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
+import { orderId, selectOrders, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
 
 export interface WindowBatch {
   orders: ApiOrder[];
@@ -33,7 +33,7 @@ export async function* keysetWindow(
   for (;;) {
     const page = clip(pending ?? (await fetch({ ...bound(cursor, strict), lt: upper, page: 0, limit })), upper);
     pending = undefined;
-    const fresh = select(page, (order, i) => !(page.lms[i] === cursor && seenAtCursor.has(orderId(order))));
+    const fresh = selectOrders(page, (order, i) => !(page.lms[i] === cursor && seenAtCursor.has(orderId(order))));
     const last = page.lms[page.lms.length - 1];
     if (page.orders.length < limit || last === undefined) {
       yield { ...fresh, cursor: last === undefined ? cursor : Math.max(cursor ?? last, last), done: true };
@@ -62,23 +62,10 @@ function bound(cursor: number | undefined, strict: boolean): Partial<OrderQuery>
   return strict ? { gt: cursor } : { gte: cursor };
 }
 
-/** The orders of a page that `keep` accepts, with their last_modified values. */
-function select(page: OrderPage, keep: (order: ApiOrder, i: number) => boolean): { orders: ApiOrder[]; lms: number[] } {
-  const orders: ApiOrder[] = [];
-  const lms: number[] = [];
-  page.orders.forEach((order, i) => {
-    if (!keep(order, i)) return;
-    orders.push(order);
-    lms.push(page.lms[i]!);
-  });
-  return { orders, lms };
-}
-
 /** A reused page fetched without the upper bound: keep only the rows inside the window. */
 function clip(page: OrderPage, upper: number | undefined): OrderPage {
   if (upper === undefined || page.lms.every((lm) => lm < upper)) return page;
-  const keep = page.lms.filter((lm) => lm < upper).length;
-  return { orders: page.orders.slice(0, keep), lms: page.lms.slice(0, keep), total: page.total };
+  return { ...selectOrders(page, (_, i) => page.lms[i]! < upper), total: page.total };
 }
 
 /** All orders whose last_modified is exactly `instant`, not already in `seen`. */

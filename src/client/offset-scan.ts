@@ -5,7 +5,7 @@
 // whatever may have been hidden. No resume point is given until the scan ends.
 import { ApiError } from '../errors.js';
 import type { PageFetcher } from './keyset.js';
-import { orderId, type ApiOrder } from './order-pages.js';
+import { orderId, selectOrders, type ApiOrder } from './order-pages.js';
 
 export interface ScanBatch {
   orders: ApiOrder[];
@@ -26,27 +26,22 @@ export async function* offsetScan(fetch: PageFetcher, limit: number, since: numb
       throw new ApiError('API_CONTRACT_VIOLATED', 'pages of GET /purchase-orders are not in last_modified order.',
         'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.');
     }
-    const orders: ApiOrder[] = [];
-    const lms: number[] = [];
     page.orders.forEach((order, i) => {
       const lm = page.lms[i]!;
       const key = hashId(orderId(order));
       const before = firstSeenAt.get(key);
       if (before === undefined) firstSeenAt.set(key, lm);
       else resumeCap = Math.min(resumeCap, before); // a hash collision only makes this more cautious
-      if (since === undefined || lm >= since) {
-        orders.push(order);
-        lms.push(lm);
-      }
       maxLm = Math.max(maxLm, lm);
     });
+    const batch = selectOrders(page, (_, i) => since === undefined || page.lms[i]! >= since);
     previousLast = page.lms[page.lms.length - 1] ?? previousLast;
     if (page.orders.length < limit) {
       const end = Math.min(maxLm, resumeCap);
-      yield { orders, lms, cursor: Number.isFinite(end) ? end : since };
+      yield { ...batch, cursor: Number.isFinite(end) ? end : since };
       return;
     }
-    yield { orders, lms };
+    yield batch;
   }
 }
 

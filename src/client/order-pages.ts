@@ -22,6 +22,18 @@ export interface OrderPage {
   total?: number;
 }
 
+/** The orders of a page that `keep` accepts, with their last_modified values. */
+export function selectOrders(page: OrderPage, keep: (order: ApiOrder, i: number) => boolean): { orders: ApiOrder[]; lms: number[] } {
+  const orders: ApiOrder[] = [];
+  const lms: number[] = [];
+  page.orders.forEach((order, i) => {
+    if (!keep(order, i)) return;
+    orders.push(order);
+    lms.push(page.lms[i]!);
+  });
+  return { orders, lms };
+}
+
 export type FilterOperator = 'gte' | 'gt' | 'lt' | 'eq';
 
 /** The server returned rows outside a filter the reader sent: it ignores that operator. */
