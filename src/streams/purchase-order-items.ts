@@ -5,7 +5,7 @@ import { RecordError } from '../errors.js';
 import type { PurchaseOrderItemRow } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
 import { requireText, toNumber, toText } from '../values.js';
-import { mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
+import { compileRowMapper, mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
   { name: 'purchase_order_item_id', from: 'id', convert: requireText },
@@ -37,6 +37,8 @@ export function itemKey(orderId: string, itemId: string): string {
 const orderIdColumn: Column[] = [{ name: 'purchase_order_id', from: 'id', convert: requireText }];
 const describeOrder: KeyDescriber = () => 'of an order without an id';
 const describeItem: KeyDescriber = (row, item) => `purchase_order_id=${JSON.stringify(row.purchase_order_id)} item id=${JSON.stringify(item.id)}`;
+// The key comes first in the schema; it is filled in once the item id is known.
+const toRow = compileRowMapper('purchase_order_items', ['key', 'purchase_order_id'], columns, ['_account_id', '__synced_at'], describeItem);
 
 export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): PurchaseOrderItemRow[] {
   const items = order.items ?? [];
@@ -47,12 +49,8 @@ export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): P
     throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
   }
   return items.map((item: Record<string, unknown>) => {
-    // Built in schema column order, in one object (this runs for every line of every order).
-    const row: Row = { key: '', purchase_order_id: orderId };
-    mapColumns(columns, item ?? {}, row, 'purchase_order_items', describeItem);
+    const row = toRow(item ?? {}, '', orderId, context.accountId, context.syncedAt);
     row.key = itemKey(orderId, row.purchase_order_item_id as string);
-    row._account_id = context.accountId;
-    row.__synced_at = context.syncedAt;
     return row as unknown as PurchaseOrderItemRow;
   });
 }

@@ -3,7 +3,7 @@ import type { ApiOrder } from '../client/order-pages.js';
 import type { PurchaseOrderRow } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
 import { requireText, requireUtcDateTime, toDate, toNumber, toText, toUtcDateTime } from '../values.js';
-import { mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
+import { compileRowMapper, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
   { name: 'purchase_order_id', from: 'id', convert: requireText },
@@ -40,10 +40,8 @@ export const purchaseOrders: Stream = {
 };
 
 const describeOrder: KeyDescriber = (_row, order) => `purchase_order_id=${JSON.stringify(order.id)}`;
+const toRow = compileRowMapper('purchase_orders', [], columns, ['_account_id', '__synced_at'], describeOrder);
 
 export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow {
-  const row = mapColumns(columns, order, {}, 'purchase_orders', describeOrder);
-  row._account_id = context.accountId;
-  row.__synced_at = context.syncedAt;
-  return row as unknown as PurchaseOrderRow;
+  return toRow(order, context.accountId, context.syncedAt) as unknown as PurchaseOrderRow;
 }

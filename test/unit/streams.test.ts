@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { STREAMS } from '../../src/streams/index.js';
 import { itemKey, purchaseOrderItems, toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
 import { purchaseOrders, toPurchaseOrderRow } from '../../src/streams/purchase-orders.js';
+import { compileRowMapper, type Column } from '../../src/streams/stream.js';
+import { requireText, toNumber, toText } from '../../src/values.js';
 import { recordValidator } from '../../src/validation.js';
 import { recordError } from '../helpers/errors.js';
 
@@ -313,5 +315,35 @@ describe('the Stream objects', () => {
       items: (o.items as Order[]).map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => itemFields.has(k)))),
     };
     expect(toPurchaseOrderItemRows(projected, CONTEXT)).toEqual(toPurchaseOrderItemRows(o, CONTEXT));
+  });
+});
+
+describe('compileRowMapper', () => {
+  it('builds rows with their fields in the schema order, head and tail fields around the columns', () => {
+    for (const stream of STREAMS) {
+      const [row] = stream.rows(order(0), CONTEXT);
+      expect(Object.keys(row!)).toEqual(Object.keys(stream.descriptor.schema.properties!));
+    }
+  });
+
+  it('maps like a column-by-column loop, and names the column of a value that does not fit', () => {
+    const columns: Column[] = [
+      { name: 'id', from: 'ref', convert: requireText },
+      { name: 'n', from: 'qty', convert: toNumber },
+      { name: 'always', convert: () => 'x' },
+    ];
+    const map = compileRowMapper('things', ['first'], columns, ['last'], (row) => `first=${String(row.first)}`);
+    expect(map({ ref: 7, qty: '2.5' }, 'a', 'z')).toStrictEqual({ first: 'a', id: '7', n: 2.5, always: 'x', last: 'z' });
+    const error = recordError(() => map({ ref: 'r1', qty: 'lots' }, 'a', 'z'));
+    expect(error.message).toBe('things record first=a: field n (API qty) expected a number, got "lots".');
+  });
+
+  it('lets an error that is not about a value through as it is', () => {
+    const map = compileRowMapper('things', [], [{ name: 'id', from: 'id', convert: () => { throw new TypeError('bug'); } }], [], () => '?');
+    expect(() => map({ id: 1 })).toThrow(TypeError);
+  });
+
+  it('refuses a layout that maps a field twice', () => {
+    expect(() => compileRowMapper('things', ['id'], [{ name: 'id', from: 'id', convert: toText }], [], () => '?')).toThrow(/mapped twice/);
   });
 });
