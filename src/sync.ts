@@ -19,8 +19,6 @@ import { parseInstant, ValueError } from './values.js';
 import { Progress } from './progress.js';
 
 const REPLICATION_KEY = 'last_modified';
-/** Records are written in chunks of about this size, so output never piles up in memory. */
-const FLUSH_CHARS = 512 * 1024;
 
 export interface SyncOptions {
   settings: Settings;
@@ -78,24 +76,20 @@ export class SyncRun {
       const syncedAt = now().toISOString();
       const context = { accountId: settings.accountId, syncedAt };
       const emittedBefore = active.map((a) => a.emitted);
-      let chunk = '';
       for (let i = 0; i < batch.orders.length; i++) {
-        if (chunk.length > FLUSH_CHARS) {
-          await writer.text(chunk);
-          chunk = '';
-        }
         const order = batch.orders[i]!;
         const lm = batch.lms[i]!;
         for (const a of active) {
           if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
             if (testMode && a.emitted > 0) break;
-            chunk += a.line(this.checked(a, row), syncedAt) + '\n';
+            const line = a.line(this.checked(a, row), syncedAt);
             a.emitted += 1;
+            if (writer.add(line)) await writer.flush();
           }
         }
       }
-      await writer.text(chunk);
+      await writer.flush();
       active.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
       progress.batch(batch.orders.length, active.map((a) => a.emitted));
       if (testMode) break;

@@ -19,7 +19,8 @@ export async function runSync(options: { config?: Record<string, unknown>; catal
   log.addSecret(settings.apiKey);
   const out = new PassThrough();
   const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
+  // Copied as stdout's pipe copies: the writer fills a buffer again once its write is done.
+  out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
   const api = createApiClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
     timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs, log });
   const run = new SyncRun({ settings, api, writer: new SingerWriter(out), log, catalog: options.catalog, state: options.state ?? {},

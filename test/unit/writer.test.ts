@@ -44,6 +44,12 @@ async function rejection(promise: Promise<unknown>): Promise<TapError> {
   throw new Error('expected a rejection');
 }
 
+/** Queues the lines and writes them, as the sync loop does. */
+function writeLines(writer: SingerWriter, lines: string[]): Promise<void> {
+  for (const line of lines) writer.add(line);
+  return writer.flush();
+}
+
 describe('SingerWriter', () => {
   it('writes a batch of lines as one chunk of whole, newline-terminated lines', async () => {
     const { out, chunks } = collecting();
@@ -51,8 +57,8 @@ describe('SingerWriter', () => {
     const line = recordLineBuilder('purchase_orders');
     const a = line({ purchase_order_id: '1' }, '2024-03-07T08:00:00.000Z');
     const b = line({ purchase_order_id: '2' }, '2024-03-07T08:00:00.000Z');
-    await writer.lines([a, b]);
-    await writer.lines([]);
+    await writeLines(writer, [a, b]);
+    await writeLines(writer, []);
     expect(chunks).toEqual([`${a}\n${b}\n`]);
     for (const l of chunks[0]!.trimEnd().split('\n')) {
       expect(JSON.parse(l)).toEqual({ type: 'RECORD', stream: 'purchase_orders', record: expect.any(Object), time_extracted: '2024-03-07T08:00:00.000Z' });
@@ -68,11 +74,11 @@ describe('SingerWriter', () => {
     expect(JSON.parse(chunks[0]!).value.bookmarks.purchase_orders.replication_key_value).toBe('é');
   });
 
-  it('waits for drain when the consumer is behind: lines() does not resolve until the chunk is taken', async () => {
+  it('waits for drain when the consumer is behind: flush() does not resolve until the chunk is taken', async () => {
     const { out, chunks, release } = stalledStream(1);
     const writer = new SingerWriter(out);
     let resolved = false;
-    const done = writer.lines(['{"type":"STATE","value":{}}']).then(() => {
+    const done = writeLines(writer, ['{"type":"STATE","value":{}}']).then(() => {
       resolved = true;
     });
     for (let i = 0; i < 10; i++) await tick();
@@ -95,21 +101,21 @@ describe('SingerWriter', () => {
     const writer = new SingerWriter(out);
     const line = 'x'.repeat(100);
     for (let i = 0; i < 50; i++) {
-      await writer.lines([line]);
+      await writeLines(writer, [line]);
       maxBuffered = Math.max(maxBuffered, out.writableLength);
     }
     // Each call returned only after the stream drained, so nothing was left queued behind it.
     expect(maxBuffered).toBe(0);
   });
 
-  it('a closed pipe (EPIPE) makes the next lines() reject with OUTPUT_CLOSED', async () => {
+  it('a closed pipe (EPIPE) makes the next flush() reject with OUTPUT_CLOSED', async () => {
     const { out, chunks } = collecting();
     const writer = new SingerWriter(out);
-    await writer.lines(['{"type":"STATE","value":{}}']);
+    await writeLines(writer, ['{"type":"STATE","value":{}}']);
     out.destroy(epipe());
     await tick();
     expect(writer.closed?.code).toBe('OUTPUT_CLOSED');
-    const error = await rejection(writer.lines(['{"type":"RECORD"}']));
+    const error = await rejection(writeLines(writer, ['{"type":"RECORD"}']));
     expect(error.code).toBe('OUTPUT_CLOSED');
     expect(error.message).toContain('EPIPE');
     expect(error.toLine()).toMatch(/^OUTPUT_CLOSED: /);
@@ -117,14 +123,62 @@ describe('SingerWriter', () => {
     expect(chunks).toHaveLength(1); // nothing more was written
   });
 
-  it('a pipe that breaks while the writer waits for drain rejects that pending lines()', async () => {
+  it('a pipe that breaks while the writer waits for drain rejects that pending flush()', async () => {
     const { out } = stalledStream(1);
     const writer = new SingerWriter(out);
-    const pending = writer.lines(['{"type":"STATE","value":{}}']);
+    const pending = writeLines(writer, ['{"type":"STATE","value":{}}']);
     await tick();
     out.destroy(epipe());
     const error = await rejection(pending);
     expect(error.code).toBe('OUTPUT_CLOSED');
+  });
+
+  it('add() asks for a flush once about 512 KiB are queued, and flush() writes them as whole lines', async () => {
+    const { out, chunks } = collecting();
+    const writer = new SingerWriter(out);
+    const line = 'x'.repeat(999); // 1,000 bytes with its newline
+    let added = 0;
+    while (!writer.add(line)) added += 1;
+    expect(added + 1).toBe(Math.ceil((512 * 1024) / 1000));
+    expect(chunks).toEqual([]); // nothing is written before flush()
+    await writer.flush();
+    expect(chunks.join('')).toBe(`${line}\n`.repeat(added + 1));
+  });
+
+  it('keeps the order of lines of any length and of multi-byte text across buffers', async () => {
+    const { out, chunks } = collecting();
+    const writer = new SingerWriter(out);
+    const lines = ['a', 'é'.repeat(300_000), 'b', '€'.repeat(250_000), '😀'.repeat(100), 'x'.repeat(2_000_000), 'c'];
+    await writeLines(writer, lines);
+    expect(chunks.join('') === lines.map((l) => `${l}\n`).join('')).toBe(true);
+  });
+
+  it('fills a buffer again only after stdout is done with it', async () => {
+    // A consumer that finishes each write late and checks, when it does, that the chunk still holds what
+    // it was given: a buffer filled again before its write finished would read differently by then. Its
+    // high water mark is far above the chunks, so flush() does not wait for the writes to finish.
+    const texts: string[] = [];
+    let changed = 0;
+    const out = new Writable({
+      highWaterMark: 64 * 1024 * 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        const text = chunk.toString('utf8');
+        texts.push(text);
+        setTimeout(() => {
+          if (chunk.toString('utf8') !== text) changed += 1;
+          callback();
+        }, 2);
+      },
+    });
+    const writer = new SingerWriter(out);
+    const line = (i: number): string => String(i % 10).repeat(100_000);
+    for (let i = 0; i < 20; i++) {
+      for (let n = 0; n < 4; n++) writer.add(line(i)); // the 4th does not fit: two buffers per flush
+      await writer.flush();
+    }
+    await new Promise((resolve) => out.end(resolve));
+    expect(changed).toBe(0);
+    expect(texts.join('') === Array.from({ length: 20 }, (_, i) => `${line(i)}\n`.repeat(4)).join('')).toBe(true);
   });
 
   it('writeNow() writes one whole line without waiting, and nothing once the pipe is closed', async () => {
