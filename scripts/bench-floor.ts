@@ -3,7 +3,9 @@
 // stdout as the tap wrote, with backpressure. Nothing else: no mapping, validation or serialization.
 // Run as its own process and measured like the tap:
 //   node dist/scripts/bench-floor.js <plan.json>
-// plan.json: { baseUrl, headers, paths: ["purchase-orders?...", ...], concurrency, outputBytes }
+// plan.json: { baseUrl, headers, paths: ["purchase-orders?...", ...], concurrency, outputBytes, serialize? }
+// With serialize, it writes instead every order (without its items) and every item as received, each
+// JSON.stringify'd into a RECORD line: the least any tap that writes records this way has to do.
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -13,6 +15,7 @@ interface Plan {
   paths: string[];
   concurrency: number;
   outputBytes: number;
+  serialize?: boolean;
 }
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Plan;
@@ -48,18 +51,43 @@ async function write(bytes: number): Promise<void> {
   }
 }
 
+async function writeText(text: string): Promise<void> {
+  written += Buffer.byteLength(text);
+  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
+const timeExtracted = new Date().toISOString();
+const recordLine = (stream: string, record: unknown): string => JSON.stringify({ type: 'RECORD', stream, record, time_extracted: timeExtracted });
+
+async function writeRecords(orders: Array<Record<string, unknown>>): Promise<void> {
+  let chunk = '';
+  for (const order of orders) {
+    const { items, ...rest } = order;
+    chunk += recordLine('purchase_orders', rest) + '\n';
+    for (const item of Array.isArray(items) ? items : []) {
+      chunk += recordLine('purchase_order_items', item) + '\n';
+      if (chunk.length > 512 * 1024) {
+        await writeText(chunk);
+        chunk = '';
+      }
+    }
+  }
+  await writeText(chunk);
+}
+
 let next = 0;
 let parsed = 0;
 async function worker(): Promise<void> {
   while (next < plan.paths.length) {
     const path = plan.paths[next++]!;
-    const body = JSON.parse(await get(path)) as { 'purchase-orders'?: unknown[] };
+    const body = JSON.parse(await get(path)) as { 'purchase-orders'?: Array<Record<string, unknown>> };
     parsed += body['purchase-orders']?.length ?? 1;
-    await write(perPage);
+    if (plan.serialize) await writeRecords(body['purchase-orders'] ?? []);
+    else await write(perPage);
   }
 }
 
 await Promise.all(Array.from({ length: plan.concurrency }, worker));
-await write(plan.outputBytes - written);
+if (!plan.serialize) await write(plan.outputBytes - written);
 agent.destroy();
 process.stderr.write(`floor: ${plan.paths.length} requests, ${parsed} objects parsed, ${written} bytes written\n`);

@@ -11,6 +11,9 @@ export const DEFAULT_CONCURRENCY = 4; // schemas/config.json
 export interface Sizes {
   items: number;
   throughputOrders: number;
+  // The throughput run and the floor are repeated and the run with the median CPU time reported: on this
+  // shared 2-core VM the same run's CPU seconds vary by about a tenth.
+  throughputRepeats: number;
   // Few items per order here: the single-threaded sandbox shares the 2 cores, and with 10 items its CPU
   // per page (x concurrency) would be measured instead of how well the tap hides latency.
   // Each concurrency is run `repeats` times and the run with the median wall time is reported: a few
@@ -25,6 +28,7 @@ export interface Sizes {
 export const FULL: Sizes = {
   items: 10,
   throughputOrders: 100_000,
+  throughputRepeats: 3,
   latency: { orders: 10_000, items: 2, pageSize: 100, latencyMs: 100, concurrencies: [1, 4, 8], rateCap: 20, repeats: 3 },
   scaleOrders: [10_000, 100_000, 1_000_000],
   slow: { orders: 100_000, seconds: 30, bytesPerSecond: 1_000_000 },
@@ -35,6 +39,7 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   items: 10,
   throughputOrders: 2_000,
+  throughputRepeats: 1,
   latency: { orders: 600, items: 2, pageSize: 30, latencyMs: 100, concurrencies: [4], rateCap: 20, repeats: 1 },
   scaleOrders: [500, 2_000, 4_000],
   slow: { orders: 5_000, seconds: 2, bytesPerSecond: 1_000_000 },
@@ -133,6 +138,17 @@ const strip = <T extends { extras?: unknown }>(run: T): Omit<T, 'extras'> => {
 
 const perSecond = (n: number, s: number): number => Math.round(n / Math.max(s, 1e-9));
 
+/** The element with the median value of `key` (the upper one of an even count); `runs` is left in order. */
+function medianBy<T>(runs: T[], key: (run: T) => number): T {
+  return [...runs].sort((a, b) => key(a) - key(b))[Math.floor(runs.length / 2)]!;
+}
+
+async function repeat<T>(times: number, once: () => Promise<T>): Promise<T[]> {
+  const runs: T[] = [];
+  for (let i = 0; i < times; i++) runs.push(await once());
+  return runs;
+}
+
 // ---------------------------------------------------------------- 1 + 2: throughput and the floor
 
 export async function throughput(ctx: Context) {
@@ -140,12 +156,13 @@ export async function throughput(ctx: Context) {
   const sb = await SandboxProcess.start({ orders, items: ctx.sizes.items });
   ctx.log(`throughput: sandbox with ${orders} orders x ~${ctx.sizes.items} items ready in ${sb.startSeconds.toFixed(1)}s`);
   // debug level: the tap logs each GET, which the floor replays (about one line per 1,000 orders).
-  const run = await runTap(ctx, sb, {}, { logLevel: 'debug' });
+  const runs = await repeat(ctx.sizes.throughputRepeats, () => runTap(ctx, sb, {}, { logLevel: 'debug' }));
+  const run = medianBy(runs, (r) => r.cpuSeconds);
   ctx.full = { sandbox: sb, run, orders };
-  ctx.log(`throughput: ${run.records} records in ${run.wallSeconds}s wall, ${run.cpuSeconds} CPU s, peak RSS ${run.peakRssMB} MB`);
+  ctx.log(`throughput: ${run.records} records in ${run.wallSeconds}s wall, ${run.cpuSeconds} CPU s (runs: ${runs.map((r) => r.cpuSeconds).join(' / ')}), peak RSS ${run.peakRssMB} MB`);
   return {
     orders, itemsPerOrder: ctx.sizes.items, concurrency: DEFAULT_CONCURRENCY, latencyMs: 0,
-    ...strip(run),
+    ...strip(run), cpuSecondsOfRepeats: runs.map((r) => r.cpuSeconds),
     recordsPerSecond: perSecond(run.records, run.wallSeconds),
     recordsPerCpuSecond: perSecond(run.records, run.cpuSeconds),
     mbReceivedPerSecond: round(run.bytesReceived / 1e6 / run.wallSeconds, 1),
@@ -158,22 +175,34 @@ export async function floor(ctx: Context) {
   const { sandbox: sb, run } = ctx.full;
   const paths = run.extras.requestPaths;
   if (paths.length === 0) throw new Error('no GET lines in the tap debug log');
-  const plan = writeJson(join(ctx.workDir, 'floor-plan.json'), {
-    baseUrl: sb.baseUrl, concurrency: DEFAULT_CONCURRENCY, outputBytes: run.outputBytes, paths,
-    headers: { authorization: sb.apiKey, account: sb.accountId, 'user-agent': 'bench-floor', accept: 'application/json' },
-  });
-  await sb.resetStats();
-  const cpu0 = sb.cpuSeconds();
-  const m = await measureCommand([process.execPath, FLOOR_BIN, plan]);
-  const sandboxCpuSeconds = round(sb.cpuSeconds() - cpu0);
-  const stats = await sb.stats();
-  if (m.code !== 0) throw new Error(`floor exited with ${m.code}: ${m.stderr.slice(-500)}`);
-  ctx.log(`floor: ${m.wallSeconds}s wall, ${m.cpuSeconds} CPU s; tap/floor = ${round(run.wallSeconds / m.wallSeconds)} (wall), ${round(run.cpuSeconds / m.cpuSeconds)} (CPU)`);
+  const replay = async (serialize: boolean) => {
+    const plan = writeJson(join(ctx.workDir, `floor-plan${serialize ? '-serialize' : ''}.json`), {
+      baseUrl: sb.baseUrl, concurrency: DEFAULT_CONCURRENCY, outputBytes: run.outputBytes, paths, serialize,
+      headers: { authorization: sb.apiKey, account: sb.accountId, 'user-agent': 'bench-floor', accept: 'application/json' },
+    });
+    await sb.resetStats();
+    const cpu0 = sb.cpuSeconds();
+    const m = await measureCommand([process.execPath, FLOOR_BIN, plan]);
+    const sandboxCpuSeconds = round(sb.cpuSeconds() - cpu0);
+    const stats = await sb.stats();
+    if (m.code !== 0) throw new Error(`floor exited with ${m.code}: ${m.stderr.slice(-500)}`);
+    return {
+      requests: stats.requests, bytesReceived: stats.bytesSent, outputBytes: m.stdoutBytes,
+      wallSeconds: round(m.wallSeconds), cpuSeconds: m.cpuSeconds, userSeconds: m.userSeconds, sysSeconds: m.sysSeconds, peakRssMB: m.peakRssMB,
+      sandboxCpuSeconds, sandboxBusyShare: round(sandboxCpuSeconds / m.wallSeconds),
+    };
+  };
+  const floors = await repeat(ctx.sizes.throughputRepeats, () => replay(false));
+  const f = { ...medianBy(floors, (r) => r.cpuSeconds), cpuSecondsOfRepeats: floors.map((r) => r.cpuSeconds) };
+  ctx.log(`floor: ${f.wallSeconds}s wall, ${f.cpuSeconds} CPU s (runs: ${f.cpuSecondsOfRepeats.join(' / ')}); tap/floor = ${round(run.wallSeconds / f.wallSeconds)} (wall), ${round(run.cpuSeconds / f.cpuSeconds)} (CPU)`);
+  // Not a target: how much of the tap's time any tap that JSON.stringifies its records in Node needs.
+  const serializedRuns = await repeat(ctx.sizes.throughputRepeats, () => replay(true));
+  const serialized = { ...medianBy(serializedRuns, (r) => r.cpuSeconds), cpuSecondsOfRepeats: serializedRuns.map((r) => r.cpuSeconds) };
+  ctx.log(`floor with JSON.stringify of every order and line: ${serialized.wallSeconds}s wall, ${serialized.cpuSeconds} CPU s (${round(serialized.cpuSeconds / f.cpuSeconds)}x the floor)`);
   return {
-    requests: stats.requests, bytesReceived: stats.bytesSent, outputBytes: m.stdoutBytes,
-    wallSeconds: round(m.wallSeconds), cpuSeconds: m.cpuSeconds, userSeconds: m.userSeconds, sysSeconds: m.sysSeconds, peakRssMB: m.peakRssMB,
-    sandboxCpuSeconds, sandboxBusyShare: round(sandboxCpuSeconds / m.wallSeconds),
-    tapOverFloorWall: round(run.wallSeconds / m.wallSeconds), tapOverFloorCpu: round(run.cpuSeconds / m.cpuSeconds),
+    ...f,
+    tapOverFloorWall: round(run.wallSeconds / f.wallSeconds), tapOverFloorCpu: round(run.cpuSeconds / f.cpuSeconds),
+    serialized: { ...serialized, overFloorCpu: round(serialized.cpuSeconds / f.cpuSeconds), overFloorWall: round(serialized.wallSeconds / f.wallSeconds) },
   };
 }
 
@@ -186,9 +215,8 @@ export async function latency(ctx: Context) {
     const startup = await measureCommand([TAP_BIN, '--discover']);
     const runs = [];
     for (const concurrency of L.concurrencies) {
-      const tries = [];
-      for (let i = 0; i < L.repeats; i++) tries.push(await runTap(ctx, sb, { page_size: L.pageSize, concurrency }));
-      const run = tries.sort((a, b) => a.wallSeconds - b.wallSeconds)[Math.floor(tries.length / 2)]!;
+      const tries = await repeat(L.repeats, () => runTap(ctx, sb, { page_size: L.pageSize, concurrency }));
+      const run = medianBy(tries, (t) => t.wallSeconds);
       const sequentialBound = round((run.requests * L.latencyMs) / 1000);
       const parallelBound = round(sequentialBound / concurrency);
       runs.push({ concurrency, maxRequestsPerSecond: null, ...strip(run), sequentialBound, parallelBound,

@@ -151,6 +151,7 @@ function renderMarkdown(rep: { meta: typeof meta; sections: Record<string, any>;
     table(['records', 'records/s (wall)', 'records/CPU s', 'wall s', 'CPU s (user+sys)', 'peak RSS', 'bytes received', 'requests', 'output', 'sandbox CPU s'],
       [[fmt(t.records), fmt(t.recordsPerSecond), fmt(t.recordsPerCpuSecond), t.wallSeconds, `${t.cpuSeconds} (${t.userSeconds}+${t.sysSeconds})`, `${t.peakRssMB} MB`,
         mb(t.bytesReceived), t.requests, mb(t.outputBytes), t.sandboxCpuSeconds]]);
+    out.push(`The run with the median CPU time of ${t.cpuSecondsOfRepeats.length} is shown (CPU s of every run: ${t.cpuSecondsOfRepeats.join(' / ')}).`, '');
   }
   if (r.floor) {
     const f = r.floor;
@@ -158,7 +159,11 @@ function renderMarkdown(rep: { meta: typeof meta; sections: Record<string, any>;
     table(['', 'wall s', 'CPU s', 'peak RSS', 'requests', 'bytes received', 'output', 'sandbox CPU s'], [
       ['floor', f.wallSeconds, f.cpuSeconds, `${f.peakRssMB} MB`, f.requests, mb(f.bytesReceived), mb(f.outputBytes), f.sandboxCpuSeconds],
       ['tap / floor', `**${f.tapOverFloorWall}x**`, `**${f.tapOverFloorCpu}x**`, '', '', '', '', ''],
+      ['floor + JSON.stringify of every order and line as received (not a target)', f.serialized.wallSeconds, f.serialized.cpuSeconds, `${f.serialized.peakRssMB} MB`,
+        f.serialized.requests, mb(f.serialized.bytesReceived), mb(f.serialized.outputBytes), f.serialized.sandboxCpuSeconds],
+      ['that / floor', `${f.serialized.overFloorWall}x`, `${f.serialized.overFloorCpu}x`, '', '', '', '', ''],
     ]);
+    out.push(`Median CPU time of ${f.cpuSecondsOfRepeats.length} runs each (CPU s of every run: floor ${f.cpuSecondsOfRepeats.join(' / ')}; with JSON.stringify ${f.serialized.cpuSecondsOfRepeats.join(' / ')}).`, '');
   }
   if (r.latency) {
     const l = r.latency;
