@@ -97,7 +97,10 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
   const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const tailBytes = options.tailBytes ?? 1 << 20;
-  let tail = Buffer.alloc(0);
+  // The last chunks of stdout, about tailBytes of them (copying a growing tail on every chunk made this
+  // reader take CPU from the tap and the sandbox on the same cores).
+  const tail: Buffer[] = [];
+  let tailLength = 0;
   let stdoutBytes = 0;
   const err: Buffer[] = [];
   const timeline: [number, number][] = [];
@@ -122,7 +125,9 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
   child.stdout.on('data', (chunk: Buffer) => {
     stdoutBytes += chunk.length;
     digest?.add(chunk);
-    tail = tail.length + chunk.length > 2 * tailBytes ? Buffer.concat([tail, chunk]).subarray(-tailBytes) : Buffer.concat([tail, chunk]);
+    tail.push(chunk);
+    tailLength += chunk.length;
+    while (tailLength - tail[0]!.length >= tailBytes) tailLength -= tail.shift()!.length;
     if (rate) {
       // Token bucket: pause until the bytes taken so far fit the allowed rate.
       drained += chunk.length;
@@ -178,7 +183,7 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
       resolve({
         code, signal, wallSeconds: round(wallSeconds, 3), userSeconds: round(user, 2), sysSeconds: round(sys, 2),
         cpuSeconds: round(user + sys, 2), peakRssMB: round(peak, 1), method, rssTimeline: timeline,
-        stdoutBytes, stdoutTail: tail.toString('utf8'), stderr: Buffer.concat(err).toString(), recordDigest: digest?.value(),
+        stdoutBytes, stdoutTail: Buffer.concat(tail).subarray(-tailBytes).toString('utf8'), stderr: Buffer.concat(err).toString(), recordDigest: digest?.value(),
       });
     });
   });

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { measureCommand, round, SandboxProcess, type Measured, type SandboxStatsLite } from './bench-proc.js';
-import { REPO_ROOT, TAP_BIN, writeJson } from './lib/tap-process.js';
+import { REPO_ROOT, writeJson } from './lib/tap-process.js';
 
 export const FLOOR_BIN = join(REPO_ROOT, 'dist', 'scripts', 'bench-floor.js');
 export const DEFAULT_CONCURRENCY = 4; // schemas/config.json
@@ -49,6 +49,8 @@ export const QUICK: Sizes = {
 
 export interface Context {
   sizes: Sizes;
+  /** The tap's bin: this checkout's dist/src/cli.js, or another build's (--tap) to compare two builds. */
+  tapBin: string;
   workDir: string;
   log: (line: string) => void;
   /** The throughput run, kept for the floor, the incremental section and the scale table. */
@@ -89,7 +91,7 @@ export async function runTap(ctx: Context, sb: SandboxProcess, settings: Record<
 } = {}): Promise<TapRun & { extras: TapRunExtras }> {
   const n = ++configSeq;
   const config = writeJson(join(ctx.workDir, `config-${n}.json`), { api_key: sb.apiKey, account_id: sb.accountId, base_url: sb.baseUrl, ...settings });
-  const args = [TAP_BIN, '--config', config];
+  const args = [ctx.tapBin, '--config', config];
   if (opts.state !== undefined) args.push('--state', writeJson(join(ctx.workDir, `state-${n}.json`), opts.state));
   if (opts.catalog !== undefined) args.push('--catalog', writeJson(join(ctx.workDir, `catalog-${n}.json`), opts.catalog));
   await sb.resetStats();
@@ -212,7 +214,7 @@ export async function latency(ctx: Context) {
   const L = ctx.sizes.latency;
   const sb = await SandboxProcess.start({ orders: L.orders, items: L.items, latencyMs: L.latencyMs });
   try {
-    const startup = await measureCommand([TAP_BIN, '--discover']);
+    const startup = await measureCommand([ctx.tapBin, '--discover']);
     const runs = [];
     for (const concurrency of L.concurrencies) {
       const tries = await repeat(L.repeats, () => runTap(ctx, sb, { page_size: L.pageSize, concurrency }));
@@ -324,8 +326,8 @@ export async function incremental(ctx: Context) {
 
 // ---------------------------------------------------------------- projection: bytes saved by fields=
 
-function narrowCatalog(keep: Record<string, string[]>): unknown {
-  const catalog = JSON.parse(execFileSync(TAP_BIN, ['--discover'], { encoding: 'utf8' })) as {
+function narrowCatalog(tapBin: string, keep: Record<string, string[]>): unknown {
+  const catalog = JSON.parse(execFileSync(tapBin, ['--discover'], { encoding: 'utf8' })) as {
     streams: { stream: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[];
   };
   for (const s of catalog.streams) {
@@ -339,7 +341,7 @@ function narrowCatalog(keep: Record<string, string[]>): unknown {
 
 export async function projection(ctx: Context) {
   const orders = ctx.sizes.projectionOrders;
-  const narrow = narrowCatalog({
+  const narrow = narrowCatalog(ctx.tapBin, {
     purchase_orders: ['status', 'last_modified', 'total_ordered', 'total_received'],
     purchase_order_items: ['purchase_order_id', 'sku', 'replenishment', 'received'],
   });

@@ -4,13 +4,14 @@
 //   npm run bench -- --quick                      small sizes, a smoke run of every section (~20 s)
 //   npm run bench -- --only throughput,latency    some sections (floor and incremental reuse throughput)
 //   npm run bench -- --out DIR                    another results folder
+//   npm run bench -- --tap OTHER/dist/src/cli.js  measure another build's bin (to compare two builds)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   floor, FULL, incremental, latency, projection, QUICK, scale, slowConsumer, throughput, type Context,
 } from './bench-sections.js';
-import { REPO_ROOT, writeJson } from './lib/tap-process.js';
+import { REPO_ROOT, TAP_BIN, writeJson } from './lib/tap-process.js';
 
 export const SECTIONS = ['throughput', 'floor', 'latency', 'scale', 'slow_consumer', 'incremental', 'projection'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -23,7 +24,7 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 };
 if (flag('help')) {
-  process.stdout.write(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR]\n`);
+  process.stdout.write(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR] [--tap BIN]\n`);
   process.exit(0);
 }
 const quick = flag('quick');
@@ -38,11 +39,12 @@ mkdirSync(workDir, { recursive: true });
 const say = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
-const ctx: Context = { sizes: quick ? QUICK : FULL, workDir, log: say };
+const ctx: Context = { sizes: quick ? QUICK : FULL, tapBin: resolve(option('tap') ?? TAP_BIN), workDir, log: say };
 const meta = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   node: process.version,
+  tap: ctx.tapBin,
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), kernel: release(), platform: process.platform },
   loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   loadAverageAtEnd: [] as number[],
@@ -141,7 +143,8 @@ function renderMarkdown(rep: { meta: typeof meta; sections: Record<string, any>;
   const out: string[] = [];
   out.push(`## Benchmark (${m.mode}) ${m.date.slice(0, 16).replace('T', ' ')} UTC`, '');
   out.push(`Machine: ${m.machine.cpu}, ${m.machine.cores} cores, ${m.machine.memoryGB} GB, Linux ${m.machine.kernel}; Node ${m.node}. ` +
-    `Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}. Took ${m.seconds}s.`, '');
+    `Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}. Took ${m.seconds}s.` +
+    (m.tap === TAP_BIN ? '' : ` Tap measured: ${m.tap}.`), '');
   const table = (head: string[], rows: (string | number)[][]): void => {
     out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`), '');
   };
