@@ -38,22 +38,21 @@ function get(path: string): Promise<string> {
   });
 }
 
+/** Writes one chunk, waiting for 'drain' when stdout is full: the backpressure the tap honours too. */
+async function put(chunk: Buffer | string): Promise<void> {
+  if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
 let written = 0;
+/** `bytes` of filler lines (at most what is left of the tap's output). */
 async function write(bytes: number): Promise<void> {
   let left = Math.min(bytes, plan.outputBytes - written);
-  written += left;
+  written += left; // counted before the first await: workers write concurrently
   while (left > 0) {
     const n = Math.min(left, block.length);
     left -= n;
-    if (!process.stdout.write(n === block.length ? block : block.subarray(0, n))) {
-      await new Promise((resolve) => process.stdout.once('drain', resolve));
-    }
+    await put(n === block.length ? block : block.subarray(0, n));
   }
-}
-
-async function writeText(text: string): Promise<void> {
-  written += Buffer.byteLength(text);
-  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
 const timeExtracted = new Date().toISOString();
@@ -61,18 +60,20 @@ const recordLine = (stream: string, record: unknown): string => JSON.stringify({
 
 async function writeRecords(orders: Array<Record<string, unknown>>): Promise<void> {
   let chunk = '';
+  const flush = async (): Promise<void> => {
+    written += Buffer.byteLength(chunk);
+    await put(chunk);
+    chunk = '';
+  };
   for (const order of orders) {
     const { items, ...rest } = order;
     chunk += recordLine('purchase_orders', rest) + '\n';
     for (const item of Array.isArray(items) ? items : []) {
       chunk += recordLine('purchase_order_items', item) + '\n';
-      if (chunk.length > 512 * 1024) {
-        await writeText(chunk);
-        chunk = '';
-      }
+      if (chunk.length > 512 * 1024) await flush();
     }
   }
-  await writeText(chunk);
+  await flush();
 }
 
 let next = 0;

@@ -1,15 +1,14 @@
 // Generates src/generated/validators.ts: ajv's standalone validation code for every schema in schemas/
 // (the single source of truth), so the tap starts without loading ajv's compiler or compiling a schema.
 // `npm run gen:validators` writes it; test/unit/generated.test.ts fails when the committed file drifts.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { _, Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { readSchema, SCHEMAS } from './gen-types.mjs';
 
-const root = new URL('../', import.meta.url);
-const SCHEMAS = ['config', 'state', 'catalog', 'purchase_orders', 'purchase_order_items'];
-export const GENERATED_PATH = fileURLToPath(new URL('src/generated/validators.ts', root));
+export const GENERATED_PATH = fileURLToPath(new URL('../src/generated/validators.ts', import.meta.url));
 
 export async function generateValidators() {
   const ajv = new Ajv({
@@ -19,7 +18,7 @@ export async function generateValidators() {
   });
   addFormats(ajv, { mode: 'fast' });
   ajv.addFormat('rfc3339-date-or-date-time', () => true); // the real check is in validation-runtime.ts
-  for (const name of SCHEMAS) ajv.addSchema(JSON.parse(await readFile(new URL(`schemas/${name}.json`, root), 'utf8')), name);
+  for (const name of SCHEMAS) ajv.addSchema(await readSchema(name), name);
   // ajv writes its runtime helpers as require() calls, which an ES module cannot make: the one our schemas
   // need (minLength counts code points) comes from validation-runtime.ts instead.
   const code = standaloneCode.default(ajv, Object.fromEntries(SCHEMAS.map((name) => [name, name])))

@@ -3,12 +3,9 @@
 // A page made of one single instant is enumerated with last_modified=<instant> pages, restarted whenever
 // that instant's total changes, then reading continues strictly after it.
 import { ApiError } from '../errors.js';
-import { orderId, selectOrders, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
+import { orderId, selectOrders, type ApiOrder, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
 
-export interface WindowBatch {
-  orders: ApiOrder[];
-  /** last_modified of each order, epoch ms (as the page check parsed it, so no one parses it again). */
-  lms: number[];
+export interface WindowBatch extends OrdersWithLms {
   /** Every order of the window with last_modified < cursor has been yielded (inclusive resume point). */
   cursor: number | undefined;
   /** The window's last batch. */

@@ -5,12 +5,9 @@
 // whatever may have been hidden. No resume point is given until the scan ends.
 import { ApiError } from '../errors.js';
 import type { PageFetcher } from './keyset.js';
-import { orderId, selectOrders, type ApiOrder } from './order-pages.js';
+import { orderId, selectOrders, type OrdersWithLms } from './order-pages.js';
 
-export interface ScanBatch {
-  orders: ApiOrder[];
-  /** last_modified of each order, epoch ms. */
-  lms: number[];
+export interface ScanBatch extends OrdersWithLms {
   /** Only on the last batch: the inclusive resume point for the next run. */
   cursor?: number;
 }

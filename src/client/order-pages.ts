@@ -15,15 +15,19 @@ export interface OrderQuery {
   limit: number;
 }
 
-export interface OrderPage {
+/** Orders with their last_modified values, parsed once (by the page check) for every later use. */
+export interface OrdersWithLms {
   orders: ApiOrder[];
-  /** last_modified of each order, epoch ms, in page order. */
+  /** last_modified of each order, epoch ms, in order. */
   lms: number[];
+}
+
+export interface OrderPage extends OrdersWithLms {
   total?: number;
 }
 
 /** The orders of a page that `keep` accepts, with their last_modified values. */
-export function selectOrders(page: OrderPage, keep: (order: ApiOrder, i: number) => boolean): { orders: ApiOrder[]; lms: number[] } {
+export function selectOrders(page: OrderPage, keep: (order: ApiOrder, i: number) => boolean): OrdersWithLms {
   const orders: ApiOrder[] = [];
   const lms: number[] = [];
   page.orders.forEach((order, i) => {

@@ -8,7 +8,7 @@ import type { ApiClient } from './http.js';
 import { keysetWindow, type PageFetcher, type WindowBatch } from './keyset.js';
 import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
-import { fetchOrderPage, FilterIgnoredError, type ApiOrder, type OrderPage } from './order-pages.js';
+import { fetchOrderPage, FilterIgnoredError, type OrderPage, type OrdersWithLms } from './order-pages.js';
 import { FieldProjection } from './projection.js';
 
 export interface ReadOptions {
@@ -19,10 +19,7 @@ export interface ReadOptions {
   fields?: string[];
 }
 
-export interface OrderBatch {
-  orders: ApiOrder[];
-  /** last_modified of each order, epoch ms. */
-  lms: number[];
+export interface OrderBatch extends OrdersWithLms {
   /** Inclusive resume point (epoch ms) that is safe once this batch is handled; absent = unchanged. */
   checkpoint?: number;
 }
@@ -57,12 +54,12 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
 
 async function* single(fetch: PageFetcher, limit: number, since: number | undefined, first?: OrderPage): AsyncGenerator<OrderBatch> {
   for await (const batch of prefetch(keysetWindow(fetch, limit, since, undefined, first))) {
-    yield { orders: batch.orders, lms: batch.lms, checkpoint: batch.cursor };
+    yield orderBatch(batch, batch.cursor);
   }
 }
 
 async function* scan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<OrderBatch> {
-  for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield { orders: batch.orders, lms: batch.lms, checkpoint: batch.cursor };
+  for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield orderBatch(batch, batch.cursor);
 }
 
 async function* windowed(
@@ -92,11 +89,13 @@ async function* windowed(
     progress[source] = value.cursor;
     if (value.done) done[source] = true;
     const open = done.indexOf(false);
-    yield { orders: value.orders, lms: value.lms, checkpoint: open === -1 ? tailLower : progress[open] };
+    yield orderBatch(value, open === -1 ? tailLower : progress[open]);
   }
   // Read only now, so that edits made while the windows were read are in it, after their older versions.
   yield* single(fetch, limit, tailLower);
 }
+
+const orderBatch = ({ orders, lms }: OrdersWithLms, checkpoint: number | undefined): OrderBatch => ({ orders, lms, checkpoint });
 
 /**
  * Offsets that split `total` orders into `windows` parts that take about the same number of requests, plus
