@@ -58,7 +58,8 @@ export class SyncRun {
     const active = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor)).map((sel) => this.activate(sel));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
-      await writer.message({ type: 'SCHEMA', stream: a.stream.descriptor.name, schema: selectedSchema(a.stream.descriptor.schema, a.fields),
+      const schema = (settings.useSingerDecimal && a.stream.descriptor.decimalSchema) || a.stream.descriptor.schema;
+      await writer.message({ type: 'SCHEMA', stream: a.stream.descriptor.name, schema: selectedSchema(schema, a.fields),
         key_properties: a.stream.descriptor.keyProperties,
         ...(a.stream.descriptor.replicationKey ? { bookmark_properties: [a.stream.descriptor.replicationKey] } : {}) });
     }
@@ -74,7 +75,7 @@ export class SyncRun {
       since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
     }, log)) {
       const syncedAt = now().toISOString();
-      const context = { accountId: settings.accountId, syncedAt };
+      const context = { accountId: settings.accountId, syncedAt, decimal: settings.useSingerDecimal };
       const emittedBefore = active.map((a) => a.emitted);
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;
@@ -118,7 +119,7 @@ export class SyncRun {
     return {
       stream, fields: selection.fields, start,
       allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-      validate: recordValidator(name),
+      validate: recordValidator(name, this.options.settings.useSingerDecimal),
       line: recordLineBuilder(name),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,

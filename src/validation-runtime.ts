@@ -3,11 +3,15 @@
 import { fastFormats } from 'ajv-formats/dist/formats.js';
 import { isRfc3339DateOrDateTime } from './values.js';
 
+const DECIMAL_TEXT = /^-?\d+(?:\.\d+)?$/;
+
 export const formats = {
   // Fast mode checks formats by pattern: every record is checked, and the value coercions already
   // guarantee real calendar dates, so full mode would only double the cost.
   ...fastFormats,
   'rfc3339-date-or-date-time': isRfc3339DateOrDateTime,
+  // Plain decimal text, as src/decimal.ts writes it (its precision and scale are that function's job).
+  'x-singer.decimal': (text: string): boolean => DECIMAL_TEXT.test(text),
 };
 
 /**

@@ -2,7 +2,9 @@
 // ajv's standalone code, generated from schemas/*.json at build time (scripts/gen-validators.mjs), so no
 // schema is compiled when the tap starts.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { PurchaseOrderItemRow, PurchaseOrderRow, SingerCatalog, TapConfig, TapState } from './generated/schemas.js';
+import type {
+  PurchaseOrderItemRow, PurchaseOrderItemRowDecimal, PurchaseOrderRow, PurchaseOrderRowDecimal, SingerCatalog, TapConfig, TapState,
+} from './generated/schemas.js';
 import * as generated from './generated/validators.js';
 
 export const validateConfig = generated.config as ValidateFunction<TapConfig>;
@@ -11,11 +13,14 @@ export const validateCatalog = generated.catalog as ValidateFunction<SingerCatal
 const recordValidators: Record<string, ValidateFunction> = {
   purchase_orders: generated.purchase_orders as ValidateFunction<PurchaseOrderRow>,
   purchase_order_items: generated.purchase_order_items as ValidateFunction<PurchaseOrderItemRow>,
+  // The decimal forms (use_singer_decimal), derived from the same schema files by the generators.
+  purchase_orders_decimal: generated.purchase_orders_decimal as ValidateFunction<PurchaseOrderRowDecimal>,
+  purchase_order_items_decimal: generated.purchase_order_items_decimal as ValidateFunction<PurchaseOrderItemRowDecimal>,
 };
 
-/** The validator of a stream's records (its schema in schemas/<stream>.json). */
-export function recordValidator(stream: string): ValidateFunction {
-  const validate = recordValidators[stream];
+/** The validator of a stream's records (its schema in schemas/<stream>.json, in its decimal form if asked). */
+export function recordValidator(stream: string, decimal = false): ValidateFunction {
+  const validate = recordValidators[decimal ? `${stream}_decimal` : stream];
   if (!validate) throw new Error(`no generated validator for stream ${stream}: add it to scripts/gen-validators.mjs`);
   return validate;
 }

@@ -57,6 +57,10 @@ max_requests_per_second?: number
  * Ask the API only for the fields the selected columns need (fields=); checked once per run, off automatically if the API does not honour it.
  */
 field_projection?: boolean
+/**
+ * Send money and quantities as exact decimal strings (format x-singer.decimal, precision 38, scale 10) instead of JSON numbers: NUMBER(38,10) in target-snowflake and numeric(38,10) in target-postgres rather than FLOAT and numeric. Off by default, because targets that do not know the format store text.
+ */
+use_singer_decimal?: boolean
 }
 
 /**
@@ -167,6 +171,90 @@ cost_price?: (number | null)
  * Quantity received.
  */
 received?: (number | null)
+_account_id: string
+__synced_at: string
+}
+
+/**
+ * One purchase order (also transfers and assembly orders) as loaded into the warehouse.
+ */
+export interface PurchaseOrderRowDecimal {
+/**
+ * Inventory Planner order id (API field id).
+ */
+purchase_order_id: string
+/**
+ * API field reference.
+ */
+purchase_order_number?: (string | null)
+status?: (string | null)
+source?: (string | null)
+/**
+ * po, transfer, assembly, or empty for some purchase orders.
+ */
+type?: (string | null)
+vendor?: (string | null)
+/**
+ * Replication key, UTC.
+ */
+last_modified: string
+total_ordered?: (string | null)
+total_received?: (string | null)
+created_date?: (string | null)
+received_date?: (string | null)
+expected_date?: (string | null)
+created_at?: (string | null)
+updated_at?: (string | null)
+warehouse?: (string | null)
+warehouse_display_name?: (string | null)
+/**
+ * API field vendor_display_name.
+ */
+vendor_name?: (string | null)
+/**
+ * API field source_display_name.
+ */
+source_name?: (string | null)
+replenishment_type?: (string | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One line of a purchase order (an element of the order's items array).
+ */
+export interface PurchaseOrderItemRowDecimal {
+/**
+ * Lowercase hex MD5 of the order id immediately followed by the item id.
+ */
+key: string
+purchase_order_id: string
+/**
+ * API item id (the variant id).
+ */
+purchase_order_item_id: string
+sku?: (string | null)
+title?: (string | null)
+vendor_reference?: (string | null)
+vendor_name?: (string | null)
+/**
+ * Quantity ordered.
+ */
+replenishment?: (string | null)
+/**
+ * Unit cost in the order currency.
+ */
+cost_price?: (string | null)
+/**
+ * Quantity received.
+ */
+received?: (string | null)
 _account_id: string
 __synced_at: string
 }

@@ -7,6 +7,8 @@ import { describeErrors, validateCatalog } from '../validation.js';
 export interface StreamDescriptor {
   name: string;
   schema: JsonSchema;
+  /** The schema's exact-decimal form, sent instead when use_singer_decimal is on (src/singer/decimal-schema.ts). */
+  decimalSchema?: JsonSchema;
   keyProperties: string[];
   /** Present when the stream's own records carry the replication key. */
   replicationKey?: string;

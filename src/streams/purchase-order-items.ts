@@ -2,9 +2,11 @@
 import { hash } from 'node:crypto';
 import type { ApiOrder } from '../client/order-pages.js';
 import { RecordError } from '../errors.js';
-import type { PurchaseOrderItemRow } from '../generated/schemas.js';
+import type { PurchaseOrderItemRow, PurchaseOrderItemRowDecimal } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
+import { decimalForm, numberForm } from '../singer/decimal-schema.js';
 import { requireText, toNumber, toText } from '../values.js';
+import { withDecimalColumns } from './decimal-columns.js';
 import { compileRowMapper, mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
@@ -18,10 +20,13 @@ const columns: Column[] = [
   { name: 'received', from: 'received', convert: toNumber },
 ];
 
+const schema = loadSchema('purchase_order_items');
+
 export const purchaseOrderItems: Stream = {
   descriptor: {
     name: 'purchase_order_items',
-    schema: loadSchema('purchase_order_items'),
+    schema: numberForm(schema),
+    decimalSchema: decimalForm(schema),
     keyProperties: ['key'],
     // Incremental on the parent order's last_modified, which the line itself does not carry.
     replicationMethod: 'INCREMENTAL',
@@ -39,8 +44,9 @@ const describeOrder: KeyDescriber = () => 'of an order without an id';
 const describeItem: KeyDescriber = (row, item) => `purchase_order_id=${JSON.stringify(row.purchase_order_id)} item id=${JSON.stringify(item.id)}`;
 // The key comes first in the schema; it is filled in once the item id is known.
 const toRow = compileRowMapper('purchase_order_items', ['key', 'purchase_order_id'], columns, ['_account_id', '__synced_at'], describeItem);
+const toDecimalRow = compileRowMapper('purchase_order_items', ['key', 'purchase_order_id'], withDecimalColumns(columns, schema), ['_account_id', '__synced_at'], describeItem);
 
-export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): PurchaseOrderItemRow[] {
+export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): (PurchaseOrderItemRow | PurchaseOrderItemRowDecimal)[] {
   const items = order.items ?? [];
   const orderId = mapColumns(orderIdColumn, order, {}, 'purchase_order_items', describeOrder).purchase_order_id as string;
   if (!Array.isArray(items)) {
@@ -49,7 +55,7 @@ export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): P
     throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
   }
   return items.map((item: Record<string, unknown>) => {
-    const row = toRow(item ?? {}, '', orderId, context.accountId, context.syncedAt);
+    const row = (context.decimal ? toDecimalRow : toRow)(item ?? {}, '', orderId, context.accountId, context.syncedAt);
     row.key = itemKey(orderId, row.purchase_order_item_id as string);
     return row as unknown as PurchaseOrderItemRow;
   });

@@ -1,8 +1,10 @@
 // purchase_orders: one row per API purchase order.
 import type { ApiOrder } from '../client/order-pages.js';
-import type { PurchaseOrderRow } from '../generated/schemas.js';
+import type { PurchaseOrderRow, PurchaseOrderRowDecimal } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
+import { decimalForm, numberForm } from '../singer/decimal-schema.js';
 import { requireText, requireUtcDateTime, toDate, toNumber, toText, toUtcDateTime } from '../values.js';
+import { withDecimalColumns } from './decimal-columns.js';
 import { compileRowMapper, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
@@ -27,10 +29,13 @@ const columns: Column[] = [
   { name: 'replenishment_type', from: 'replenishment_type', convert: toText },
 ];
 
+const schema = loadSchema('purchase_orders');
+
 export const purchaseOrders: Stream = {
   descriptor: {
     name: 'purchase_orders',
-    schema: loadSchema('purchase_orders'),
+    schema: numberForm(schema),
+    decimalSchema: decimalForm(schema),
     keyProperties: ['purchase_order_id'],
     replicationKey: 'last_modified',
     replicationMethod: 'INCREMENTAL',
@@ -41,7 +46,8 @@ export const purchaseOrders: Stream = {
 
 const describeOrder: KeyDescriber = (_row, order) => `purchase_order_id=${JSON.stringify(order.id)}`;
 const toRow = compileRowMapper('purchase_orders', [], columns, ['_account_id', '__synced_at'], describeOrder);
+const toDecimalRow = compileRowMapper('purchase_orders', [], withDecimalColumns(columns, schema), ['_account_id', '__synced_at'], describeOrder);
 
-export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow {
-  return toRow(order, context.accountId, context.syncedAt) as unknown as PurchaseOrderRow;
+export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow | PurchaseOrderRowDecimal {
+  return (context.decimal ? toDecimalRow : toRow)(order, context.accountId, context.syncedAt) as unknown as PurchaseOrderRow;
 }

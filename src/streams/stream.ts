@@ -8,6 +8,8 @@ import { ValueError } from '../values.js';
 export interface RowContext {
   accountId: string;
   syncedAt: string;
+  /** use_singer_decimal: money and quantities as exact decimal strings (the schema's decimal form). */
+  decimal?: boolean;
 }
 
 export type Row = Record<string, unknown>;
