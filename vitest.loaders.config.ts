@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The real-loader suite: target-postgres, Meltano and singer-check-tap against the sandbox.
+// The real-loader suite: target-postgres, target-snowflake (on fakesnow), Meltano and singer-check-tap against the sandbox.
 export default defineConfig({
   test: {
     include: ['test/loaders/**/*.test.ts'],

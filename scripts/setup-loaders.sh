@@ -5,6 +5,10 @@
 #   .venv-loaders/singer-tools/  singer-tools in a venv of its own: it pins attrs==16.3.0 and
 #                                jsonschema==2.6.0, which cannot live beside meltano's dependencies;
 #                                .venv-loaders/bin/singer-check-tap links to it
+#   .venv-loaders/snowflake/     MeltanoLabs target-snowflake and fakesnow (a Snowflake emulator on
+#                                duckdb) in a venv of their own: the target pins singer-sdk 0.55.0b3,
+#                                target-postgres 0.54.x. .venv-loaders/bin/target-snowflake-fakesnow runs
+#                                the real target against fakesnow (test/loaders/fakesnow/)
 #   PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), started if it is down.
 # Usage: bash scripts/setup-loaders.sh   (PYTHON=/path/to/python3.11 to choose the interpreter)
 set -euo pipefail
@@ -12,10 +16,13 @@ cd "$(dirname "$0")/.."
 
 VENV=.venv-loaders
 ST_VENV="$VENV/singer-tools"
+SF_VENV="$VENV/snowflake"
 PYTHON=${PYTHON:-python3}
 # Pins. Bump them together and rerun: the stamp below makes the script reinstall.
 LOADER_PINS=(meltano==4.4.1 meltanolabs-target-postgres==0.8.1 singer-sdk==0.54.9)
 CHECK_PINS=(singer-tools==0.4.1 singer-python==6.8.0)
+# fakesnow's SQL support comes from sqlglot and duckdb: pinned too, so the emulator does not change under us.
+SNOWFLAKE_PINS=(meltanolabs-target-snowflake==0.20.4 fakesnow==0.12.1 duckdb==2.0.1 sqlglot==30.22.0)
 # singer-tools 0.4.1 returns from run_and_summarize() without joining its stdout reader thread, so a
 # tap that exits quickly makes it crash with "'NoneType' object has no attribute 'num_messages'"
 # about every other run (a race, not a tap problem). This one line joins the thread; invalid output
@@ -41,11 +48,11 @@ pip_quiet() {
   exit 1
 }
 STAMP="$VENV/.setup-stamp"
-WANT="python=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])') ${LOADER_PINS[*]} | ${CHECK_PINS[*]} | $ST_PATCH_ID"
+WANT="python=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])') ${LOADER_PINS[*]} | ${CHECK_PINS[*]} | $ST_PATCH_ID | ${SNOWFLAKE_PINS[*]}"
 
 installed() {
   [[ -f $STAMP && "$(cat "$STAMP")" == "$WANT" ]] &&
-    [[ -x $VENV/bin/meltano && -x $VENV/bin/target-postgres && -x $VENV/bin/singer-check-tap ]]
+    [[ -x $VENV/bin/meltano && -x $VENV/bin/target-postgres && -x $VENV/bin/singer-check-tap && -x $VENV/bin/target-snowflake-fakesnow ]]
 }
 
 if installed; then
@@ -78,13 +85,26 @@ else
   fi
   ln -sf ../singer-tools/bin/singer-check-tap "$VENV/bin/singer-check-tap"
 
+  if [[ ! -x $SF_VENV/bin/python ]]; then "$PYTHON" -m venv "$SF_VENV"; fi
+  log "installing ${SNOWFLAKE_PINS[*]} (own venv)"
+  pip_quiet "$SF_VENV/bin/pip" "${SNOWFLAKE_PINS[@]}"
+  ln -sf ../snowflake/bin/target-snowflake "$VENV/bin/target-snowflake"
+  cat >"$VENV/bin/target-snowflake-fakesnow" <<SH
+#!/usr/bin/env bash
+# The real target-snowflake against fakesnow (FAKESNOW_DB_PATH: where its duckdb files go). By setup-loaders.sh.
+exec "$PWD/$SF_VENV/bin/python" "$PWD/test/loaders/fakesnow/target_snowflake_fakesnow.py" "\$@"
+SH
+  chmod +x "$VENV/bin/target-snowflake-fakesnow"
+
   "$VENV/bin/meltano" --version >/dev/null
   "$VENV/bin/target-postgres" --version >/dev/null
   "$VENV/bin/singer-check-tap" --help >/dev/null
+  "$VENV/bin/target-snowflake" --version >/dev/null
   echo "$WANT" >"$STAMP"
   log "installed in $((SECONDS - started))s"
 fi
 log "$("$VENV/bin/meltano" --version 2>/dev/null | tail -1); $("$VENV/bin/target-postgres" --version 2>/dev/null | tail -1); singer-tools $("$ST_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("singer-tools"))')"
+log "$("$VENV/bin/target-snowflake" --version 2>/dev/null | tail -1); fakesnow $("$SF_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("fakesnow"))')"
 
 # ---------------------------------------------------------------- PostgreSQL
 pg_up() { psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; }

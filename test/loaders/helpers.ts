@@ -71,12 +71,12 @@ export interface PipeResult {
  * `tap-inventory-planner --config tap.json [...] | target-postgres --config target.json`: both programs
  * spawned, the tap's stdout piped into the target's stdin (and counted on the way), each stderr kept.
  */
-export function pipeTapToTarget(tapArgs: string[], targetConfig: string, env: NodeJS.ProcessEnv = {}): Promise<PipeResult> {
+export function pipeTapToTarget(tapArgs: string[], targetConfig: string, env: NodeJS.ProcessEnv = {}, targetBin = TARGET_POSTGRES): Promise<PipeResult> {
   const started = Date.now();
   const childEnv = { ...process.env, PATH: PATH_WITH_NODE, ...env };
   // The bin itself, as a shell starts it (its shebang runs node with the tap's own flags).
   const tap = spawn(TAP_BIN, tapArgs, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const target = spawn(TARGET_POSTGRES, ['--config', targetConfig], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const target = spawn(targetBin, ['--config', targetConfig], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   const records: Record<string, number> = {};
   const schemas: Record<string, number> = {};
   const buffers = { tapOut: [] as Buffer[], tapErr: [] as Buffer[], targetOut: [] as Buffer[], targetErr: [] as Buffer[] };
