@@ -20,7 +20,8 @@ staging mechanics and nothing else:
    the landing table's file-order number, which is what SEQ8() stands for there.
 4. Statements fakesnow does not parse and that only clean up (REMOVE of staged files, DROP FILE
    FORMAT) are skipped (fakesnow's nop_regexes).
-5. The session gets the target schema at login (fakesnow's MERGE needs a current schema).
+5. The session gets the target schema (`schema`, else `default_target_schema`) at login: fakesnow's MERGE
+   needs a current schema.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ _get_connect_args = SnowflakeConnector.get_connect_args
 
 def get_connect_args(self):
     args = _get_connect_args(self)
-    if self.config.get("schema"):
-        args["schema"] = self.config["schema"]
+    schema = self.config.get("schema") or self.config.get("default_target_schema")
+    if schema:
+        args["schema"] = schema
     return args
 
 
