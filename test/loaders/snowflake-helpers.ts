@@ -31,6 +31,8 @@ export interface Loaded {
   types: Record<string, Record<string, string>>;
   /** table -> rows; decimals as exact text, timestamps ISO 8601 without zone. */
   rows: Record<string, Row[]>;
+  /** table -> primary key columns, as the target declared them. */
+  keys: Record<string, string[]>;
 }
 
 /** What the target left in fakesnow, read back through the Snowflake connector. */

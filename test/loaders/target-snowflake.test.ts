@@ -100,6 +100,8 @@ describe('tap | target-snowflake (fakesnow)', () => {
       expect(loaded.types[stream.stream], stream.stream).toMatchObject(expected);
     }
 
+    expect(loaded.keys).toEqual({ purchase_orders: ['purchase_order_id'], purchase_order_items: ['key'] });
+
     const newest = truth.purchase_orders.map((o) => Date.parse(String(o.last_modified))).reduce((a, b) => Math.max(a, b));
     expect(bookmark(r.state)).toBe(newest);
     console.log(`target-snowflake full sync: ${JSON.stringify(r.records)} in ${r.seconds.toFixed(1)}s (tap ${r.tap.seconds.toFixed(1)}s)`);
