@@ -20,14 +20,19 @@ staging mechanics and nothing else:
    the landing table's file-order number, which is what SEQ8() stands for there.
 4. Statements fakesnow does not parse and that only clean up (REMOVE of staged files, DROP FILE
    FORMAT) are skipped (fakesnow's nop_regexes).
-5. The session gets the target schema (`schema`, else `default_target_schema`) at login: fakesnow's MERGE
+5. One load at a time: the target drains its streams in parallel threads; fakesnow shares one duckdb
+   connection per database and runs every MERGE through a helper table of a fixed name, so two at once
+   collide. The layer's load steps take a lock (real Snowflake runs them side by side).
+6. The session gets the target schema (`schema`, else `default_target_schema`) at login: fakesnow's MERGE
    needs a current schema.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import threading
 
 import fakesnow
 from sqlalchemy import text
@@ -44,6 +49,16 @@ COPY = re.compile(r"copy into (?P<table>.+?) (?P<columns>\(.*?\)) from \(select 
 NOP = [r"^\s*remove\s+'@~", r"^\s*drop\s+file\s+format"]
 
 _get_connect_args = SnowflakeConnector.get_connect_args
+_one_load_at_a_time = threading.Lock()
+
+
+def serialized(method):
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _one_load_at_a_time:
+            return method(*args, **kwargs)
+
+    return locked
 
 
 def get_connect_args(self):
@@ -114,9 +129,9 @@ def copy_from_stage(self, full_table_name, schema, sync_id, file_format):
 
 
 SnowflakeConnector.get_connect_args = get_connect_args
-SnowflakeConnector.put_batches_to_stage = put_batches_to_stage
-SnowflakeConnector.merge_from_stage = merge_from_stage
-SnowflakeConnector.copy_from_stage = copy_from_stage
+SnowflakeConnector.put_batches_to_stage = serialized(put_batches_to_stage)
+SnowflakeConnector.merge_from_stage = serialized(merge_from_stage)
+SnowflakeConnector.copy_from_stage = serialized(copy_from_stage)
 
 if __name__ == "__main__":
     db_path = os.environ.get("FAKESNOW_DB_PATH")
