@@ -48,11 +48,8 @@ function shift(whole: string, fraction: string, exponent: number): [string, stri
 /** Rounds to `scale` fractional digits, half away from zero; drops the trailing zeros rounding leaves. */
 function round(whole: string, fraction: string, scale: number): [string, string] {
   const kept = whole + fraction.slice(0, scale);
-  let digits = kept;
-  if (fraction.charCodeAt(scale) >= 53 /* '5' */) {
-    const carried = (BigInt(kept || '0') + 1n).toString().padStart(kept.length, '0');
-    digits = carried;
-  }
+  const roundsUp = fraction.charCodeAt(scale) >= 53; // '5'
+  const digits = roundsUp ? (BigInt(kept || '0') + 1n).toString().padStart(kept.length, '0') : kept;
   const cut = digits.length - scale;
   return [digits.slice(0, cut) || '0', digits.slice(cut).replace(/0+$/, '')];
 }

@@ -12,7 +12,7 @@ import {
   type PipeResult, type Row,
 } from './helpers.js';
 import {
-  comparableTypes, decimalMismatches, fakesnowTarget, pgTextRows, readFakesnow, requireSnowflake, TARGET_SNOWFLAKE_FAKESNOW,
+  comparableTypes, decimalMismatches, fakesnowTarget, pgTextRows, pipeTapToFakesnow, readFakesnow, requireSnowflake,
 } from './snowflake-helpers.js';
 
 const API_KEY = 'decimals-secret-api-key-3307';
@@ -81,7 +81,7 @@ describe('use_singer_decimal', () => {
   it('target-snowflake: NUMBER(38,10) columns holding the exact values', async () => {
     const t = fakesnowTarget(dir, freshSchemaName('dec_sf'));
     cleanup.push(t.dbPath);
-    const r = await pipeTapToTarget(['--config', tapConfig], t.config, t.env, TARGET_SNOWFLAKE_FAKESNOW);
+    const r = await pipeTapToFakesnow(['--config', tapConfig], t);
     expectCleanRun(r);
 
     const loaded = await readFakesnow(t.dbPath, t.schema);

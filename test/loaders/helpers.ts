@@ -70,6 +70,7 @@ export interface PipeResult {
 /**
  * `tap-inventory-planner --config tap.json [...] | target-postgres --config target.json`: both programs
  * spawned, the tap's stdout piped into the target's stdin (and counted on the way), each stderr kept.
+ * `targetBin` runs another target instead (target-snowflake on fakesnow).
  */
 export function pipeTapToTarget(tapArgs: string[], targetConfig: string, env: NodeJS.ProcessEnv = {}, targetBin = TARGET_POSTGRES): Promise<PipeResult> {
   const started = Date.now();

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJson } from '../../scripts/lib/tap-process.js';
-import { LOADERS_BIN, psqlJson, REPO_ROOT, run, type Row } from './helpers.js';
+import { LOADERS_BIN, pipeTapToTarget, psqlJson, REPO_ROOT, run, type PipeResult, type Row } from './helpers.js';
 
-export const TARGET_SNOWFLAKE_FAKESNOW = join(LOADERS_BIN, 'target-snowflake-fakesnow');
+const TARGET_SNOWFLAKE_FAKESNOW = join(LOADERS_BIN, 'target-snowflake-fakesnow');
 const SNOWFLAKE_PYTHON = join(REPO_ROOT, '.venv-loaders', 'snowflake', 'bin', 'python');
 const READER = join(REPO_ROOT, 'test', 'loaders', 'fakesnow', 'read_fakesnow.py');
 export const SNOWFLAKE_DATABASE = 'TIP';
@@ -24,6 +24,17 @@ export function fakesnowTarget(dir: string, schema: string, extra: Record<string
     database: SNOWFLAKE_DATABASE, schema, ...extra,
   });
   return { schema, dbPath, config, env: { FAKESNOW_DB_PATH: dbPath } };
+}
+
+export type FakesnowTarget = ReturnType<typeof fakesnowTarget>;
+
+/**
+ * `tap-inventory-planner ARGS | target-snowflake` into a fakesnowTarget(). Read the result back with
+ * readFakesnow(), whose rows carry the target's _sdc_table_version and _sdc_deleted_at (what a FULL_TABLE
+ * pass test with ACTIVATE_VERSION needs).
+ */
+export function pipeTapToFakesnow(tapArgs: string[], target: FakesnowTarget): Promise<PipeResult> {
+  return pipeTapToTarget(tapArgs, target.config, target.env, TARGET_SNOWFLAKE_FAKESNOW);
 }
 
 export interface Loaded {

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
-import { clean, compareTable, freshSchemaName, pipeTapToTarget, requireLoaders, summary, type PipeResult, type Row } from './helpers.js';
-import { comparableTypes, fakesnowTarget, readFakesnow, requireSnowflake, TARGET_SNOWFLAKE_FAKESNOW, type Loaded } from './snowflake-helpers.js';
+import { clean, compareTable, freshSchemaName, requireLoaders, summary, type PipeResult, type Row } from './helpers.js';
+import {
+  comparableTypes, fakesnowTarget, pipeTapToFakesnow, readFakesnow, requireSnowflake, type FakesnowTarget, type Loaded,
+} from './snowflake-helpers.js';
 
 const API_KEY = 'snowflake-secret-api-key-5129';
 const ORDERS = 1200;
@@ -37,15 +39,13 @@ afterAll(async () => {
   for (const path of [dir, ...dbPaths]) rmSync(path, { recursive: true, force: true });
 });
 
-function target(purpose: string) {
+function target(purpose: string): FakesnowTarget {
   const t = fakesnowTarget(dir, freshSchemaName(purpose));
   dbPaths.push(t.dbPath);
   return t;
 }
 
-function load(t: ReturnType<typeof target>, tapArgs: string[] = ['--config', tapConfig]): Promise<PipeResult> {
-  return pipeTapToTarget(tapArgs, t.config, t.env, TARGET_SNOWFLAKE_FAKESNOW);
-}
+const load = (t: FakesnowTarget, tapArgs = ['--config', tapConfig]): Promise<PipeResult> => pipeTapToFakesnow(tapArgs, t);
 
 function expectCleanRun(r: PipeResult): void {
   expect({ tap: r.tap.code, target: r.target.code }, `tap stderr:\n${r.tap.stderr.slice(-2000)}\ntarget stderr:\n${r.target.stderr.slice(-4000)}`)
