@@ -1,32 +1,27 @@
 // The package is the product: the tarball `npm pack` makes, installed into a fresh prefix with nothing
 // from the checkout, must run as `tap-inventory-planner` (about, discovery, a sync against the sandbox).
-// The dist/ it packs is the one `npm test` has just built; `prepack` builds it on a fresh clone.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { applySingerOutput, compareWithTruth, STREAM_KEYS } from '../../scripts/lib/singer-output.js';
 import { REPO_ROOT } from '../../scripts/lib/tap-process.js';
+import { installPacked } from '../helpers/packed.js';
 
 const work = mkdtempSync(join(tmpdir(), 'tip-package-'));
-const prefix = join(work, 'prefix');
-const home = join(work, 'pkg-root');
-const bin = join(prefix, 'bin', 'tap-inventory-planner');
-const installed = join(prefix, 'lib', 'node_modules', 'tap-inventory-planner');
+const home = join(work, 'home');
+let installed: string;
+let binDir: string;
 const API_KEY = 'package-secret-api-key-1618';
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; dependencies?: object; scripts: Record<string, string> };
 let sandbox: Sandbox;
 
-// npm with its cache and config inside the work dir, so the run depends on nothing of this machine's npm setup.
-const npmEnv = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_userconfig: join(work, 'npmrc'), npm_config_update_notifier: 'false' };
-const npm = (args: string[], cwd = work): string => execFileSync('npm', args, { cwd, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
 /** Runs the installed bin from a directory outside the checkout, with PATH holding only this node. */
 function tap(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: home, env: { PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('tap-inventory-planner', args, { cwd: home, env: { PATH: `${binDir}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -41,10 +36,8 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  execFileSync('mkdir', ['-p', home, prefix]);
-  // --ignore-scripts: the dist/ under test is already built; a second build here would rewrite it under the other tests.
-  const tarball = npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', work], REPO_ROOT).trim().split('\n').pop()!;
-  npm(['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, tarball)]);
+  mkdirSync(home);
+  ({ packageDir: installed, binDir } = installPacked(work));
   sandbox = await startSandbox({ orders: 600, itemsPerOrder: 3, seed: 16, apiKey: API_KEY });
 }, 120_000);
 afterAll(async () => {
