@@ -1,6 +1,6 @@
 // The package is the product: the tarball `npm pack` makes, installed into a fresh prefix with nothing
 // from the checkout, must run as `tap-inventory-planner` (about, discovery, a sync against the sandbox).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { applySingerOutput, compareWithTruth, STREAM_KEYS } from '../../scripts/lib/singer-output.js';
 import { REPO_ROOT } from '../../scripts/lib/tap-process.js';
+import { codeCacheRejected } from '../helpers/code-cache.js';
 import { installPacked } from '../helpers/packed.js';
 
 const work = mkdtempSync(join(tmpdir(), 'tip-package-'));
@@ -71,10 +72,7 @@ describe('the packed tarball, installed into a fresh prefix', () => {
   it('uses the code cache written at build time from where it is installed', () => {
     const script = join(installed, 'dist', 'src', 'tap.cjs');
     const flags = readFileSync(join(installed, 'dist', 'src', 'cli.js'), 'utf8').split('\n')[0]!.split(' ').slice(3);
-    const check = `const { Script } = require('node:vm'); const { Module } = require('node:module'); const fs = require('node:fs');
-      const s = new Script(Module.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: process.argv[1], cachedData: fs.readFileSync(process.argv[1] + '.cache') });
-      process.stdout.write(String(s.cachedDataRejected));`;
-    expect(execFileSync(process.execPath, [...flags, '-e', check, script], { encoding: 'utf8' })).toBe('false');
+    expect(codeCacheRejected(script, flags)).toBe(false);
   });
 
   it('syncs the sandbox into output equal to its ground truth, and runs the same with a cache V8 refuses', async () => {
