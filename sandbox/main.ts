@@ -23,6 +23,7 @@ const argv = await yargs(hideBin(process.argv))
     items: { type: 'number', describe: 'average items per order (default 3)' },
     'api-key': { type: 'string' },
     'account-id': { type: 'string' },
+    accounts: { type: 'string', describe: 'more account ids served with the same API key, comma-separated (each with its own data; admin routes take ?account=ID)' },
     latency: { type: 'number', describe: 'response time of every API request in ms (the sandbox works within it)' },
     'rate-limit': { type: 'number', describe: 'requests per second, 0 = off' },
     'retry-after': { type: 'number', describe: 'Retry-After seconds on 429' },
@@ -42,6 +43,7 @@ const argv = await yargs(hideBin(process.argv))
   .help()
   .parseAsync();
 
+const extraAccounts = (argv.accounts ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 const sandbox = await startSandbox({
   port: argv.port,
   seed: argv.seed,
@@ -63,9 +65,9 @@ const sandbox = await startSandbox({
   tieBlockCount: argv['tie-block-count'],
   ignoreOperators: argv['ignore-operators'],
   ignoreFields: argv['ignore-fields'],
-});
+}, extraAccounts.map((accountId) => ({ accountId })));
 
-console.log(`sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${sandbox.accountId})`);
+console.log(`sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`);
 
 let stopping = false;
 const stop = (): void => {

@@ -1,42 +1,56 @@
 // startSandbox(): a local HTTP server imitating the Inventory Planner REST API.
 import { createServer } from 'node:http';
 import { Socket } from 'node:net';
+import { Accounts, type ExtraAccount } from './accounts.js';
 import { handleAdmin } from './admin.js';
 import { handleApi } from './api.js';
 import { errorReply, send } from './http-util.js';
-import { SandboxOptions, resolveOptions } from './options.js';
+import { SandboxOptions } from './options.js';
 import { SandboxState, SandboxStats, emptyStats } from './state.js';
 import { Truth, collectTruth } from './truth.js';
 
+export type { ExtraAccount } from './accounts.js';
 export type { FaultKind, Operator, SandboxOptions } from './options.js';
 export type { SandboxStats } from './state.js';
 export type { Truth } from './truth.js';
 
-export interface Sandbox {
-  port: number;
-  baseUrl: string;
-  apiKey: string;
+/** One account's data, options and counters. */
+export interface SandboxAccount {
   accountId: string;
   configure(patch: Partial<SandboxOptions>): void;
   edit(count: number, create?: number): void;
   truth(): Truth;
   stats(): SandboxStats;
   resetStats(): void;
+}
+
+/** The sandbox; used as a SandboxAccount, it is the first account. */
+export interface Sandbox extends SandboxAccount {
+  port: number;
+  baseUrl: string;
+  apiKey: string;
+  /** Another account served by this sandbox (`extraAccounts` of startSandbox), by its id. */
+  account(accountId: string): SandboxAccount;
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const st = new SandboxState(resolveOptions(options));
+/** `extraAccounts`: more accounts behind the same API key, chosen per request by the `Account` header. */
+export async function startSandbox(options: SandboxOptions = {}, extraAccounts: ExtraAccount[] = []): Promise<Sandbox> {
+  const accounts = new Accounts(options, extraAccounts);
+  const st = accounts.primary;
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.local');
     if (url.pathname.startsWith('/__admin/')) {
-      handleAdmin(st, req, res, url).catch((err: Error) => {
+      // Admin routes act on the account named by ?account= (the first account when absent).
+      const chosen = url.searchParams.has('account') ? accounts.find(url.searchParams.get('account')!) : st;
+      if (!chosen) return send(res, errorReply(404, `No account ${url.searchParams.get('account')}`));
+      handleAdmin(chosen, req, res, url).catch((err: Error) => {
         if (!res.headersSent) send(res, errorReply(500, err.message));
         else res.destroy();
       });
     } else {
-      handleApi(st, req, res, url);
+      handleApi(accounts.forRequest(req.headers.account), req, res, url);
     }
   });
   server.on('connection', (socket) => {
@@ -52,12 +66,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : st.opts.port;
 
+  const first = accountHandle(st);
   return {
     port,
     baseUrl: `http://127.0.0.1:${port}/api/v1`,
     get apiKey() {
       return st.opts.apiKey;
     },
+    get accountId() {
+      return st.opts.accountId;
+    },
+    configure: first.configure,
+    edit: first.edit,
+    truth: first.truth,
+    stats: first.stats,
+    resetStats: first.resetStats,
+    account: (accountId: string) => {
+      const chosen = accounts.find(accountId);
+      if (!chosen) throw new Error(`the sandbox serves no account ${accountId}`);
+      return accountHandle(chosen);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const account of accounts.all) account.clearTimers();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function accountHandle(st: SandboxState): SandboxAccount {
+  return {
     get accountId() {
       return st.opts.accountId;
     },
@@ -68,11 +107,5 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetStats: () => {
       st.stats = emptyStats();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        st.clearTimers();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
   };
 }

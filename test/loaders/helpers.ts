@@ -3,10 +3,11 @@
 // loaded tables with the sandbox's ground truth. Needs `bash scripts/setup-loaders.sh` first.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT, TAP_BIN } from '../../scripts/lib/tap-process.js';
+import { installPacked } from '../helpers/packed.js';
 
 export { REPO_ROOT, TAP_BIN };
 export const LOADERS_BIN = join(REPO_ROOT, '.venv-loaders', 'bin');
@@ -238,21 +239,22 @@ export function clean(table: string, rows: number) {
 // ------------------------------------------------------------------------------------------- Meltano
 
 /**
- * A throwaway Meltano project: a copy of the repo's meltano.yml, with dist/ and .venv-loaders/ linked
- * in, so the project-relative executables resolve and nothing (.meltano/, the system DB) lands in
- * the checkout.
+ * A throwaway Meltano project as a user has it: a copy of the repo's meltano.yml and plugins/ (the locked
+ * loader definitions), and the packed tap installed with npm into the project's .tap/ (its bin is put on
+ * PATH by meltanoEnv), so nothing (.meltano/, the system DB) lands in the checkout. `meltano install`
+ * is left to the caller.
  */
 const projects: string[] = [];
 export function meltanoProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tip-meltano-'));
   projects.push(dir);
   copyFileSync(join(REPO_ROOT, 'meltano.yml'), join(dir, 'meltano.yml'));
-  symlinkSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'));
-  symlinkSync(join(REPO_ROOT, '.venv-loaders'), join(dir, '.venv-loaders'));
+  cpSync(join(REPO_ROOT, 'plugins'), join(dir, 'plugins'), { recursive: true });
+  installPacked(join(dir, '.tap'));
   return dir;
 }
 
-/** Removes the throwaway projects (the links only, never what they point to). */
+/** Removes the throwaway projects. */
 export function removeMeltanoProjects(): void {
   for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
@@ -261,7 +263,7 @@ export function removeMeltanoProjects(): void {
 export function meltanoEnv(project: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    PATH: PATH_WITH_NODE,
+    PATH: `${join(project, '.tap', 'prefix', 'bin')}:${PATH_WITH_NODE}`,
     MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
     MELTANO_DISABLE_TRACKING: 'true',
     MELTANO_PROJECT_ROOT: project,

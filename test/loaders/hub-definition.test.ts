@@ -1,6 +1,7 @@
 // The Meltano Hub plugin definition (meltano-hub/tap-inventory-planner.yml) and the project's meltano.yml
 // must say what `tap-inventory-planner --about --format json` says: same settings, kinds that fit their
 // JSON Schema types, secrets sensitive, same defaults and descriptions, same capabilities.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runTap } from '../../scripts/lib/tap-process.js';
@@ -91,13 +92,21 @@ describe('Meltano Hub definition', () => {
 });
 
 describe('meltano.yml', () => {
-  it('declares the tap as the Hub definition does, runnable from the checkout', () => {
+  it('declares the tap as the Hub definition does, by its installed executable', () => {
     const tap = project.plugins.extractors.find((p) => p.name === 'tap-inventory-planner')!;
     checkAgainstAbout(tap);
-    expect(tap.executable).toBe('dist/src/cli.js');
+    expect(tap.executable).toBe(hub.executable);
     const strip = (d: PluginDef) => d.settings.map(({ name, kind, sensitive, value, description }) => ({ name, kind, sensitive, value, description }));
     expect(strip(tap)).toEqual(strip(hub));
+  });
+
+  it('declares target-postgres the Hub way, locked, pinned to what scripts/setup-loaders.sh tests', () => {
     const target = project.plugins.loaders.find((p) => p.name === 'target-postgres')!;
-    expect(target).toMatchObject({ namespace: 'target_postgres', executable: '.venv-loaders/bin/target-postgres' });
+    expect(target.variant).toBe('meltanolabs');
+    expect(existsSync(join(REPO_ROOT, 'plugins', 'loaders', 'target-postgres--meltanolabs.lock'))).toBe(true);
+    const pins = /^LOADER_PINS=\(([^)]*)\)$/m.exec(readFileSync(join(REPO_ROOT, 'scripts', 'setup-loaders.sh'), 'utf8'))![1]!.split(' ');
+    const wanted = target.pip_url!.split(' ');
+    expect(wanted).toContain('meltanolabs-target-postgres==0.8.1');
+    for (const pin of wanted) expect(pins, pin).toContain(pin);
   });
 });

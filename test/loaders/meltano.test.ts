@@ -1,22 +1,30 @@
-// Meltano with the repo's meltano.yml (copied into a throwaway project, dist/ and .venv-loaders/ linked):
-// `meltano config test`, `meltano select --list`, and `meltano run tap-inventory-planner target-postgres`
-// twice, the second run getting its state from Meltano's store. Settings come from TAP_INVENTORY_PLANNER_*
-// variables, as users are told to pass secrets; each test has its own system DB and target schema.
+// Meltano with the repo's meltano.yml and plugins/, as a user has them: one throwaway project with the packed
+// tap installed on PATH and `meltano install` setting up target-postgres from its pinned pip_url; then
+// `meltano config test`, `meltano select --list`, `meltano run tap-inventory-planner target-postgres` twice
+// (the second run getting its state from Meltano's store), and one plugin per account (inherit_from) run side
+// by side against two sandbox accounts. Settings come from TAP_INVENTORY_PLANNER_* variables, as users are
+// told to pass secrets; each test has its own system DB (so its own state store) and target schema.
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { startSandbox, type Sandbox, type SandboxAccount } from '../../sandbox/server.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  clean, columnTypes, compareTable, dropSchema, freshSchemaName, meltano, meltanoProject, primaryKeys, psql, removeMeltanoProjects, requireLoaders,
-  summary, tableRows, type ProcResult, type Row,
+  clean, columnTypes, compareTable, dropSchema, freshSchemaName, meltano, meltanoEnv, meltanoProject, primaryKeys, psql, removeMeltanoProjects, requireLoaders,
+  run, summary, tableRows, type ProcResult, type Row,
 } from './helpers.js';
 
 const API_KEY = 'meltano-secret-api-key-3141';
 let sandbox: Sandbox;
+let project: string;
+let installed: ProcResult;
 const schemas: string[] = [];
 
 beforeAll(async () => {
   requireLoaders();
-  sandbox = await startSandbox({ orders: 1200, itemsPerOrder: 3, seed: 777, apiKey: API_KEY });
+  // The account ids meltano.yml gives its per-account plugins; the first is also the base plugin's in these tests.
+  sandbox = await startSandbox({ orders: 1200, itemsPerOrder: 3, seed: 777, apiKey: API_KEY, accountId: 'acme' }, [{ accountId: 'birch', orders: 700 }]);
+  project = meltanoProject();
+  installed = await meltano(project, ['install'], {});
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -26,8 +34,12 @@ afterEach(async () => {
   for (const schema of schemas.splice(0)) await dropSchema(schema);
 });
 
+/** Each test its own system DB, so its own state store. */
+let dbs = 0;
 function tapEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
+    MELTANO_DATABASE_URI: `sqlite:///${join(project, `system-${++dbs}.db`)}`,
+    TARGET_POSTGRES_PASSWORD: '', // the local server trusts loopback connections
     TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
     TAP_INVENTORY_PLANNER_API_KEY: API_KEY,
     TAP_INVENTORY_PLANNER_ACCOUNT_ID: sandbox.accountId,
@@ -40,8 +52,15 @@ function explain(r: ProcResult): string {
 }
 
 describe('Meltano', () => {
+  it('meltano install sets up target-postgres from its pinned pip_url; the tap is the installed executable', async () => {
+    expect(installed.code, explain(installed)).toBe(0);
+    const version = await run(join(project, '.meltano', 'loaders', 'target-postgres', 'venv', 'bin', 'target-postgres'), ['--version']);
+    expect(version.stdout).toContain('target-postgres v0.8.1, Meltano SDK v0.54.9');
+    const found = await run('sh', ['-c', 'command -v tap-inventory-planner'], { env: meltanoEnv(project, {}) });
+    expect(found.stdout.trim()).toBe(join(project, '.tap', 'prefix', 'bin', 'tap-inventory-planner'));
+  });
+
   it('meltano config test tap-inventory-planner passes with the right key and fails with a wrong one', async () => {
-    const project = meltanoProject();
     sandbox.resetStats();
     const ok = await meltano(project, ['config', 'test', 'tap-inventory-planner'], tapEnv());
     expectNoSecrets(ok, [API_KEY]);
@@ -57,7 +76,6 @@ describe('Meltano', () => {
   });
 
   it('meltano select tap-inventory-planner --list shows both streams and their fields', async () => {
-    const project = meltanoProject();
     const r = await meltano(project, ['select', 'tap-inventory-planner', '--list'], tapEnv());
     expectNoSecrets(r, [API_KEY]);
     expect(r.code, explain(r)).toBe(0);
@@ -74,7 +92,6 @@ describe('Meltano', () => {
   });
 
   it('meltano run twice: a full load, then only what changed, with the state from Meltano\'s store', async () => {
-    const project = meltanoProject();
     const schema = freshSchemaName('meltano');
     schemas.push(schema);
     // page_size and field_projection through env vars: Meltano casts them to the setting kinds.
@@ -117,5 +134,57 @@ describe('Meltano', () => {
     truth = sandbox.truth();
     expect(await compare()).toEqual([clean('purchase_orders', truth.purchase_orders.length), clean('purchase_order_items', truth.purchase_order_items.length)]);
     console.log(`meltano run: first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s touching ${touched} orders`);
+  });
+
+  it('one plugin per account (inherit_from), run side by side: each account\'s rows and state, nothing crossed', async () => {
+    const schema = freshSchemaName('accounts');
+    schemas.push(schema);
+    // No account id in the environment: each plugin's comes from meltano.yml; the key is inherited.
+    const env = tapEnv({ TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TAP_INVENTORY_PLANNER_PAGE_SIZE: '300' });
+    const accounts: Record<string, SandboxAccount> = { acme: sandbox, birch: sandbox.account('birch') };
+    const runAccount = (id: string) => meltano(project, ['run', `tap-inventory-planner--${id}`, 'target-postgres'], env);
+    const rowsOf = async (table: string, id: string) => (await tableRows(schema, table)).filter((r) => r._account_id === id);
+    const compare = async () => {
+      const types = await columnTypes(schema);
+      const out = [];
+      for (const [id, account] of Object.entries(accounts)) {
+        const truth = account.truth() as unknown as Record<string, Row[]>;
+        for (const [stream, key] of [['purchase_orders', 'purchase_order_id'], ['purchase_order_items', 'key']] as const) {
+          out.push({ id, ...summary(compareTable(stream, await rowsOf(stream, id), truth[stream]!, key, types[stream] ?? {})) });
+        }
+      }
+      return out;
+    };
+    const expected = () => Object.entries(accounts).flatMap(([id, a]) => [
+      { id, ...clean('purchase_orders', a.truth().purchase_orders.length) }, { id, ...clean('purchase_order_items', a.truth().purchase_order_items.length) }]);
+    const bookmark = async (id: string) => {
+      const r = await meltano(project, ['state', 'get', `dev:tap-inventory-planner--${id}-to-target-postgres`], env);
+      expect(r.code, explain(r)).toBe(0);
+      return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { singer_state: { bookmarks: Record<string, { replication_key_value: string }> } }).singer_state.bookmarks.purchase_orders!.replication_key_value;
+    };
+    const newest = (a: SandboxAccount) => a.truth().purchase_orders.map((o) => Date.parse(String(o.last_modified))).reduce((x, y) => Math.max(x, y));
+
+    for (const a of Object.values(accounts)) a.resetStats();
+    const firsts = await Promise.all(Object.keys(accounts).map(runAccount));
+    for (const r of firsts) {
+      expectNoSecrets(r, [API_KEY]);
+      expect(r.code, explain(r)).toBe(0);
+    }
+    for (const a of Object.values(accounts)) expect(a.stats().listRequests, a.accountId).toBeGreaterThanOrEqual(3);
+    expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(sandbox.truth().purchase_orders.length + accounts.birch!.truth().purchase_orders.length);
+    expect(await compare()).toEqual(expected());
+    for (const [id, a] of Object.entries(accounts)) expect(Date.parse(await bookmark(id)), id).toBe(newest(a));
+
+    // One account moves on alone: its next run reads only what changed in it, from its own state.
+    const acmeState = await bookmark('acme');
+    accounts.birch!.edit(20, 5);
+    for (const a of Object.values(accounts)) a.resetStats();
+    const again = await runAccount('birch');
+    expect(again.code, explain(again)).toBe(0);
+    expect(accounts.birch!.stats().listRequests).toBeLessThanOrEqual(2);
+    expect(accounts.acme!.stats().requests).toBe(0);
+    expect(await bookmark('acme')).toBe(acmeState);
+    expect(Date.parse(await bookmark('birch'))).toBe(newest(accounts.birch!));
+    expect(await compare()).toEqual(expected());
   });
 });
