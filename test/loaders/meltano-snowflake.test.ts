@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  clean, compareTable, freshSchemaName, meltano, meltanoProject, readYaml, removeMeltanoProjects, requireLoaders, summary, type ProcResult, type Row,
+  clean, compareTable, freshSchemaName, meltano, meltanoProject, readYaml, removeMeltanoProjects, REPO_ROOT, requireLoaders, summary, type ProcResult, type Row,
 } from './helpers.js';
 import { comparableTypes, fakesnowTarget, readFakesnow, requireSnowflake, SNOWFLAKE_DATABASE } from './snowflake-helpers.js';
 
@@ -34,7 +34,8 @@ async function projectOnFakesnow(): Promise<string> {
   const loader = config.plugins.loaders.find((p) => p.name === 'target-snowflake')!;
   expect(loader).toMatchObject({ variant: 'meltanolabs', pip_url: expect.stringMatching(/^meltanolabs-target-snowflake==\d+\.\d+\.\d+$/) });
   delete loader.pip_url;
-  loader.executable = '.venv-loaders/bin/target-snowflake-fakesnow';
+  // Absolute: the throwaway project is outside the checkout that holds the venv.
+  loader.executable = join(REPO_ROOT, '.venv-loaders', 'bin', 'target-snowflake-fakesnow');
   writeFileSync(file, JSON.stringify(config, null, 2)); // YAML is a superset of JSON
   return project;
 }
