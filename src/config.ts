@@ -25,6 +25,8 @@ export interface Settings {
   concurrency: number;
   maxRequestsPerSecond?: number;
   fieldProjection: boolean;
+  /** Stop at the first value that cannot be read instead of writing null with a warning. */
+  strictValues: boolean;
 }
 
 /** Names of settings marked secret in schemas/config.json: never printed. */
@@ -69,6 +71,7 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     concurrency: c.concurrency!,
     maxRequestsPerSecond: c.max_requests_per_second,
     fieldProjection: c.field_projection!,
+    strictValues: c.strict_values!,
   };
 }
 

@@ -4,7 +4,7 @@
 import type { ApiClient } from './client/http.js';
 import { readPurchaseOrders } from './client/order-reader.js';
 import type { Settings } from './config.js';
-import { InputFileError, RecordError } from './errors.js';
+import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
@@ -14,9 +14,10 @@ import { getBookmark, withBookmark, type State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import type { Row, Stream } from './streams/stream.js';
-import { describeErrors, recordValidator } from './validation.js';
+import { recordValidator } from './validation.js';
 import { parseInstant, ValueError } from './values.js';
 import { Progress } from './progress.js';
+import { ValueProblems } from './record-check.js';
 
 const REPLICATION_KEY = 'last_modified';
 
@@ -42,14 +43,18 @@ interface ActiveStream {
   line: ReturnType<typeof recordLineBuilder>;
   counter: Counter;
   emitted: number;
+  /** Columns whose value must be readable (required, key, replication key): never nulled. */
+  strictColumns: string[];
 }
 
 export class SyncRun {
   /** The last STATE value written (or the input state): what a signal handler re-emits. */
   latestState: State;
+  private readonly values: ValueProblems;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
+    this.values = new ValueProblems(options.log, options.settings.strictValues === true);
   }
 
   async run(): Promise<{ records: Record<string, number> }> {
@@ -74,7 +79,7 @@ export class SyncRun {
       since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
     }, log)) {
       const syncedAt = now().toISOString();
-      const context = { accountId: settings.accountId, syncedAt };
+      const context = { accountId: settings.accountId, syncedAt, onBadValue: this.values.sink };
       const emittedBefore = active.map((a) => a.emitted);
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;
@@ -97,6 +102,7 @@ export class SyncRun {
     }
     for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
+    this.values.finish();
     return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
   }
 
@@ -122,14 +128,15 @@ export class SyncRun {
       line: recordLineBuilder(name),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
+      strictColumns: [...(stream.descriptor.schema.required ?? []), ...stream.descriptor.keyProperties, REPLICATION_KEY],
     };
   }
 
-  /** Validates the whole row against its schema, then keeps only the selected fields. */
+  /** Validates the whole row against its schema (see ValueProblems.repair), then keeps only the selected fields. */
   private checked(a: ActiveStream, row: Row): Row {
     if (!a.validate(row)) {
       const key = a.stream.descriptor.keyProperties.map((k) => `${k}=${JSON.stringify(row[k])}`).join(',');
-      throw new RecordError(`${a.stream.descriptor.name} record ${key} breaks its schema: ${describeErrors(a.validate.errors).join('; ')}.`);
+      this.values.repair({ stream: a.stream.descriptor.name, strictColumns: a.strictColumns, validate: a.validate }, row, key);
     }
     if (a.allFields) return row;
     return Object.fromEntries(a.fields.map((f) => [f, row[f]]));

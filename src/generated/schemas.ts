@@ -57,6 +57,10 @@ max_requests_per_second?: number
  * Ask the API only for the fields the selected columns need (fields=); checked once per run, off automatically if the API does not honour it.
  */
 field_projection?: boolean
+/**
+ * Stop the run (RECORD_INVALID) at the first value that cannot be read. By default such a value in a column that is neither a key nor the replication key is written as null, with a warning and a count.
+ */
+strict_values?: boolean
 }
 
 /**

@@ -8,7 +8,7 @@ import { requireText, toNumber, toText } from '../values.js';
 import { compileRowMapper, mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
-  { name: 'purchase_order_item_id', from: 'id', convert: requireText },
+  { name: 'purchase_order_item_id', from: 'id', convert: requireText, strict: true },
   { name: 'sku', from: 'sku', convert: toText },
   { name: 'title', from: 'title', convert: toText },
   { name: 'vendor_reference', from: 'vendor_reference', convert: toText },
@@ -34,7 +34,7 @@ export function itemKey(orderId: string, itemId: string): string {
   return hash('md5', orderId + itemId, 'hex');
 }
 
-const orderIdColumn: Column[] = [{ name: 'purchase_order_id', from: 'id', convert: requireText }];
+const orderIdColumn: Column[] = [{ name: 'purchase_order_id', from: 'id', convert: requireText, strict: true }];
 const describeOrder: KeyDescriber = () => 'of an order without an id';
 const describeItem: KeyDescriber = (row, item) => `purchase_order_id=${JSON.stringify(row.purchase_order_id)} item id=${JSON.stringify(item.id)}`;
 // The key comes first in the schema; it is filled in once the item id is known.
@@ -49,7 +49,7 @@ export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): P
     throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
   }
   return items.map((item: Record<string, unknown>) => {
-    const row = toRow(item ?? {}, '', orderId, context.accountId, context.syncedAt);
+    const row = toRow(item ?? {}, '', orderId, context.accountId, context.syncedAt, context.onBadValue);
     row.key = itemKey(orderId, row.purchase_order_item_id as string);
     return row as unknown as PurchaseOrderItemRow;
   });

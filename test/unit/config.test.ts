@@ -50,6 +50,7 @@ describe('resolveSettings', () => {
       concurrency: 4,
       maxRequestsPerSecond: undefined,
       fieldProjection: true,
+      strictValues: false,
     });
     expect(lines).toEqual([]);
   });
