@@ -18,6 +18,7 @@ import { recordValidator } from './validation.js';
 import { parseInstant, ValueError } from './values.js';
 import { Progress } from './progress.js';
 import { ValueProblems } from './record-check.js';
+import { FutureTimestamps } from './future-timestamps.js';
 
 const REPLICATION_KEY = 'last_modified';
 
@@ -51,10 +52,12 @@ export class SyncRun {
   /** The last STATE value written (or the input state): what a signal handler re-emits. */
   latestState: State;
   private readonly values: ValueProblems;
+  private readonly future: FutureTimestamps;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
     this.values = new ValueProblems(options.log, options.settings.strictValues === true);
+    this.future = new FutureTimestamps((options.now ?? (() => new Date()))().getTime());
   }
 
   async run(): Promise<{ records: Record<string, number> }> {
@@ -84,6 +87,7 @@ export class SyncRun {
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;
         const lm = batch.lms[i]!;
+        this.future.see(lm);
         for (const a of active) {
           if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
@@ -103,6 +107,7 @@ export class SyncRun {
     for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
     this.values.finish();
+    this.future.finish(log);
     return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
   }
 
@@ -120,6 +125,7 @@ export class SyncRun {
         throw new InputFileError(`state bookmark for ${name} is not a date-time (${error.message}).`, 'Fix or remove the state file.');
       }
       start = Math.max(start ?? value, value);
+      this.future.checkInput(name, value, this.options.log);
     }
     return {
       stream, fields: selection.fields, start,
@@ -145,7 +151,7 @@ export class SyncRun {
   private async checkpoint(active: ActiveStream[], checkpoint: number): Promise<void> {
     let next = this.latestState;
     for (const a of active) {
-      const value = new Date(Math.max(a.start ?? checkpoint, checkpoint)).toISOString();
+      const value = new Date(this.future.cap(Math.max(a.start ?? checkpoint, checkpoint))).toISOString();
       next = withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
     }
     if (JSON.stringify(next) === JSON.stringify(this.latestState)) return;
