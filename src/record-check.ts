@@ -20,6 +20,7 @@ export interface RecordShape {
 }
 
 export class ValueProblems {
+  private duplicates = { orders: 0, lines: 0 };
   private readonly counts = new Map<string, { count: number; problems: Set<string>; counter: Counter }>();
   /** The sink for the row mappers: undefined in strict mode, so that they stop at the first bad value. */
   readonly sink: BadValueSink | undefined;
@@ -66,8 +67,19 @@ export class ValueProblems {
     this.log.debug(`${where}: ${bad.detail}`);
   }
 
+  /** Lines of one order sharing an item id: kept, with the keys of README's rule, and warned about. */
+  readonly duplicateLines = (record: string, itemIds: string[], extraLines: number): void => {
+    this.duplicates.orders += 1;
+    this.duplicates.lines += extraLines;
+    if (this.duplicates.orders > WARNINGS_PER_COLUMN) return;
+    const ids = itemIds.slice(0, 3).map((id) => JSON.stringify(id)).join(', ') + (itemIds.length > 3 ? ', ...' : '');
+    this.log.warn(`purchase_order_items of ${record}: ${extraLines} line(s) repeat an item id (${ids}); each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence`
+      + `${this.duplicates.orders === WARNINGS_PER_COLUMN ? '. Further orders with repeated item ids are only counted' : ''}`);
+  };
+
   /** The end summary (counts per column) and the metric points; nothing when every value was read. */
   finish(): void {
+    if (this.duplicates.orders > 0) this.log.warn(`${this.duplicates.orders} order(s) had lines repeating an item id (${this.duplicates.lines} extra line(s), each kept under its own key)`);
     if (this.counts.size === 0) return;
     for (const entry of this.counts.values()) entry.counter.flush();
     const total = [...this.counts.values()].reduce((n, e) => n + e.count, 0);

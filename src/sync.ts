@@ -82,7 +82,7 @@ export class SyncRun {
       since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
     }, log)) {
       const syncedAt = now().toISOString();
-      const context = { accountId: settings.accountId, syncedAt, onBadValue: this.values.sink };
+      const context = { accountId: settings.accountId, syncedAt, onBadValue: this.values.sink, onDuplicateLines: this.values.duplicateLines };
       const emittedBefore = active.map((a) => a.emitted);
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;

@@ -120,6 +120,20 @@ export function requireText(value: unknown): string {
   return out;
 }
 
+const POSITION = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * The elements of a list the API may write as an array, as `{}` when empty, or as an object keyed by position
+ * (`{"0": {...}, "1": {...}}`, how PHP encodes an array with a gap); undefined for anything else.
+ */
+export function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const keys = Object.keys(value);
+  if (!keys.every((k) => POSITION.test(k))) return undefined;
+  return keys.sort((a, b) => Number(a) - Number(b)).map((k) => (value as Record<string, unknown>)[k]);
+}
+
 function describe(value: unknown): string {
   // JSON.parse reads 1e400 as Infinity, which JSON.stringify would show as null.
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number out of range)`;

@@ -4,7 +4,7 @@ import type { ApiOrder } from '../client/order-pages.js';
 import { RecordError } from '../errors.js';
 import type { PurchaseOrderItemRow } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
-import { requireText, toNumber, toText } from '../values.js';
+import { listOf, requireText, toNumber, toText } from '../values.js';
 import { compileRowMapper, mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
@@ -41,16 +41,40 @@ const describeItem: KeyDescriber = (row, item) => `purchase_order_id=${JSON.stri
 const toRow = compileRowMapper('purchase_order_items', ['key', 'purchase_order_id'], columns, ['_account_id', '__synced_at'], describeItem);
 
 export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): PurchaseOrderItemRow[] {
-  const items = order.items ?? [];
   const orderId = mapColumns(orderIdColumn, order, {}, 'purchase_order_items', describeOrder).purchase_order_id as string;
-  if (!Array.isArray(items)) {
-    // `{}` is how the API writes an empty container in places; anything else is not a list of lines.
-    if (typeof items === 'object' && items !== null && Object.keys(items).length === 0) return [];
-    throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
+  const items = listOf(order.items ?? []);
+  if (!items) throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
+  const rows = items.map((item) => toRow((item ?? {}) as Record<string, unknown>, '', orderId, context.accountId, context.syncedAt, context.onBadValue));
+  if (rows.length === 1) rows[0]!.key = itemKey(orderId, rows[0]!.purchase_order_item_id as string);
+  else if (rows.length > 1) assignKeys(rows, orderId, context);
+  return rows as unknown as PurchaseOrderItemRow[];
+}
+
+/**
+ * Lines of one order that share an item id keep one row each: the first (in the API's order) is keyed
+ * md5(order id + item id) as usual, the k-th is keyed md5(order id + item id + "#k"), the next free k should
+ * that key be taken. The same lines in the same order give the same keys on every run.
+ */
+function assignKeys(rows: Row[], orderId: string, context: RowContext): void {
+  const used = new Set<string>();
+  const later: Row[] = [];
+  for (const row of rows) {
+    const key = itemKey(orderId, row.purchase_order_item_id as string);
+    if (used.has(key)) later.push(row);
+    else {
+      used.add(key);
+      row.key = key;
+    }
   }
-  return items.map((item: Record<string, unknown>) => {
-    const row = toRow(item ?? {}, '', orderId, context.accountId, context.syncedAt, context.onBadValue);
-    row.key = itemKey(orderId, row.purchase_order_item_id as string);
-    return row as unknown as PurchaseOrderItemRow;
-  });
+  if (later.length === 0) return;
+  const seen = new Map<string, number>();
+  for (const row of later) {
+    const id = row.purchase_order_item_id as string;
+    let k = (seen.get(id) ?? 1) + 1;
+    while (used.has(itemKey(orderId, `${id}#${k}`))) k += 1;
+    seen.set(id, k);
+    row.key = itemKey(orderId, `${id}#${k}`);
+    used.add(row.key as string);
+  }
+  context.onDuplicateLines?.(`purchase_order_id=${JSON.stringify(orderId)}`, [...seen.keys()], later.length);
 }

@@ -10,6 +10,8 @@ export interface RowContext {
   syncedAt: string;
   /** Where a value that cannot be read goes (the column is then null); absent: it stops the run. */
   onBadValue?: BadValueSink;
+  /** Told when lines of one order share an item id (they get distinct keys; see purchase-order-items.ts). */
+  onDuplicateLines?: (record: string, itemIds: string[], extraLines: number) => void;
 }
 
 /** A value of a column that is neither a key nor the replication key, which could not be read. */

@@ -102,3 +102,26 @@ describe('values that cannot be read', () => {
     expect(records(messages, 'purchase_order_items').some((r) => r.purchase_order_id === ODD_ID)).toBe(false);
   });
 });
+
+describe('shapes of items', () => {
+  it('items keyed by position and lines repeating an item id: every line is written, with a warning and a summary', async () => {
+    serve(() => {});
+    const clean = await runSync();
+    nock.cleanAll();
+    serve((orders) => {
+      const o = oddOrder(orders);
+      o.items = { 0: o.items[0], 1: o.items[1], 2: { ...o.items[0], replenishment: 7 } };
+    });
+    const { messages, logs, error } = await runSync();
+    expect(error).toBeUndefined();
+    const lines = records(messages, 'purchase_order_items').filter((r) => r.purchase_order_id === ODD_ID);
+    const cleanLines = records(clean.messages, 'purchase_order_items').filter((r) => r.purchase_order_id === ODD_ID);
+    expect(lines.slice(0, 2)).toEqual(cleanLines);
+    expect(lines[2]).toMatchObject({ purchase_order_item_id: 'c4821_40118830215', replenishment: 7 });
+    expect(new Set(lines.map((l) => l.key)).size).toBe(3);
+    expect(warnings(logs).map((l) => l.replace(/^.* WARNING tap-inventory-planner: /, ''))).toEqual([
+      `purchase_order_items of purchase_order_id="${ODD_ID}": 1 line(s) repeat an item id ("c4821_40118830215"); each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence`,
+      '1 order(s) had lines repeating an item id (1 extra line(s), each kept under its own key)',
+    ]);
+  });
+});
