@@ -6,6 +6,7 @@ import { handleApi } from './api.js';
 import { errorReply, send } from './http-util.js';
 import { SandboxOptions, resolveOptions } from './options.js';
 import { SandboxState, SandboxStats, emptyStats } from './state.js';
+import { countUnreadable } from './quirks.js';
 import { Truth, collectTruth } from './truth.js';
 
 export type { FaultKind, Operator, SandboxOptions } from './options.js';
@@ -20,6 +21,8 @@ export interface Sandbox {
   configure(patch: Partial<SandboxOptions>): void;
   edit(count: number, create?: number): void;
   truth(): Truth;
+  /** Odd values the tap cannot read, by `stream.column`, in the current data (options oddValueRate/oddColumns). */
+  unreadableValues(): Record<string, number>;
   stats(): SandboxStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -64,6 +67,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     configure: (patch) => st.configure(patch as Record<string, unknown>),
     edit: (count, create = 0) => st.edit(count, create),
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
+    unreadableValues: () => {
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < st.store.count; i++) countUnreadable(st.gen.order(st.store, i), counts);
+      return counts;
+    },
     stats: () => structuredClone(st.stats),
     resetStats: () => {
       st.stats = emptyStats();
