@@ -62,7 +62,8 @@ export interface Quirks {
 
 /** Applies the quirks that change the data (and so the truth) to a freshly rendered order. */
 export function applyQuirks(order: WireObject & { items: WireObject[] }, q: Quirks, seed: number, i: number, version: number): void {
-  const d = q.duplicateLineRate > 0 ? new Rng(seed, i, SALT_DUPLICATE, version) : undefined;
+  // Drawn without the version: a repeated line stays through edits (lines are never removed from an order).
+  const d = q.duplicateLineRate > 0 ? new Rng(seed, i, SALT_DUPLICATE) : undefined;
   if (d && order.items.length > 0 && d.chance(q.duplicateLineRate)) order.items.push({ ...order.items[0]!, replenishment: d.range(1000, 1999) });
   if (q.oddValueRate <= 0) return;
   const r = new Rng(seed, i, SALT_ODD, version);
