@@ -309,6 +309,7 @@ await section(`8. odd values (5% of orders), items keyed by position, repeated l
     timeoutMs: 900_000,
   });
   addRuns(r, result.runs);
+  r.requests += result.requests;
   r.failed += result.runs.filter((run) => !ok(run)).length;
   for (const diffs of result.diffs) addDiffs(r, diffs);
   const first = result.lenient[0]!;
@@ -337,6 +338,7 @@ await section(`8b. strict_values: two runs stop at the same order, then a lenien
     timeoutMs: 900_000,
   });
   addRuns(r, result.runs);
+  r.requests += result.requests;
   const errors = result.strict.map((run) => run.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l)).map((l) => l.replace(/^\S+ /, '')));
   const sameStop = result.strict.every((run, k) => run.code === 1 && errors[k]!.length === 1 && /RECORD_INVALID: /.test(errors[k]![0]!) && errors[k]![0] === errors[0]![0]);
   if (!sameStop) {

@@ -9,8 +9,8 @@ import { Counter } from './singer/metrics.js';
 import type { BadValue, BadValueSink, Row } from './streams/stream.js';
 import { describeErrors } from './validation.js';
 
-/** Warnings per column before the rest are only counted (each one is still logged at debug level). */
-const WARNINGS_PER_COLUMN = 10;
+/** Warnings per column (and for orders repeating item ids) before the rest are only counted (each one is still logged at debug level). */
+const WARNINGS_EACH = 10;
 
 export interface RecordShape {
   stream: string;
@@ -61,8 +61,8 @@ export class ValueProblems {
     entry.problems.add(bad.problem);
     entry.counter.increment();
     const where = `${bad.stream} record ${bad.record}: ${bad.column}${bad.from && bad.from !== bad.column ? ` (API ${bad.from})` : ''}`;
-    if (entry.count <= WARNINGS_PER_COLUMN) {
-      this.log.warn(`${where} ${bad.problem}; written as null${entry.count === WARNINGS_PER_COLUMN ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)` : ''}`);
+    if (entry.count <= WARNINGS_EACH) {
+      this.log.warn(`${where} ${bad.problem}; written as null${entry.count === WARNINGS_EACH ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)` : ''}`);
     }
     this.log.debug(`${where}: ${bad.detail}`);
   }
@@ -71,10 +71,10 @@ export class ValueProblems {
   readonly duplicateLines = (record: string, itemIds: string[], extraLines: number): void => {
     this.duplicates.orders += 1;
     this.duplicates.lines += extraLines;
-    if (this.duplicates.orders > WARNINGS_PER_COLUMN) return;
+    if (this.duplicates.orders > WARNINGS_EACH) return;
     const ids = itemIds.slice(0, 3).map((id) => JSON.stringify(id)).join(', ') + (itemIds.length > 3 ? ', ...' : '');
     this.log.warn(`purchase_order_items of ${record}: ${extraLines} line(s) repeat an item id (${ids}); each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence`
-      + `${this.duplicates.orders === WARNINGS_PER_COLUMN ? '. Further orders with repeated item ids are only counted' : ''}`);
+      + `${this.duplicates.orders === WARNINGS_EACH ? '. Further orders with repeated item ids are only counted' : ''}`);
   };
 
   /** The end summary (counts per column) and the metric points; nothing when every value was read. */

@@ -27,6 +27,8 @@ export interface QuirkRunsResult {
   ordersWithRepeatedIds: number;
   /** After each lenient run: the union of every output so far against the truth. */
   diffs: StreamDiff[][];
+  /** API requests of all runs. */
+  requests: number;
 }
 
 export async function quirkRuns(options: QuirkRunsOptions): Promise<QuirkRunsResult> {
@@ -56,7 +58,7 @@ export async function quirkRuns(options: QuirkRunsOptions): Promise<QuirkRunsRes
       lenient.push(await run(`lenient run ${k + 1}`, lenientConfig));
       diffs.push(diffWithTruth(union(outputs), sandbox));
     }
-    return { runs, strict, lenient, unreadableBefore, ordersWithRepeatedIds, diffs };
+    return { runs, strict, lenient, unreadableBefore, ordersWithRepeatedIds, diffs, requests: sandbox.stats().requests };
   } finally {
     await sandbox.close();
   }
