@@ -71,8 +71,10 @@ function list(st: SandboxState, url: URL): Reply {
   const q = parseListQuery(url.searchParams, st.opts.ignoreOperators);
   const { total, orders } = executeList(st.store, st.gen, q);
   const fields = st.opts.ignoreFields ? undefined : q.fields;
-  const shaped = (order: WireObject): WireObject => itemsAsObject(order, st.opts.itemsAsObject, st.opts.seed, st.gen.indexOf(st.store, String(order.id)));
-  const rows: WireObject[] = (fields ? orders.map((order) => project(order, fields)) : orders).map(shaped);
+  const projected: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
+  const rows = st.opts.itemsAsObject > 0
+    ? projected.map((order) => itemsAsObject(order, st.opts.itemsAsObject, st.opts.seed, st.gen.indexOf(st.store, String(order.id))))
+    : projected;
   const start = q.page * q.limit;
   const meta = {
     name: 'purchase-orders',
