@@ -7,6 +7,7 @@ import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, Reply, errorReply, 
 import { WireObject } from './items.js';
 import { project } from './projection.js';
 import { parseFields, parseListQuery } from './query.js';
+import { itemsAsObject, renderJson } from './quirks.js';
 import { SandboxState } from './state.js';
 
 const LIST_PATH = /^\/api\/v1\/purchase-orders\/?$/;
@@ -70,7 +71,10 @@ function list(st: SandboxState, url: URL): Reply {
   const q = parseListQuery(url.searchParams, st.opts.ignoreOperators);
   const { total, orders } = executeList(st.store, st.gen, q);
   const fields = st.opts.ignoreFields ? undefined : q.fields;
-  const rows: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
+  const projected: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
+  const rows = st.opts.itemsAsObject > 0
+    ? projected.map((order) => itemsAsObject(order, st.opts.itemsAsObject, st.opts.seed, st.gen.indexOf(st.store, String(order.id))))
+    : projected;
   const start = q.page * q.limit;
   const meta = {
     name: 'purchase-orders',
@@ -82,7 +86,7 @@ function list(st: SandboxState, url: URL): Reply {
     start,
     end: start + rows.length,
   };
-  return { status: 200, body: JSON.stringify({ meta, 'purchase-orders': rows }), type: JSON_TYPE };
+  return { status: 200, body: renderJson({ meta, 'purchase-orders': rows }, st.opts.oddValueRate > 0), type: JSON_TYPE };
 }
 
 function single(st: SandboxState, url: URL, id: string): Reply {
@@ -90,5 +94,6 @@ function single(st: SandboxState, url: URL, id: string): Reply {
   if (i < 0) return errorReply(404, `Failed to find purchase-order ${id}`);
   const order = st.gen.order(st.store, i);
   const fields = st.opts.ignoreFields ? undefined : parseFields(url.searchParams.get('fields'));
-  return { status: 200, body: JSON.stringify({ 'purchase-order': fields ? project(order, fields) : order }), type: JSON_TYPE };
+  const body = itemsAsObject(fields ? project(order, fields) : order, st.opts.itemsAsObject, st.opts.seed, i);
+  return { status: 200, body: renderJson({ 'purchase-order': body }, st.opts.oddValueRate > 0), type: JSON_TYPE };
 }

@@ -3,6 +3,7 @@
 import { Catalog } from './catalog.js';
 import { WireObject, renderItem } from './items.js';
 import { OrderState, orderState } from './order-state.js';
+import { Quirks, applyQuirks } from './quirks.js';
 import { Rng, SALT, mix32 } from './rng.js';
 import { StoreView, creationStep, initialTimes } from './store.js';
 import { Stamp, isoDate, pickOffset, quirkNumber } from './values.js';
@@ -38,6 +39,7 @@ export class OrderGenerator {
     private readonly itemsPerOrder: number,
     private readonly initialOrders: number,
     readonly catalog: Catalog,
+    private readonly quirks?: Quirks,
   ) {
     this.machine = hex(mix32(seed ^ 0x51ed270b), 8) + hex(mix32(seed) & 0xff, 2);
     this.step = creationStep(initialOrders);
@@ -69,7 +71,9 @@ export class OrderGenerator {
     const lm = view.lmSec[i]!;
     const state = orderState(this.seed, i, version, this.catalog, this.itemsPerOrder);
     const updated = version > 0 ? lm : this.baseUpdated(i, created);
-    return this.render(state, i, version, created, lm, updated, this.orderId(view, i), withItems);
+    const order = this.render(state, i, version, created, lm, updated, this.orderId(view, i), withItems);
+    if (this.quirks) applyQuirks(order, this.quirks, this.seed, i, version);
+    return order;
   }
 
   private render(s: OrderState, i: number, version: number, created: number, lm: number, updated: number, id: string, withItems: boolean): Order {

@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { FAULT_KINDS, FaultKind, OPERATORS, Operator } from './options.js';
+import { ODD_COLUMN_NAMES } from './quirks.js';
 import { startSandbox } from './server.js';
 
 const list = <T extends string>(allowed: readonly T[]) => (raw: string | undefined): T[] | undefined => {
@@ -38,6 +39,11 @@ const argv = await yargs(hideBin(process.argv))
     'tie-block-count': { type: 'number', describe: 'number of tie blocks' },
     'ignore-operators': { type: 'string', describe: `filter operators to ignore: ${OPERATORS.join(',')}`, coerce: list<Operator>(OPERATORS) },
     'ignore-fields': { type: 'boolean', describe: 'ignore the fields= projection' },
+    'future-orders': { type: 'number', describe: 'orders stamped last_modified 2099 (edits then take the real clock)' },
+    'odd-value-rate': { type: 'number', describe: 'share of orders with odd values ("N/A", "1,234.50", 1e400, ...)' },
+    'odd-columns': { type: 'string', describe: `API fields that get odd values: ${ODD_COLUMN_NAMES.join(',')}`, coerce: list<string>(ODD_COLUMN_NAMES) },
+    'duplicate-line-rate': { type: 'number', describe: 'share of orders repeating their first line\'s item id' },
+    'items-as-object': { type: 'number', describe: 'share of orders sending items as {"0": ..., "1": ...}' },
   })
   .strict()
   .help()
@@ -65,6 +71,11 @@ const sandbox = await startSandbox({
   tieBlockCount: argv['tie-block-count'],
   ignoreOperators: argv['ignore-operators'],
   ignoreFields: argv['ignore-fields'],
+  futureOrders: argv['future-orders'],
+  oddValueRate: argv['odd-value-rate'],
+  oddColumns: argv['odd-columns'],
+  duplicateLineRate: argv['duplicate-line-rate'],
+  itemsAsObject: argv['items-as-object'],
 }, extraAccounts.map((accountId) => ({ accountId })));
 
 console.log(`sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`);

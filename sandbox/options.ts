@@ -1,5 +1,7 @@
 // Sandbox options: public types, defaults and validation.
 
+import { ODD_COLUMN_NAMES } from './quirks.js';
+
 export type FaultKind = '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow';
 export type Operator = 'eq' | 'ne' | 'eqi' | 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -28,6 +30,15 @@ export interface SandboxOptions {
   tieBlockCount?: number;
   ignoreOperators?: Operator[];
   ignoreFields?: boolean;
+  /** Orders stamped last_modified 2099 and later; edits then take the real clock (sandbox/store.ts). */
+  futureOrders?: number;
+  /** Share of orders with odd values in oddColumns (sandbox/quirks.ts). */
+  oddValueRate?: number;
+  oddColumns?: string[];
+  /** Share of orders that repeat their first line's item id. */
+  duplicateLineRate?: number;
+  /** Share of orders whose items go out as an object keyed by position. */
+  itemsAsObject?: number;
 }
 
 export type ResolvedOptions = Required<SandboxOptions>;
@@ -53,10 +64,15 @@ export const DEFAULTS: ResolvedOptions = {
   tieBlockCount: 0,
   ignoreOperators: [],
   ignoreFields: false,
+  futureOrders: 0,
+  oddValueRate: 0,
+  oddColumns: [...ODD_COLUMN_NAMES],
+  duplicateLineRate: 0,
+  itemsAsObject: 0,
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
-export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount'] as const;
+export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount', 'futureOrders', 'oddValueRate', 'oddColumns', 'duplicateLineRate'] as const;
 
 type Check = (v: unknown) => boolean;
 const int = (lo: number, hi: number): Check => (v) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
@@ -86,6 +102,11 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   tieBlockCount: int(0, 1_000_000),
   ignoreOperators: subsetOf(OPERATORS),
   ignoreFields: bool,
+  futureOrders: int(0, 1000),
+  oddValueRate: num(0, 1),
+  oddColumns: subsetOf(ODD_COLUMN_NAMES),
+  duplicateLineRate: num(0, 1),
+  itemsAsObject: num(0, 1),
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */

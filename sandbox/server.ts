@@ -7,6 +7,7 @@ import { handleApi } from './api.js';
 import { errorReply, send } from './http-util.js';
 import { SandboxOptions } from './options.js';
 import { SandboxState, SandboxStats, emptyStats } from './state.js';
+import { countUnreadable } from './quirks.js';
 import { Truth, collectTruth } from './truth.js';
 
 export type { ExtraAccount } from './accounts.js';
@@ -20,6 +21,8 @@ export interface SandboxAccount {
   configure(patch: Partial<SandboxOptions>): void;
   edit(count: number, create?: number): void;
   truth(): Truth;
+  /** Odd values the tap cannot read, by `stream.column`, in the current data (options oddValueRate/oddColumns). */
+  unreadableValues(): Record<string, number>;
   stats(): SandboxStats;
   resetStats(): void;
 }
@@ -79,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     configure: first.configure,
     edit: first.edit,
     truth: first.truth,
+    unreadableValues: first.unreadableValues,
     stats: first.stats,
     resetStats: first.resetStats,
     account: (accountId: string) => {
@@ -103,6 +107,11 @@ function accountHandle(st: SandboxState): SandboxAccount {
     configure: (patch) => st.configure(patch as Record<string, unknown>),
     edit: (count, create = 0) => st.edit(count, create),
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
+    unreadableValues: () => {
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < st.store.count; i++) countUnreadable(st.gen.order(st.store, i), counts);
+      return counts;
+    },
     stats: () => structuredClone(st.stats),
     resetStats: () => {
       st.stats = emptyStats();

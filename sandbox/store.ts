@@ -5,6 +5,8 @@ import { Rng, SALT } from './rng.js';
 export const BASE_SEC = Date.UTC(2021, 0, 1) / 1000;
 const SPAN_SEC = 3 * 365 * 86_400;
 const INDEX_BITS = 2 ** 20; // > 1_000_000, so (lm, index) packs exactly into a double
+/** last_modified of the first future-stamped order (issue 12); the next ones follow a second apart. */
+export const FUTURE_SEC = Date.UTC(2099, 0, 1) / 1000;
 
 /** What the generator needs to know about the orders; a live store or a frozen snapshot. */
 export interface StoreView {
@@ -38,12 +40,18 @@ export class OrderStore implements StoreView {
   sorted: Int32Array;
   maxLm = 0;
   private editEvents = 0;
+  /**
+   * With future-stamped orders, edits take the real clock: the tap caps its bookmark near its run's start, so
+   * an edit made after a run must be later than that start, as on a real server.
+   */
+  private readonly realClock: boolean;
 
   constructor(
     private readonly seed: number,
     orders: number,
     tieBlockSize: number,
     tieBlockCount: number,
+    futureOrders = 0,
   ) {
     this.count = orders;
     this.createdSec = new Uint32Array(orders);
@@ -53,6 +61,27 @@ export class OrderStore implements StoreView {
     this.generateTimes();
     this.applyTieBlocks(tieBlockSize, tieBlockCount);
     this.maxLm = this.count > 0 ? (this.lmSec[this.sorted[this.count - 1]!] ?? 0) : 0;
+    this.realClock = futureOrders > 0;
+    if (this.realClock) this.applyFuture(Math.min(futureOrders, this.count));
+  }
+
+  /** Spreads `n` orders over the data and stamps them FUTURE_SEC, FUTURE_SEC + 1, ... */
+  private applyFuture(n: number): void {
+    for (let k = 0; k < n; k++) this.lmSec[Math.floor(((k + 0.5) * this.count) / n)] = FUTURE_SEC + k;
+    this.resort();
+    this.maxLm = this.count > n ? this.lmAt(this.count - n - 1) : 0;
+  }
+
+  /** Sorts by last_modified again, ties in their current order (Array.prototype.sort is stable). */
+  private resort(): void {
+    const lm = this.lmSec;
+    this.sorted.set(Array.from(this.sorted.subarray(0, this.count)).sort((a, b) => lm[a]! - lm[b]!));
+  }
+
+  /** The last_modified of an edit: after all others; on the real clock, the current second (ties allowed). */
+  private nextLm(): number {
+    this.maxLm = this.realClock ? Math.max(this.maxLm, Math.floor(Date.now() / 1000)) : this.maxLm + 1;
+    return this.maxLm;
   }
 
   private generateTimes(): void {
@@ -121,7 +150,7 @@ export class OrderStore implements StoreView {
         const idx = (start + Math.floor((k * n) / m) + r.int(segment)) % n;
         mark[idx] = 1;
         picked.push(idx);
-        this.lmSec[idx] = ++this.maxLm;
+        this.lmSec[idx] = this.nextLm();
         this.version[idx]! += 1;
       }
       let write = 0;
@@ -132,13 +161,14 @@ export class OrderStore implements StoreView {
       for (const idx of picked) this.sorted[write++] = idx;
     }
     for (let c = 0; c < createCount; c++) this.create();
+    if (this.realClock) this.resort();
     return { edited: m, created: createCount };
   }
 
   private create(): void {
     if (this.count === this.sorted.length) this.grow();
     const idx = this.count++;
-    const now = ++this.maxLm;
+    const now = this.nextLm();
     this.createdSec[idx] = now;
     this.lmSec[idx] = now;
     this.version[idx] = 0;

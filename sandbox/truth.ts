@@ -59,8 +59,27 @@ export function orderRow(order: Order, accountId: string): Record<string, unknow
   return row;
 }
 
-export function itemRow(order: Order, item: WireObject, accountId: string): Record<string, unknown> {
-  const row: Record<string, unknown> = { key: itemKey(order.id, String(item.id)), purchase_order_id: order.id };
+/**
+ * The key of each line (README, "Streams and columns"): md5(order id + item id); a line repeating an item id
+ * already seen in the order is keyed md5(order id + item id + "#k") for its k-th occurrence, the next free k.
+ */
+export function lineKeys(order: Order): string[] {
+  const keys = order.items.map((item) => itemKey(order.id, String(item.id)));
+  const used = new Set<string>();
+  const later = keys.flatMap((key, j) => (used.has(key) ? [j] : (used.add(key), [])));
+  const seen = new Map<string, number>();
+  for (const j of later) {
+    const id = String(order.items[j]!.id);
+    let k = (seen.get(id) ?? 1) + 1;
+    while (used.has(itemKey(order.id, `${id}#${k}`))) k += 1;
+    seen.set(id, k);
+    used.add((keys[j] = itemKey(order.id, `${id}#${k}`)));
+  }
+  return keys;
+}
+
+export function itemRow(order: Order, item: WireObject, accountId: string, key = itemKey(order.id, String(item.id))): Record<string, unknown> {
+  const row: Record<string, unknown> = { key, purchase_order_id: order.id };
   for (const [column, field] of ITEM_COLUMNS) row[column] = truthValue(item[field]);
   row._account_id = accountId;
   return row;
@@ -79,30 +98,29 @@ export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: stri
   for (let i = 0; i < view.count; i++) {
     const order = gen.order(view, i);
     yield { stream: 'purchase_orders', row: orderRow(order, accountId) };
-    order.items.forEach((item, j) => {
-      prefix.push(parseInt(itemKey(order.id, String(item.id)).slice(0, 8), 16));
+    lineKeys(order).forEach((key, j) => {
+      prefix.push(parseInt(key.slice(0, 8), 16));
       slotOrder.push(i);
       slotItem.push(j);
     });
   }
-  let cached: Order | undefined;
+  let cached: { order: Order; keys: string[] } | undefined;
   let cachedIndex = -1;
-  const orderAt = (i: number): Order => {
+  const orderAt = (i: number): { order: Order; keys: string[] } => {
     if (i !== cachedIndex) {
-      cached = gen.order(view, i);
+      const order = gen.order(view, i);
+      cached = { order, keys: lineKeys(order) };
       cachedIndex = i;
     }
     return cached!;
   };
-  const fullKey = (slot: number): string => {
-    const order = orderAt(slotOrder[slot]!);
-    return itemKey(order.id, String(order.items[slotItem[slot]!]!.id));
-  };
+  const fullKey = (slot: number): string => orderAt(slotOrder[slot]!).keys[slotItem[slot]!]!;
   const perm = new Int32Array(prefix.length).map((_, k) => k);
   perm.sort((a, b) => prefix[a]! - prefix[b]! || (fullKey(a) < fullKey(b) ? -1 : 1));
   for (const slot of perm) {
-    const order = orderAt(slotOrder[slot]!);
-    yield { stream: 'purchase_order_items', row: itemRow(order, order.items[slotItem[slot]!]!, accountId) };
+    const { order, keys } = orderAt(slotOrder[slot]!);
+    const j = slotItem[slot]!;
+    yield { stream: 'purchase_order_items', row: itemRow(order, order.items[j]!, accountId, keys[j]) };
   }
 }
 

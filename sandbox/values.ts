@@ -1,6 +1,7 @@
 // Wire-value wrappers. The generator builds canonical order objects whose leaves
 // are either plain JSON values or these wrappers; JSON.stringify renders the wire
 // form (via toJSON) while truth and filters read the typed value.
+import { OddValue } from './quirks.js';
 import { Rng } from './rng.js';
 
 /** A number the API sends as a string: `"26"`, `"8.50"`, or `""` (EMPTY_NUMBER). */
@@ -67,5 +68,6 @@ export function truthValue(v: unknown): unknown {
   if (v === undefined || v === null) return null;
   if (v instanceof NumStr) return Number.isNaN(v.value) ? null : v.value;
   if (v instanceof Stamp) return new Date(v.sec * 1000).toISOString();
+  if (v instanceof OddValue) return v.truth;
   return v;
 }

@@ -26,6 +26,8 @@ export interface Settings {
   maxRequestsPerSecond?: number;
   fieldProjection: boolean;
   useSingerDecimal: boolean;
+  /** Stop at the first value that cannot be read instead of writing null with a warning. */
+  strictValues: boolean;
 }
 
 /** Names of settings marked secret in schemas/config.json: never printed. */
@@ -71,6 +73,7 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     maxRequestsPerSecond: c.max_requests_per_second,
     fieldProjection: c.field_projection!,
     useSingerDecimal: c.use_singer_decimal!,
+    strictValues: c.strict_values!,
   };
 }
 

@@ -4,7 +4,7 @@
 import type { ApiClient } from './client/http.js';
 import { readPurchaseOrders } from './client/order-reader.js';
 import type { Settings } from './config.js';
-import { InputFileError, RecordError } from './errors.js';
+import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
@@ -14,9 +14,11 @@ import { getBookmark, withBookmark, type State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import type { Row, Stream } from './streams/stream.js';
-import { describeErrors, recordValidator } from './validation.js';
+import { recordValidator } from './validation.js';
 import { parseInstant, ValueError } from './values.js';
 import { Progress } from './progress.js';
+import { ValueProblems } from './record-check.js';
+import { FutureTimestamps } from './future-timestamps.js';
 
 const REPLICATION_KEY = 'last_modified';
 
@@ -42,14 +44,20 @@ interface ActiveStream {
   line: ReturnType<typeof recordLineBuilder>;
   counter: Counter;
   emitted: number;
+  /** Columns whose value must be readable (required, key, replication key): never nulled. */
+  strictColumns: string[];
 }
 
 export class SyncRun {
   /** The last STATE value written (or the input state): what a signal handler re-emits. */
   latestState: State;
+  private readonly values: ValueProblems;
+  private readonly future: FutureTimestamps;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
+    this.values = new ValueProblems(options.log, options.settings.strictValues === true);
+    this.future = new FutureTimestamps((options.now ?? (() => new Date()))().getTime());
   }
 
   async run(): Promise<{ records: Record<string, number> }> {
@@ -75,11 +83,12 @@ export class SyncRun {
       since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
     }, log)) {
       const syncedAt = now().toISOString();
-      const context = { accountId: settings.accountId, syncedAt, decimal: settings.useSingerDecimal };
+      const context = { accountId: settings.accountId, syncedAt, decimal: settings.useSingerDecimal, onBadValue: this.values.sink, onDuplicateLines: this.values.duplicateLines };
       const emittedBefore = active.map((a) => a.emitted);
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;
         const lm = batch.lms[i]!;
+        this.future.see(lm);
         for (const a of active) {
           if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
@@ -98,6 +107,8 @@ export class SyncRun {
     }
     for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
+    this.values.finish();
+    this.future.finish(log);
     return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
   }
 
@@ -115,6 +126,7 @@ export class SyncRun {
         throw new InputFileError(`state bookmark for ${name} is not a date-time (${error.message}).`, 'Fix or remove the state file.');
       }
       start = Math.max(start ?? value, value);
+      this.future.checkInput(name, value, this.options.log);
     }
     return {
       stream, fields: selection.fields, start,
@@ -123,14 +135,15 @@ export class SyncRun {
       line: recordLineBuilder(name),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
+      strictColumns: [...(stream.descriptor.schema.required ?? []), ...stream.descriptor.keyProperties, REPLICATION_KEY],
     };
   }
 
-  /** Validates the whole row against its schema, then keeps only the selected fields. */
+  /** Validates the whole row against its schema (see ValueProblems.repair), then keeps only the selected fields. */
   private checked(a: ActiveStream, row: Row): Row {
     if (!a.validate(row)) {
       const key = a.stream.descriptor.keyProperties.map((k) => `${k}=${JSON.stringify(row[k])}`).join(',');
-      throw new RecordError(`${a.stream.descriptor.name} record ${key} breaks its schema: ${describeErrors(a.validate.errors).join('; ')}.`);
+      this.values.repair({ stream: a.stream.descriptor.name, strictColumns: a.strictColumns, validate: a.validate }, row, key);
     }
     if (a.allFields) return row;
     return Object.fromEntries(a.fields.map((f) => [f, row[f]]));
@@ -139,7 +152,7 @@ export class SyncRun {
   private async checkpoint(active: ActiveStream[], checkpoint: number): Promise<void> {
     let next = this.latestState;
     for (const a of active) {
-      const value = new Date(Math.max(a.start ?? checkpoint, checkpoint)).toISOString();
+      const value = new Date(this.future.cap(Math.max(a.start ?? checkpoint, checkpoint))).toISOString();
       next = withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
     }
     if (JSON.stringify(next) === JSON.stringify(this.latestState)) return;

@@ -2,8 +2,15 @@
 // (with the reason) for a value that cannot honestly fit; the caller adds stream, key and field.
 
 export class ValueError extends Error {
-  constructor(reason: string) {
-    super(reason);
+  /**
+   * `problem` says what was expected and never holds the value itself (it goes into warnings, which must not
+   * carry raw data); the message adds the value, for the debug log and for errors that stop the run.
+   */
+  constructor(
+    readonly problem: string,
+    raw?: { value: unknown },
+  ) {
+    super(raw ? `${problem}, got ${describe(raw.value)}` : problem);
     this.name = 'ValueError';
   }
 }
@@ -12,6 +19,11 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const RFC3339_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// "1,234.50": comma-grouped thousands are read only with a decimal point after them, where no reading but
+// 1234.50 is possible ("1,234" may be 1.234 written with a decimal comma, so it is not read).
+const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+\.\d+$/;
+/** MySQL's "no date" (`0000-00-00`, `0000-00-00 00:00:00`): an empty value, not a broken one. */
+const isZeroDate = (text: string): boolean => text.startsWith('0000-00-00');
 
 /** True for `2024-01-31` and RFC 3339 date-times with a zone (`2024-01-31T00:00:00Z`, `...+02:00`). */
 export function isRfc3339DateOrDateTime(value: string): boolean {
@@ -35,16 +47,16 @@ function isCalendarDate(ymd: string): boolean {
 /** Milliseconds since the epoch of an API timestamp; a value without a zone is taken as UTC. */
 export function parseInstant(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value * 1000; // Unix seconds
-  if (typeof value !== 'string') throw new ValueError(`expected a date-time, got ${describe(value)}`);
+  if (typeof value !== 'string') throw new ValueError('expected a date-time', { value });
   const m = DATE_TIME.exec(value.trim());
-  if (!m || !isCalendarDate(m[1]!)) throw new ValueError(`expected an ISO 8601 date-time, got ${describe(value)}`);
+  if (!m || !isCalendarDate(m[1]!)) throw new ValueError('expected an ISO 8601 date-time', { value });
   // The common case (a zone, T or space) parses as written; otherwise rebuild it with a zone, UTC if none.
   let ms = m[3] ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
     const zone = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : 'Z';
     ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
   }
-  if (Number.isNaN(ms)) throw new ValueError(`expected an ISO 8601 date-time, got ${describe(value)}`);
+  if (Number.isNaN(ms)) throw new ValueError('expected an ISO 8601 date-time', { value });
   return ms;
 }
 
@@ -56,6 +68,7 @@ const UTC_WHOLE_SECONDS = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(
 export function toUtcDateTime(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value === 'string' && UTC_WHOLE_SECONDS.test(value) && isCalendarDate(value.slice(0, 10))) return `${value.slice(0, 19)}.000Z`;
+  if (typeof value === 'string' && isZeroDate(value.trim())) return null;
   return new Date(parseInstant(value)).toISOString();
 }
 
@@ -69,27 +82,28 @@ export function requireUtcDateTime(value: unknown): string {
 export function toDate(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value === 'number') return new Date(parseInstant(value)).toISOString().slice(0, 10);
-  if (typeof value !== 'string') throw new ValueError(`expected a date, got ${describe(value)}`);
+  if (typeof value !== 'string') throw new ValueError('expected a date', { value });
   const text = value.trim();
-  if (text.startsWith('0000-00-00')) return null; // MySQL's "no date"
+  if (isZeroDate(text)) return null;
   const ymd = text.slice(0, 10);
   if (isCalendarDate(ymd) && (text.length === 10 || DATE_TIME.test(text))) return ymd;
-  throw new ValueError(`expected a YYYY-MM-DD date, got ${describe(value)}`);
+  throw new ValueError('expected a YYYY-MM-DD date', { value });
 }
 
-/** A JSON number; numeric strings (`"26"`, `"8.50"`) become numbers, `""` becomes null. */
+/** A JSON number; numeric strings (`"26"`, `"8.50"`, `"1,234.50"`) become numbers, `""` becomes null. */
 export function toNumber(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    throw new ValueError(`expected a number, got ${describe(value)}`);
+    throw new ValueError('expected a number', { value });
   }
   if (typeof value === 'string') {
     const text = value.trim();
     if (text === '') return null;
-    if (NUMERIC.test(text)) return Number(text);
+    const n = NUMERIC.test(text) ? Number(text) : GROUPED.test(text) ? Number(text.replaceAll(',', '')) : Number.NaN;
+    if (Number.isFinite(n)) return n;
   }
-  throw new ValueError(`expected a number, got ${describe(value)}`);
+  throw new ValueError('expected a number', { value });
 }
 
 /** Strings verbatim; a number becomes its decimal text (ids and references are strings in the API). */
@@ -97,7 +111,7 @@ export function toText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new ValueError(`expected a string, got ${describe(value)}`);
+  throw new ValueError('expected a string', { value });
 }
 
 export function requireText(value: unknown): string {
@@ -106,7 +120,23 @@ export function requireText(value: unknown): string {
   return out;
 }
 
+const POSITION = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * The elements of a list the API may write as an array, as `{}` when empty, or as an object keyed by position
+ * (`{"0": {...}, "1": {...}}`, how PHP encodes an array with a gap); undefined for anything else.
+ */
+export function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const keys = Object.keys(value);
+  if (!keys.every((k) => POSITION.test(k))) return undefined;
+  return keys.sort((a, b) => Number(a) - Number(b)).map((k) => (value as Record<string, unknown>)[k]);
+}
+
 function describe(value: unknown): string {
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number out of range)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,6 +1,7 @@
 // fields= projection, used only once proven: the first projected order is compared with the same order
 // fetched whole, and any field the projection dropped turns projection off for the run.
 import { ApiError } from '../errors.js';
+import { listOf } from '../values.js';
 import type { ApiClient } from './http.js';
 import { fetchOrderPage, orderId, PATH, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
 
@@ -60,7 +61,7 @@ export function unrequestedFields(projected: ApiOrder, fields: string[]): string
   const asked = new Set(fields.map((f) => f.split('.', 1)[0]!));
   const askedInItems = new Set(fields.filter((f) => f.startsWith('items.')).map((f) => f.slice('items.'.length)));
   const extra = Object.keys(projected).filter((key) => !asked.has(key));
-  const firstItem = Array.isArray(projected.items) ? (projected.items[0] as ApiOrder | undefined) : undefined;
+  const firstItem = listOf(projected.items)?.[0] as ApiOrder | undefined;
   if (askedInItems.size && firstItem) extra.push(...Object.keys(firstItem).filter((key) => !askedInItems.has(key)).map((key) => `items.${key}`));
   return extra;
 }
@@ -68,8 +69,9 @@ export function unrequestedFields(projected: ApiOrder, fields: string[]): string
 /** Requested fields present in the whole order but absent from the projected one. */
 export function missingFields(projected: ApiOrder, full: ApiOrder, fields: string[]): string[] {
   const missing: string[] = [];
-  const projectedItems = Array.isArray(projected.items) ? (projected.items as ApiOrder[]) : undefined;
-  const fullItems = Array.isArray(full.items) ? (full.items as ApiOrder[]) : [];
+  // Items may come as an array or as an object keyed by position (listOf), in either order.
+  const projectedItems = listOf(projected.items) as ApiOrder[] | undefined;
+  const fullItems = (listOf(full.items) ?? []) as ApiOrder[];
   for (const field of fields) {
     const [head, sub] = field.split('.', 2) as [string, string | undefined];
     if (!sub) {

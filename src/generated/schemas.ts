@@ -61,6 +61,10 @@ field_projection?: boolean
  * Send money and quantities as exact decimal strings (format x-singer.decimal, precision 38, scale 10) instead of JSON numbers: NUMBER(38,10) in target-snowflake and numeric(38,10) in target-postgres rather than FLOAT and numeric. Off by default, because targets that do not know the format store text.
  */
 use_singer_decimal?: boolean
+/**
+ * Stop the run (RECORD_INVALID) at the first value that cannot be read. By default such a value in a column that is neither a key nor the replication key is written as null, with a warning and a count.
+ */
+strict_values?: boolean
 }
 
 /**

@@ -8,13 +8,13 @@ import { withDecimalColumns } from './decimal-columns.js';
 import { compileRowMapper, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
 const columns: Column[] = [
-  { name: 'purchase_order_id', from: 'id', convert: requireText },
+  { name: 'purchase_order_id', from: 'id', convert: requireText, strict: true },
   { name: 'purchase_order_number', from: 'reference', convert: toText },
   { name: 'status', from: 'status', convert: toText },
   { name: 'source', from: 'source', convert: toText },
   { name: 'type', from: 'type', convert: toText },
   { name: 'vendor', from: 'vendor', convert: toText },
-  { name: 'last_modified', from: 'last_modified', convert: requireUtcDateTime },
+  { name: 'last_modified', from: 'last_modified', convert: requireUtcDateTime, strict: true },
   { name: 'total_ordered', from: 'total_ordered', convert: toNumber },
   { name: 'total_received', from: 'total_received', convert: toNumber },
   { name: 'created_date', from: 'created_date', convert: toDate },
@@ -49,5 +49,5 @@ const toRow = compileRowMapper('purchase_orders', [], columns, ['_account_id', '
 const toDecimalRow = compileRowMapper('purchase_orders', [], withDecimalColumns(columns, schema), ['_account_id', '__synced_at'], describeOrder);
 
 export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow | PurchaseOrderRowDecimal {
-  return (context.decimal ? toDecimalRow : toRow)(order, context.accountId, context.syncedAt) as unknown as PurchaseOrderRow;
+  return (context.decimal ? toDecimalRow : toRow)(order, context.accountId, context.syncedAt, context.onBadValue) as unknown as PurchaseOrderRow;
 }

@@ -116,8 +116,8 @@ function config(ctx: CaseContext, name: string, patch: Record<string, unknown> =
   return writeJson(join(ctx.dir, `${name}.config.json`), base);
 }
 
-const badApiConfig = (ctx: CaseContext, name: string, mode: BadMode): string =>
-  config(ctx, name, { base_url: ctx.bad.url(mode), field_projection: false, max_retries: 0 });
+const badApiConfig = (ctx: CaseContext, name: string, mode: BadMode, patch: Record<string, unknown> = {}): string =>
+  config(ctx, name, { base_url: ctx.bad.url(mode), field_projection: false, max_retries: 0, ...patch });
 
 const goodState = JSON.stringify({ bookmarks: { purchase_orders: { replication_key: 'last_modified', replication_key_value: '2022-01-01T00:00:00.000Z' } } });
 
@@ -155,7 +155,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: 'CDN HTML page (403)', args: (c) => ['--config', badApiConfig(c, 'cdn', 'html-403')], what: /API_AUTH_FAILED: .*blocked by the API's CDN \(HTTP 403 with an HTML page\)/, todo: /Check that user_agent is set/ },
   { name: 'HTTP 200 with a body that is not JSON', args: (c) => ['--config', badApiConfig(c, 'notjson', 'not-json')], what: /API_NOT_JSON: .*HTTP 200 with a body that is not JSON/, todo: /check base_url/ },
   { name: 'JSON without the purchase-orders list', args: (c) => ['--config', badApiConfig(c, 'nolist', 'no-list')], what: /API_CONTRACT_VIOLATED: .*without a "purchase-orders" list/, todo: /check base_url/ },
-  { name: 'a number that is not a number (total_ordered "abc")', args: (c) => ['--config', badApiConfig(c, 'badnum', 'bad-number')], what: new RegExp(`RECORD_INVALID: purchase_orders record purchase_order_id="${BAD_ORDER_ID}": field total_ordered .*"abc"`), todo: /report the value/, badOrders: true },
+  { name: 'with strict_values, a number that is not a number (total_ordered "abc")', args: (c) => ['--config', badApiConfig(c, 'badnum', 'bad-number', { strict_values: true })], what: new RegExp(`RECORD_INVALID: purchase_orders record purchase_order_id="${BAD_ORDER_ID}": field total_ordered .*"abc"`), todo: /report the value/, badOrders: true },
   { name: 'a last_modified that is not a date-time ("garbage")', args: (c) => ['--config', badApiConfig(c, 'badlm', 'bad-last-modified')], what: new RegExp(`API_CONTRACT_VIOLATED: purchase order "${BAD_ORDER_ID}" has no usable last_modified .*"garbage"`), todo: /report it/, badOrders: true },
   { name: 'items that are not a list', args: (c) => ['--config', badApiConfig(c, 'baditems', 'bad-items')], what: new RegExp(`RECORD_INVALID: purchase_order_items of purchase_order_id="${BAD_ORDER_ID}": items is not a list`), todo: /report the value/, badOrders: true },
   { name: 'base_url path that does not exist (404)', args: (c) => ['--config', config(c, 'path404', { base_url: c.sandbox.baseUrl.replace('/api/v1', '/api/v9') })], what: /API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 404/, todo: /Check base_url: it must be the API root, ending in \/api\/v1/ },

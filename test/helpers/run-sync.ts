@@ -11,7 +11,7 @@ import { SyncRun } from '../../src/sync.js';
 
 export const FROZEN = new Date('2026-01-02T03:04:05.678Z');
 
-export async function runSync(options: { config?: Record<string, unknown>; catalog?: SingerCatalog; state?: State; testMode?: boolean } = {}) {
+export async function runSync(options: { config?: Record<string, unknown>; catalog?: SingerCatalog; state?: State; testMode?: boolean; now?: Date } = {}) {
   const logs: string[] = [];
   const log = new Logger({ level: 'debug', sink: (line) => logs.push(line) });
   const settings = resolveSettings({ api_key: 'test-key-123', account_id: 'acct-1', base_url: 'https://api.example.test/api/v1',
@@ -24,7 +24,7 @@ export async function runSync(options: { config?: Record<string, unknown>; catal
   const api = createApiClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
     timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs, log });
   const run = new SyncRun({ settings, api, writer: new SingerWriter(out), log, catalog: options.catalog, state: options.state ?? {},
-    testMode: options.testMode, now: () => FROZEN });
+    testMode: options.testMode, now: () => options.now ?? FROZEN });
   let error: unknown;
   await run.run().catch((e: unknown) => { error = e; });
   const text = Buffer.concat(chunks).toString();

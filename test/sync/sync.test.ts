@@ -107,13 +107,17 @@ describe('sync against fixture pages', () => {
     expect(byType(messages, 'STATE')).toHaveLength(0);
   });
 
-  it('a value that cannot fit the schema stops the run before its records, naming stream, key and field', async () => {
+  const serveWith = (edit: (orders: Record<string, any>[]) => void): void => {
     nock.cleanAll();
     const bad = structuredClone(fixture);
-    bad[1]!.total_ordered = 'twelve';
+    edit(bad);
     const badRows = bad.map((body) => ({ lm: Date.parse(String(body.last_modified)), body })).sort((a, b) => a.lm - b.lm);
     nock(API).persist().get('/api/v1/purchase-orders').query(true).reply((uri) => [200, answerList(Object.fromEntries(new URL(uri, API).searchParams), badRows)]);
-    const { messages, error } = await runSync();
+  };
+
+  it('with strict_values, a value that cannot fit the schema stops the run before its records, naming stream, key and field', async () => {
+    serveWith((bad) => (bad[1]!.total_ordered = 'twelve'));
+    const { messages, error } = await runSync({ config: { strict_values: true } });
     expect((error as Error).message).toMatch(/purchase_orders record purchase_order_id="65e5b7a2c1f04d3a9b8e7f10": field total_ordered/);
     expect(byType(messages, 'RECORD').some((r) => r.record.purchase_order_id === '65e5b7a2c1f04d3a9b8e7f10')).toBe(false);
     const states = byType(messages, 'STATE');

@@ -51,6 +51,7 @@ describe('resolveSettings', () => {
       maxRequestsPerSecond: undefined,
       fieldProjection: true,
       useSingerDecimal: false,
+      strictValues: false,
     });
     expect(lines).toEqual([]);
   });

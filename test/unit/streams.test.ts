@@ -232,7 +232,7 @@ describe('toPurchaseOrderItemRows', () => {
     expect(toPurchaseOrderItemRows(o, CONTEXT)).toEqual([]);
   });
 
-  it.each([['a string', 'none'], ['a non-empty object', { 0: { id: 'v1' } }], ['a number', 3]])(
+  it.each([['a string', 'none'], ['an object not keyed by position', { first: { id: 'v1' } }], ['a number', 3]])(
     'rejects items that are %s with a RecordError naming the order',
     (_what, items) => {
       const error = recordError(() => toPurchaseOrderItemRows({ ...order(0), items }, CONTEXT));

@@ -222,3 +222,40 @@ describe('isRfc3339DateOrDateTime', () => {
     expect(isRfc3339DateOrDateTime(value)).toBe(false);
   });
 });
+
+describe('odd values (the documented rule)', () => {
+  it('reads comma-grouped thousands only before a decimal point', () => {
+    expect(toNumber('1,234.50')).toBe(1234.5);
+    expect(toNumber('-1,234,567.5')).toBe(-1234567.5);
+    for (const ambiguous of ['1,234', '12,34.5', '1,2345.0', '1.234,50']) expect(() => toNumber(ambiguous), ambiguous).toThrow(/expected a number/);
+  });
+
+  it('does not read a currency sign, words or numbers beyond a double', () => {
+    for (const bad of ['$8.50', '8.50 USD', 'N/A', '1e999']) expect(() => toNumber(bad), bad).toThrow(/expected a number/);
+  });
+
+  it('says a number out of range where JSON would show null (1e400 is parsed as Infinity)', () => {
+    expect(() => toNumber(JSON.parse('1e400'))).toThrow('expected a number, got Infinity (a number out of range)');
+  });
+
+  it('maps MySQL\'s zero date-time to null, as a date', () => {
+    expect(toUtcDateTime('0000-00-00 00:00:00')).toBeNull();
+    expect(toUtcDateTime('0000-00-00')).toBeNull();
+    expect(toDate('0000-00-00 00:00:00')).toBeNull();
+  });
+
+  it('keeps the raw value out of the problem (it goes into warnings) but in the message', () => {
+    for (const [fn, raw] of [[toNumber, 'N/A'], [toUtcDateTime, '03/15/2024'], [toDate, '2024-13-45'], [toText, { secret: 'x' }]] as const) {
+      let error: ValueError | undefined;
+      try {
+        (fn as (v: unknown) => unknown)(raw);
+      } catch (e) {
+        error = e as ValueError;
+      }
+      expect(error).toBeInstanceOf(ValueError);
+      expect(error!.problem).toMatch(/^expected /);
+      expect(error!.problem).not.toContain(typeof raw === 'string' ? raw : 'secret');
+      expect(error!.message).toContain(JSON.stringify(raw));
+    }
+  });
+});
