@@ -25,6 +25,7 @@ export interface Settings {
   concurrency: number;
   maxRequestsPerSecond?: number;
   fieldProjection: boolean;
+  fullTableEveryDays?: number;
 }
 
 /** Names of settings marked secret in schemas/config.json: never printed. */
@@ -69,6 +70,7 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     concurrency: c.concurrency!,
     maxRequestsPerSecond: c.max_requests_per_second,
     fieldProjection: c.field_projection!,
+    fullTableEveryDays: c.full_table_every_days,
   };
 }
 
