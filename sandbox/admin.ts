@@ -32,6 +32,16 @@ async function dispatch(st: SandboxState, route: string, req: IncomingMessage): 
       st.edit(count, create);
       return jsonReply({ edited: Math.min(count, st.store.count), created: create, orders: st.store.count });
     }
+    case 'POST /__admin/delete': {
+      const count = parseObject(await readBody(req)).count ?? 1;
+      if (!isCount(count)) throw new Error('count must be a non-negative integer');
+      return jsonReply({ deleted: st.deleteOrders(count) });
+    }
+    case 'POST /__admin/remove-lines': {
+      const count = parseObject(await readBody(req)).count ?? 1;
+      if (!isCount(count)) throw new Error('count must be a non-negative integer');
+      return jsonReply({ removed: st.removeLines(count) });
+    }
     case 'GET /__admin/stats':
       return jsonReply(st.stats);
     case 'POST /__admin/stats/reset':
