@@ -19,8 +19,8 @@ export interface Sandbox {
   accountId: string;
   configure(patch: Partial<SandboxOptions>): void;
   edit(count: number, create?: number): void;
-  /** Deletes orders (ground truth follows); returns their ids. */
-  deleteOrders(count: number): string[];
+  /** Deletes `count` random orders, or the orders with these ids (ground truth follows); returns their ids. */
+  deleteOrders(which: number | string[]): string[];
   /** Removes lines from orders, which are thereby modified (ground truth follows); returns the lines' keys. */
   removeLines(count: number): { purchase_order_id: string; key: string }[];
   truth(): Truth;
@@ -67,7 +67,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     configure: (patch) => st.configure(patch as Record<string, unknown>),
     edit: (count, create = 0) => st.edit(count, create),
-    deleteOrders: (count) => st.deleteOrders(count),
+    deleteOrders: (which) => st.deleteOrders(which),
     removeLines: (count) => st.removeLines(count),
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
     stats: () => structuredClone(st.stats),

@@ -61,9 +61,12 @@ export class SandboxState {
     this.stats.created += created;
   }
 
-  /** Deletes `count` orders picked at random, as a user deleting them in the app; returns their ids. */
-  deleteOrders(count: number): string[] {
-    return this.store.deleteOrders(count).map((i) => this.gen.orderId(this.store, i));
+  /** Deletes `count` orders picked at random (or the orders with these ids), as a user does in the app; returns their ids. */
+  deleteOrders(which: number | string[]): string[] {
+    if (typeof which === 'number') return this.store.deleteOrders(which).map((i) => this.gen.orderId(this.store, i));
+    const indices = which.map((id) => this.gen.indexOf(this.store, id));
+    if (indices.includes(-1)) throw new Error(`no such order: ${which[indices.indexOf(-1)]}`);
+    return indices.filter((i) => this.store.markDeleted(i)).map((i) => this.gen.orderId(this.store, i));
   }
 
   /**

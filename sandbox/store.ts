@@ -160,12 +160,17 @@ export class OrderStore implements StoreView {
     const picked: number[] = [];
     while (picked.length < count && this.deletedCount < this.count) {
       const idx = r.int(this.count);
-      if (this.deleted[idx]) continue;
-      this.deleted[idx] = 1;
-      this.deletedCount++;
-      picked.push(idx);
+      if (this.markDeleted(idx)) picked.push(idx);
     }
     return picked;
+  }
+
+  /** Deletes one order; false if it was deleted already. */
+  markDeleted(idx: number): boolean {
+    if (this.deleted[idx]) return false;
+    this.deleted[idx] = 1;
+    this.deletedCount++;
+    return true;
   }
 
   /** A line (by its catalog variant) is removed from a live order, which is thereby modified. */

@@ -47,6 +47,14 @@ describe('deleting orders', () => {
     expect(seen.some((id) => deleted.includes(id))).toBe(false);
   });
 
+  it('deletes given ids (POST {ids}); an unknown or deleted id is a 400', async () => {
+    const [first, second] = sb.truth().purchase_orders.map((o) => o.purchase_order_id as string);
+    expect((await admin(sb, 'POST', 'delete', { ids: [first, second] })).json).toEqual({ deleted: [first, second] });
+    expect((await admin(sb, 'POST', 'delete', { ids: [first] })).status).toBe(400); // gone already
+    expect((await admin(sb, 'POST', 'delete', { ids: ['ffffffffffffffffffffffff'] })).status).toBe(400);
+    expect(sb.truth().purchase_orders).toHaveLength(198);
+  });
+
   it('a deleted order is not edited back to life', () => {
     sb.deleteOrders(100);
     sb.edit(150);
