@@ -55,6 +55,11 @@ describe('deletions against the sandbox', () => {
     const due = messages(dueText);
     expect(due.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream)).toEqual(['purchase_orders', 'purchase_order_items']);
     expect(due.filter((m) => m.type === 'RECORD' && m.stream === 'purchase_orders')).toHaveLength(800 - 6);
+    // an order and its lines go out with one __synced_at (batches differ): what the stale-line view relies on
+    const syncedAt = new Map(due.filter((m) => m.type === 'RECORD' && m.stream === 'purchase_orders').map((m) => [m.record.purchase_order_id, m.record.__synced_at]));
+    const lines = due.filter((m) => m.type === 'RECORD' && m.stream === 'purchase_order_items');
+    expect(lines.filter((m) => m.record.__synced_at !== syncedAt.get(m.record.purchase_order_id))).toEqual([]);
+    expect(new Set(syncedAt.values()).size, 'several batches, several instants').toBeGreaterThan(1);
     output = applySingerOutput(dueText, output);
     expect(output.deleted.purchase_orders).toBe(6);
     expect(differences(output)).toEqual(NONE);
