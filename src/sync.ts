@@ -8,7 +8,7 @@ import { InputFileError, RecordError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
-import { planStream, startState, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
+import { planStreams, startState, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
@@ -59,7 +59,7 @@ export class SyncRun {
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
     const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
-    const plans = selections.map((sel) => planStream(this.latestState, sel.stream, sel.replicationMethod, runStart, settings.fullTableEveryDays));
+    const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: sel.replicationMethod })), runStart, settings.fullTableEveryDays);
     this.latestState = startState(this.latestState, plans);
     const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');

@@ -51,6 +51,16 @@ export function planStream(state: State, stream: string, method: ReplicationMeth
   return { stream, fullTable: true, version: Math.max(runStartMs, floor), reason: method === 'FULL_TABLE' ? 'catalog' : 'due' };
 }
 
+/**
+ * planStream for every selected stream. With `everyDays`, a stream whose pass is due takes the other incremental
+ * streams along: the API is read from the start for it anyway, and passes that start together stay due together.
+ */
+export function planStreams(state: State, streams: { stream: string; method: ReplicationMethod }[], runStartMs: number, everyDays?: number): StreamPlan[] {
+  const plans = streams.map((s) => planStream(state, s.stream, s.method, runStartMs, everyDays));
+  if (!plans.some((p, i) => p.fullTable && streams[i]!.method === 'INCREMENTAL')) return plans;
+  return plans.map((p) => (p.fullTable ? p : { ...planStream(state, p.stream, 'FULL_TABLE', runStartMs), reason: 'due' }));
+}
+
 /** The state a run starts from: new passes recorded (nothing read yet), passes no longer wanted dropped. */
 export function startState(state: State, plans: StreamPlan[]): State {
   let next = state;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planStream, startState, withPassCompleted, withPassPosition } from '../../src/singer/full-table.js';
+import { planStream, planStreams, startState, withPassCompleted, withPassPosition } from '../../src/singer/full-table.js';
 import { recordLineBuilder, serialize } from '../../src/singer/messages.js';
 import { parseState, withBookmark, type State } from '../../src/singer/state.js';
 
@@ -59,6 +59,21 @@ describe('planStream: full_table_every_days (fixed clock)', () => {
   });
 });
 const BOOKMARK_ONLY = (): State => ({ bookmarks: { [S]: { ...BOOKMARK } } });
+
+describe('planStreams', () => {
+  const I = 'purchase_order_items';
+  const state = { bookmarks: { [S]: { ...BOOKMARK, full_table_version: T0 - 8 * DAY }, [I]: { ...BOOKMARK, full_table_version: T0 - DAY } } } as State;
+  const both = [{ stream: S, method: 'INCREMENTAL' as const }, { stream: I, method: 'INCREMENTAL' as const }];
+
+  it('a stream that is due takes the other incremental streams along', () => {
+    expect(planStreams(state, both, T0, 7).map((p) => [p.stream, p.fullTable, p.reason])).toEqual([[S, true, 'due'], [I, true, 'due']]);
+  });
+
+  it('nothing due, or only a catalog choice: each stream as planned alone', () => {
+    expect(planStreams(state, both, T0, 30).map((p) => p.fullTable)).toEqual([false, false]);
+    expect(planStreams(state, [{ stream: S, method: 'FULL_TABLE' }, both[1]!], T0, 30).map((p) => p.fullTable)).toEqual([true, false]);
+  });
+});
 
 describe('pass bookkeeping in state', () => {
   it('a new pass is recorded before anything is read; the incremental bookmark stays as it was', () => {
