@@ -32,6 +32,18 @@ async function dispatch(st: SandboxState, route: string, req: IncomingMessage): 
       st.edit(count, create);
       return jsonReply({ edited: Math.min(count, st.store.count), created: create, orders: st.store.count });
     }
+    case 'POST /__admin/delete': {
+      const body = parseObject(await readBody(req));
+      if (Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) return jsonReply({ deleted: st.deleteOrders(body.ids as string[]) });
+      const count = body.count ?? 1;
+      if (!isCount(count)) throw new Error('count must be a non-negative integer (or ids a list of order ids)');
+      return jsonReply({ deleted: st.deleteOrders(count) });
+    }
+    case 'POST /__admin/remove-lines': {
+      const count = parseObject(await readBody(req)).count ?? 1;
+      if (!isCount(count)) throw new Error('count must be a non-negative integer');
+      return jsonReply({ removed: st.removeLines(count) });
+    }
     case 'GET /__admin/stats':
       return jsonReply(st.stats);
     case 'POST /__admin/stats/reset':

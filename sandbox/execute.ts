@@ -54,6 +54,7 @@ export function executeList(store: OrderStore, gen: OrderGenerator, q: ListQuery
   const start = q.page * q.limit;
   const end = start + q.limit;
   const passes = (i: number): boolean => {
+    if (store.deleted[i]) return false;
     const lm = store.lmSec[i]!;
     if (lm < p.min || lm > p.max) return false;
     for (const f of p.cheap) if (!matches(new Stamp(lm, 0), f.op, f.value)) return false;
@@ -74,7 +75,7 @@ export function executeList(store: OrderStore, gen: OrderGenerator, q: ListQuery
     const hi = p.min > p.max ? 0 : store.upperBound(p.max);
     const desc = q.sort.desc;
     const at = (k: number): number => store.sorted[desc ? hi - 1 - k : lo + k]!;
-    if (p.cheap.length === 0 && p.generic.length === 0) {
+    if (p.cheap.length === 0 && p.generic.length === 0 && store.deletedCount === 0) {
       total = Math.max(0, hi - lo);
       for (let k = start; k < Math.min(end, total); k++) picked.push(at(k));
     } else {

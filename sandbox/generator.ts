@@ -54,7 +54,7 @@ export class OrderGenerator {
   indexOf(view: StoreView, id: string): number {
     if (!/^[0-9a-f]{24}$/.test(id)) return -1;
     const i = parseInt(id.slice(18), 16);
-    return i < view.count && this.orderId(view, i) === id ? i : -1;
+    return i < view.count && !view.deleted[i] && this.orderId(view, i) === id ? i : -1;
   }
 
   /** updated_at of the unedited order: somewhere between creation and its first last_modified. */
@@ -69,11 +69,19 @@ export class OrderGenerator {
     const version = view.version[i]!;
     const created = view.createdSec[i]!;
     const lm = view.lmSec[i]!;
-    const state = orderState(this.seed, i, version, this.catalog, this.itemsPerOrder);
+    const state = this.state(view, i);
     const updated = version > 0 ? lm : this.baseUpdated(i, created);
     const order = this.render(state, i, version, created, lm, updated, this.orderId(view, i), withItems);
     if (this.quirks) applyQuirks(order, this.quirks, this.seed, i, version);
     return order;
+  }
+
+  /** The order's business state, without the lines removed from it. */
+  state(view: StoreView, i: number): OrderState {
+    const state = orderState(this.seed, i, view.version[i]!, this.catalog, this.itemsPerOrder);
+    const removed = view.removedLines.get(i);
+    if (removed) state.lines = state.lines.filter((line) => !removed.has(line.variant));
+    return state;
   }
 
   private render(s: OrderState, i: number, version: number, created: number, lm: number, updated: number, id: string, withItems: boolean): Order {

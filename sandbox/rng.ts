@@ -11,6 +11,8 @@ export const SALT = {
   catalog: 7,
   updated: 8,
   itemQuirk: 9,
+  deletePick: 10,
+  linePick: 11,
 } as const;
 
 export function mix32(x: number): number {

@@ -20,6 +20,10 @@ export interface SandboxAccount {
   accountId: string;
   configure(patch: Partial<SandboxOptions>): void;
   edit(count: number, create?: number): void;
+  /** Deletes `count` random orders, or the orders with these ids (ground truth follows); returns their ids. */
+  deleteOrders(which: number | string[]): string[];
+  /** Removes lines from orders, which are thereby modified (ground truth follows); returns the lines' keys. */
+  removeLines(count: number): { purchase_order_id: string; key: string }[];
   truth(): Truth;
   /** Odd values the tap cannot read, by `stream.column`, in the current data (options oddValueRate/oddColumns). */
   unreadableValues(): Record<string, number>;
@@ -81,6 +85,8 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     },
     configure: first.configure,
     edit: first.edit,
+    deleteOrders: first.deleteOrders,
+    removeLines: first.removeLines,
     truth: first.truth,
     unreadableValues: first.unreadableValues,
     stats: first.stats,
@@ -106,6 +112,8 @@ function accountHandle(st: SandboxState): SandboxAccount {
     },
     configure: (patch) => st.configure(patch as Record<string, unknown>),
     edit: (count, create = 0) => st.edit(count, create),
+    deleteOrders: (which) => st.deleteOrders(which),
+    removeLines: (count) => st.removeLines(count),
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
     unreadableValues: () => {
       const counts: Record<string, number> = {};

@@ -3,7 +3,9 @@ import { buildCatalog } from './catalog.js';
 import { RateLimiter } from './faults.js';
 import { OrderGenerator } from './generator.js';
 import { FAULT_KINDS, FaultKind, ResolvedOptions, applyPatch } from './options.js';
+import { Rng, SALT } from './rng.js';
 import { OrderStore } from './store.js';
+import { itemKey } from './truth.js';
 
 export interface SandboxStats {
   requests: number;
@@ -38,6 +40,7 @@ export class SandboxState {
   requestSeq = 0;
   listSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private lineRemovals = 0;
 
   constructor(opts: ResolvedOptions) {
     this.opts = opts;
@@ -57,6 +60,34 @@ export class SandboxState {
     const { edited, created } = this.store.edit(count, create);
     this.stats.edits += edited;
     this.stats.created += created;
+  }
+
+  /** Deletes `count` orders picked at random (or the orders with these ids), as a user does in the app; returns their ids. */
+  deleteOrders(which: number | string[]): string[] {
+    if (typeof which === 'number') return this.store.deleteOrders(which).map((i) => this.gen.orderId(this.store, i));
+    const indices = which.map((id) => this.gen.indexOf(this.store, id));
+    if (indices.includes(-1)) throw new Error(`no such order: ${which[indices.indexOf(-1)]}`);
+    return indices.filter((i) => this.store.markDeleted(i)).map((i) => this.gen.orderId(this.store, i));
+  }
+
+  /**
+   * Removes `count` lines, each from a random live order that has two or more (so the order stays with lines);
+   * each such order is modified (its last_modified moves on). Returns the removed lines' keys.
+   */
+  removeLines(count: number): { purchase_order_id: string; key: string }[] {
+    const r = new Rng(this.opts.seed, ++this.lineRemovals, SALT.linePick);
+    const removed: { purchase_order_id: string; key: string }[] = [];
+    for (let tries = 0; removed.length < count && tries < 100 * count + 1000; tries++) {
+      const i = r.int(this.store.count);
+      if (this.store.deleted[i]) continue;
+      const lines = this.gen.state(this.store, i).lines;
+      if (lines.length < 2) continue;
+      const variant = lines[r.int(lines.length)]!.variant;
+      const id = this.gen.orderId(this.store, i);
+      this.store.removeLine(i, variant);
+      removed.push({ purchase_order_id: id, key: itemKey(id, this.gen.catalog.variants[variant]!.id) });
+    }
+    return removed;
   }
 
   /** Counts a list request and applies the edit event due on every editEvery-th one. */

@@ -14,6 +14,10 @@ export interface StoreView {
   readonly createdSec: Uint32Array;
   readonly lmSec: Uint32Array;
   readonly version: Uint32Array;
+  /** 1 = deleted in the app: gone from every answer and from the truth. */
+  readonly deleted: Uint8Array;
+  /** Order index -> catalog variants of lines removed from that order. */
+  readonly removedLines: ReadonlyMap<number, ReadonlySet<number>>;
 }
 
 /** Step between creation times of the initial orders. */
@@ -36,6 +40,9 @@ export class OrderStore implements StoreView {
   createdSec: Uint32Array;
   lmSec: Uint32Array;
   version: Uint32Array;
+  deleted: Uint8Array;
+  deletedCount = 0;
+  readonly removedLines = new Map<number, Set<number>>();
   /** Order indices sorted by (last_modified, position); ties keep their relative order. */
   sorted: Int32Array;
   maxLm = 0;
@@ -45,6 +52,7 @@ export class OrderStore implements StoreView {
    * an edit made after a run must be later than that start, as on a real server.
    */
   private readonly realClock: boolean;
+  private deleteEvents = 0;
 
   constructor(
     private readonly seed: number,
@@ -57,6 +65,7 @@ export class OrderStore implements StoreView {
     this.createdSec = new Uint32Array(orders);
     this.lmSec = new Uint32Array(orders);
     this.version = new Uint32Array(orders);
+    this.deleted = new Uint8Array(orders);
     this.sorted = new Int32Array(orders);
     this.generateTimes();
     this.applyTieBlocks(tieBlockSize, tieBlockCount);
@@ -141,28 +150,67 @@ export class OrderStore implements StoreView {
     const r = new Rng(this.seed, event, SALT.editPick);
     const n = this.count;
     const m = Math.min(editCount, n);
+    const picked: number[] = [];
     if (m > 0) {
       const start = r.int(n);
       const segment = Math.floor(n / m);
-      const mark = new Uint8Array(n);
-      const picked: number[] = [];
       for (let k = 0; k < m; k++) {
         const idx = (start + Math.floor((k * n) / m) + r.int(segment)) % n;
-        mark[idx] = 1;
+        if (this.deleted[idx]) continue;
         picked.push(idx);
-        this.lmSec[idx] = this.nextLm();
         this.version[idx]! += 1;
       }
-      let write = 0;
-      for (let p = 0; p < n; p++) {
-        const i = this.sorted[p]!;
-        if (!mark[i]) this.sorted[write++] = i;
-      }
-      for (const idx of picked) this.sorted[write++] = idx;
+      this.touch(picked);
     }
     for (let c = 0; c < createCount; c++) this.create();
     if (this.realClock) this.resort();
-    return { edited: m, created: createCount };
+    return { edited: picked.length, created: createCount };
+  }
+
+  /** The orders were modified: last_modified later than all others (in this order), so they sort last. */
+  touch(picked: number[]): void {
+    if (picked.length === 0) return;
+    const n = this.count;
+    const mark = new Uint8Array(n);
+    for (const idx of picked) {
+      mark[idx] = 1;
+      this.lmSec[idx] = this.nextLm();
+    }
+    let write = 0;
+    for (let p = 0; p < n; p++) {
+      const i = this.sorted[p]!;
+      if (!mark[i]) this.sorted[write++] = i;
+    }
+    for (const idx of picked) this.sorted[write++] = idx;
+    // On the real clock an edit can be earlier than a future-stamped order: sort again.
+    if (this.realClock) this.resort();
+  }
+
+  /** Deletes up to `count` live orders picked at random (deterministic per seed); returns their indices. */
+  deleteOrders(count: number): number[] {
+    const r = new Rng(this.seed, ++this.deleteEvents, SALT.deletePick);
+    const picked: number[] = [];
+    while (picked.length < count && this.deletedCount < this.count) {
+      const idx = r.int(this.count);
+      if (this.markDeleted(idx)) picked.push(idx);
+    }
+    return picked;
+  }
+
+  /** Deletes one order; false if it was deleted already. */
+  markDeleted(idx: number): boolean {
+    if (this.deleted[idx]) return false;
+    this.deleted[idx] = 1;
+    this.deletedCount++;
+    return true;
+  }
+
+  /** A line (by its catalog variant) is removed from a live order, which is thereby modified. */
+  removeLine(idx: number, variant: number): void {
+    let removed = this.removedLines.get(idx);
+    if (!removed) this.removedLines.set(idx, (removed = new Set()));
+    removed.add(variant);
+    this.touch([idx]);
   }
 
   private create(): void {
@@ -177,7 +225,7 @@ export class OrderStore implements StoreView {
 
   private grow(): void {
     const cap = Math.max(16, this.sorted.length * 2);
-    const widen = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const widen = <T extends Uint32Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);
       return b;
@@ -185,6 +233,7 @@ export class OrderStore implements StoreView {
     this.createdSec = widen(this.createdSec, (k) => new Uint32Array(k));
     this.lmSec = widen(this.lmSec, (k) => new Uint32Array(k));
     this.version = widen(this.version, (k) => new Uint32Array(k));
+    this.deleted = widen(this.deleted, (k) => new Uint8Array(k));
     this.sorted = widen(this.sorted, (k) => new Int32Array(k));
   }
 
@@ -195,6 +244,8 @@ export class OrderStore implements StoreView {
       createdSec: this.createdSec.slice(0, this.count),
       lmSec: this.lmSec.slice(0, this.count),
       version: this.version.slice(0, this.count),
+      deleted: this.deleted.slice(0, this.count),
+      removedLines: new Map([...this.removedLines].map(([i, variants]) => [i, new Set(variants)])),
     };
   }
 }

@@ -96,6 +96,7 @@ export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: stri
   const slotOrder: number[] = [];
   const slotItem: number[] = [];
   for (let i = 0; i < view.count; i++) {
+    if (view.deleted[i]) continue;
     const order = gen.order(view, i);
     yield { stream: 'purchase_orders', row: orderRow(order, accountId) };
     lineKeys(order).forEach((key, j) => {

@@ -56,7 +56,8 @@ async function write(bytes: number): Promise<void> {
 }
 
 const timeExtracted = new Date().toISOString();
-const recordLine = (stream: string, record: unknown): string => JSON.stringify({ type: 'RECORD', stream, record, time_extracted: timeExtracted });
+const version = Date.now(); // the tap's RECORDs carry a table version too
+const recordLine = (stream: string, record: unknown): string => JSON.stringify({ type: 'RECORD', stream, record, version, time_extracted: timeExtracted });
 
 async function writeRecords(orders: Array<Record<string, unknown>>): Promise<void> {
   let chunk = '';

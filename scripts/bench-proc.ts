@@ -189,7 +189,7 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
   });
 }
 
-/** XOR of md5(line) over RECORD lines, with __synced_at and time_extracted blanked, plus the count. */
+/** XOR of md5(line) over RECORD lines, with __synced_at, time_extracted and the run's version blanked, plus the count. */
 class RecordDigest {
   private rest = '';
   private readonly acc = Buffer.alloc(16);
@@ -200,7 +200,7 @@ class RecordDigest {
     this.rest = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.startsWith('{"type":"RECORD"')) continue;
-      const stable = line.replace(/"(__synced_at|time_extracted)":"[^"]*"/g, '"$1":""');
+      const stable = line.replace(/"(__synced_at|time_extracted)":"[^"]*"/g, '"$1":""').replace(/,"version":\d+,"time_extracted"/, ',"time_extracted"');
       const h = createHash('md5').update(stable).digest();
       for (let i = 0; i < 16; i++) this.acc[i]! ^= h[i]!;
       this.count++;

@@ -1,5 +1,6 @@
 // `npm run demo`: the tap against the local sandbox, no account needed. A full sync, a few edits in the
-// "account", then an incremental run resumed from the first run's state. Singer output goes to out/demo/.
+// "account", then an incremental run resumed from the first run's state; then orders deleted and lines
+// removed in the account, and a FULL_TABLE pass that removes them from the output. Singer output goes to out/demo/.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.js';
@@ -22,6 +23,19 @@ try {
 
   const union = applySingerOutput(second.text, applySingerOutput(first.text));
   say(`\nBoth runs upserted by key vs the sandbox's ground truth: ${summarize(compareWithTruth(union, sandbox.truth() as never, STREAM_KEYS))}`);
+
+  const deleted = sandbox.deleteOrders(10);
+  const removed = sandbox.removeLines(15);
+  say(`\nDeleted 10 orders (e.g. ${deleted[0]}) and removed 15 lines from orders in the sandbox. An incremental run cannot see that;`);
+  say('a FULL_TABLE pass (catalog metadata replication-method) reads everything and ends with ACTIVATE_VERSION:');
+  const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout) as { streams: { metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+  for (const s of catalog.streams) s.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = 'FULL_TABLE';
+  const fullCatalog = writeJson(join(dir, 'catalog-full-table.json'), catalog);
+  const third = await run('3-full-table', ['--config', config, '--catalog', fullCatalog, '--state', writeJson(join(dir, 'state-2.json'), second.lastState)]);
+  const after = applySingerOutput(third.text, union);
+  say(`  ACTIVATE_VERSION removed ${after.deleted.purchase_orders ?? 0} purchase_orders and ${after.deleted.purchase_order_items ?? 0} purchase_order_items `
+    + `(the ${removed.length} removed lines and the deleted orders' lines) from the upserted output`);
+  say(`All three runs vs the ground truth: ${summarize(compareWithTruth(after, sandbox.truth() as never, STREAM_KEYS))}`);
 } finally {
   await sandbox.close();
 }

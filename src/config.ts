@@ -28,6 +28,7 @@ export interface Settings {
   useSingerDecimal: boolean;
   /** Stop at the first value that cannot be read instead of writing null with a warning. */
   strictValues: boolean;
+  fullTableEveryDays?: number;
 }
 
 /** Names of settings marked secret in schemas/config.json: never printed. */
@@ -74,6 +75,7 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     fieldProjection: c.field_projection!,
     useSingerDecimal: c.use_singer_decimal!,
     strictValues: c.strict_values!,
+    fullTableEveryDays: c.full_table_every_days,
   };
 }
 

@@ -8,6 +8,7 @@ import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
+import { planStreams, startState, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
@@ -46,6 +47,7 @@ interface ActiveStream {
   emitted: number;
   /** Columns whose value must be readable (required, key, replication key): never nulled. */
   strictColumns: string[];
+  plan: StreamPlan;
 }
 
 export class SyncRun {
@@ -63,7 +65,11 @@ export class SyncRun {
   async run(): Promise<{ records: Record<string, number> }> {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
-    const active = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor)).map((sel) => this.activate(sel));
+    const runStart = now().getTime();
+    const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
+    const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: sel.replicationMethod })), runStart, settings.fullTableEveryDays);
+    this.latestState = startState(this.latestState, plans);
+    const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
       const schema = (settings.useSingerDecimal && a.stream.descriptor.decimalSchema) || a.stream.descriptor.schema;
@@ -105,6 +111,7 @@ export class SyncRun {
       if (testMode) break;
       if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);
     }
+    if (!testMode) await this.completePasses(active);
     for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
     this.values.finish();
@@ -112,10 +119,12 @@ export class SyncRun {
     return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
   }
 
-  private activate(selection: Selection): ActiveStream {
+  private activate(selection: Selection, plan: StreamPlan): ActiveStream {
     const stream = STREAMS.find((s) => s.descriptor.name === selection.stream)!;
     const name = stream.descriptor.name;
-    const bookmark = getBookmark(this.options.state, name, REPLICATION_KEY);
+    // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
+    const bookmark = plan.fullTable ? plan.position : getBookmark(this.options.state, name, REPLICATION_KEY);
+    if (plan.fullTable) this.options.log.info(`${name}: full-table pass, version ${plan.version} (${plan.reason}${plan.position ? `, from ${plan.position}` : ''})`);
     let start = this.options.settings.startDate === undefined ? undefined : parseInstant(this.options.settings.startDate);
     if (bookmark !== undefined) {
       let value: number;
@@ -132,10 +141,11 @@ export class SyncRun {
       stream, fields: selection.fields, start,
       allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
       validate: recordValidator(name, this.options.settings.useSingerDecimal),
-      line: recordLineBuilder(name),
+      line: recordLineBuilder(name, plan.version),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
       strictColumns: [...(stream.descriptor.schema.required ?? []), ...stream.descriptor.keyProperties, REPLICATION_KEY],
+      plan,
     };
   }
 
@@ -153,9 +163,27 @@ export class SyncRun {
     let next = this.latestState;
     for (const a of active) {
       const value = new Date(this.future.cap(Math.max(a.start ?? checkpoint, checkpoint))).toISOString();
-      next = withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
+      next = a.plan.fullTable ? withPassPosition(next, a.stream.descriptor.name, value)
+        : withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
     }
     if (JSON.stringify(next) === JSON.stringify(this.latestState)) return;
+    await this.options.writer.message({ type: 'STATE', value: next });
+    this.latestState = next;
+  }
+
+  /**
+   * Every full stream has been read to the end: ACTIVATE_VERSION for each (the target then drops the rows of
+   * older versions), then the STATE that closes the passes. Never earlier: a target acts on it at once, and a
+   * pass killed after it resumes with the same version, so sending it again deletes nothing more.
+   */
+  private async completePasses(active: ActiveStream[]): Promise<void> {
+    const full = active.filter((a) => a.plan.fullTable);
+    if (full.length === 0) return;
+    let next = this.latestState;
+    for (const a of full) {
+      await this.options.writer.message({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
+      next = withPassCompleted(next, a.stream.descriptor.name, REPLICATION_KEY);
+    }
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;
   }

@@ -1,5 +1,6 @@
 // Reads a tap's Singer output the way a target does: SCHEMA keys, RECORDs upserted by key (last one
-// wins), and the last STATE. Used by the demo, the soak and the end-to-end tests to compare with truth.
+// wins), ACTIVATE_VERSION as target-postgres with hard_delete does it (rows of an older or no version go),
+// and the last STATE. Used by the demo, the soak and the end-to-end tests to compare with truth.
 
 export type Row = Record<string, unknown>;
 
@@ -7,12 +8,16 @@ export interface SingerOutput {
   /** stream -> key -> row, after upsert. */
   tables: Map<string, Map<string, Row>>;
   counts: Record<string, number>;
+  /** stream -> key -> the version of the RECORD that wrote the row. */
+  versions: Map<string, Map<string, number | undefined>>;
+  /** Rows removed by ACTIVATE_VERSION, per stream. */
+  deleted: Record<string, number>;
   states: unknown[];
   lastState: unknown;
 }
 
 export function emptyOutput(): SingerOutput {
-  return { tables: new Map(), counts: {}, states: [], lastState: undefined };
+  return { tables: new Map(), counts: {}, versions: new Map(), deleted: {}, states: [], lastState: undefined };
 }
 
 /** Applies one run's stdout to `into` (so several runs can be upserted on top of each other). */
@@ -20,7 +25,7 @@ export function applySingerOutput(text: string, into: SingerOutput = emptyOutput
   const keys = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    let message: { type: string; stream?: string; key_properties?: string[]; record?: Row; value?: unknown };
+    let message: { type: string; stream?: string; key_properties?: string[]; record?: Row; version?: number; value?: unknown };
     try {
       message = JSON.parse(line);
     } catch {
@@ -32,8 +37,21 @@ export function applySingerOutput(text: string, into: SingerOutput = emptyOutput
       if (!key) throw new Error(`RECORD for ${message.stream} before its SCHEMA`);
       const table = into.tables.get(message.stream!) ?? new Map<string, Row>();
       into.tables.set(message.stream!, table);
-      table.set(key.map((k) => String(message.record![k])).join('|'), message.record!);
+      const id = key.map((k) => String(message.record![k])).join('|');
+      table.set(id, message.record!);
+      into.versions.set(message.stream!, (into.versions.get(message.stream!) ?? new Map()).set(id, message.version));
       into.counts[message.stream!] = (into.counts[message.stream!] ?? 0) + 1;
+    }
+    if (message.type === 'ACTIVATE_VERSION') {
+      const table = into.tables.get(message.stream!) ?? new Map<string, Row>();
+      const versions = into.versions.get(message.stream!) ?? new Map<string, number | undefined>();
+      for (const id of [...table.keys()]) {
+        const version = versions.get(id);
+        if (version !== undefined && version >= message.version!) continue;
+        table.delete(id);
+        versions.delete(id);
+        into.deleted[message.stream!] = (into.deleted[message.stream!] ?? 0) + 1;
+      }
     }
     if (message.type === 'STATE') {
       into.states.push(message.value);

@@ -54,6 +54,10 @@ concurrency?: number
  */
 max_requests_per_second?: number
 /**
+ * Turn an INCREMENTAL stream's run into a full-table pass (which removes deleted orders and lines in the target) when the last completed full pass started this many days ago or more. Absent: never.
+ */
+full_table_every_days?: number
+/**
  * Ask the API only for the fields the selected columns need (fields=); checked once per run, off automatically if the API does not honour it.
  */
 field_projection?: boolean
@@ -75,6 +79,17 @@ bookmarks?: {
 [k: string]: {
 replication_key?: string
 replication_key_value?: string
+/**
+ * A full-table pass started and not finished: its table version and how far it has read.
+ */
+full_table_pass?: {
+version: number
+replication_key_value?: string
+}
+/**
+ * Table version (start, epoch ms) of the last completed full-table pass.
+ */
+full_table_version?: number
 }
 }
 }

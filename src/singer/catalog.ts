@@ -12,8 +12,12 @@ export interface StreamDescriptor {
   keyProperties: string[];
   /** Present when the stream's own records carry the replication key. */
   replicationKey?: string;
-  replicationMethod: 'INCREMENTAL' | 'FULL_TABLE';
+  /** The default; a catalog may choose the other one (both are valid for every stream). */
+  replicationMethod: ReplicationMethod;
 }
+
+export type ReplicationMethod = 'INCREMENTAL' | 'FULL_TABLE';
+const REPLICATION_METHODS: readonly ReplicationMethod[] = ['INCREMENTAL', 'FULL_TABLE'];
 
 export interface MetadataEntry {
   breadcrumb: string[];
@@ -33,6 +37,7 @@ export interface CatalogEntry {
 export interface Selection {
   stream: string;
   fields: string[];
+  replicationMethod: ReplicationMethod;
 }
 
 export function discoverCatalog(streams: StreamDescriptor[]): { streams: CatalogEntry[] } {
@@ -49,7 +54,7 @@ function catalogEntry(d: StreamDescriptor): CatalogEntry {
         'selected-by-default': true,
         'table-key-properties': d.keyProperties,
         'valid-replication-keys': d.replicationKey ? [d.replicationKey] : [],
-        'forced-replication-method': d.replicationMethod,
+        // No forced-replication-method: a catalog may choose FULL_TABLE or INCREMENTAL (replication-method).
       },
     },
     ...Object.keys(d.schema.properties ?? {}).map((field) => ({
@@ -84,7 +89,7 @@ export function parseCatalog(text: string, path: string): SingerCatalog {
 
 /** Which streams and fields to emit. No catalog: everything. Key and replication-key fields always. */
 export function selectStreams(catalog: SingerCatalog | undefined, streams: StreamDescriptor[]): Selection[] {
-  if (!catalog) return streams.map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}) }));
+  if (!catalog) return streams.map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}), replicationMethod: d.replicationMethod }));
   const known = new Map(streams.map((d) => [d.name, d]));
   const selections: Selection[] = [];
   for (const entry of catalog.streams) {
@@ -105,7 +110,7 @@ export function selectStreams(catalog: SingerCatalog | undefined, streams: Strea
       if (fieldMeta.inclusion === 'unsupported') return false;
       return pick(fieldMeta.selected, undefined, fieldMeta['selected-by-default'], true);
     });
-    selections.push({ stream: d.name, fields });
+    selections.push({ stream: d.name, fields, replicationMethod: replicationMethod(d, streamMeta['replication-method'] ?? (entry as { replication_method?: unknown }).replication_method) });
   }
   // Emit in the tap's stream order, whatever order the catalog lists them in.
   return streams.flatMap((d) => selections.filter((s) => s.stream === d.name));
@@ -115,6 +120,15 @@ export function selectStreams(catalog: SingerCatalog | undefined, streams: Strea
 export function selectedSchema(schema: JsonSchema, fields: string[]): JsonSchema {
   const properties = Object.fromEntries(fields.map((f) => [f, schema.properties![f]!]));
   return { ...schema, properties, required: (schema.required ?? []).filter((f) => fields.includes(f)) };
+}
+
+/** Stream-level `replication-method` metadata (what Meltano's `metadata:` writes), else the SDK-style top-level key. */
+function replicationMethod(d: StreamDescriptor, chosen: unknown): ReplicationMethod {
+  if (chosen === undefined || chosen === null || chosen === '') return d.replicationMethod;
+  const method = typeof chosen === 'string' ? chosen.toUpperCase() : chosen;
+  if (REPLICATION_METHODS.includes(method as ReplicationMethod)) return method as ReplicationMethod;
+  throw new InputFileError(`catalog sets replication-method ${JSON.stringify(chosen)} for ${d.name}; this tap supports ${REPLICATION_METHODS.join(' and ')}.`,
+    'Set replication-method to FULL_TABLE or INCREMENTAL in the stream\'s metadata.');
 }
 
 function metadataIndex(entries: MetadataEntry[] | undefined): Map<string, Record<string, unknown>> {

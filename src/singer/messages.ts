@@ -12,6 +12,8 @@ export interface RecordMessage {
   type: 'RECORD';
   stream: string;
   record: Record<string, unknown>;
+  /** The table version the record belongs to (see ActivateVersionMessage): it only grows. */
+  version?: number;
   time_extracted: string;
 }
 
@@ -20,14 +22,25 @@ export interface StateMessage {
   value: object;
 }
 
-export type SingerMessage = SchemaMessage | RecordMessage | StateMessage;
+/** The target keeps only the stream's rows whose version is >= this one (hard or soft delete of the rest). */
+export interface ActivateVersionMessage {
+  type: 'ACTIVATE_VERSION';
+  stream: string;
+  version: number;
+}
+
+export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage;
 
 export function serialize(message: SingerMessage): string {
   return JSON.stringify(message);
 }
 
-/** A RECORD line builder for one stream: the constant parts are encoded once (this runs per record). */
-export function recordLineBuilder(stream: string): (record: Record<string, unknown>, timeExtracted: string) => string {
+/**
+ * A RECORD line builder for one stream (and table version, fixed for a run): the constant parts are encoded
+ * once (this runs per record).
+ */
+export function recordLineBuilder(stream: string, version?: number): (record: Record<string, unknown>, timeExtracted: string) => string {
   const head = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`;
-  return (record, timeExtracted) => `${head}${JSON.stringify(record)},"time_extracted":"${timeExtracted}"}`;
+  const tail = `${version === undefined ? '' : `,"version":${JSON.stringify(version)}`},"time_extracted":"`;
+  return (record, timeExtracted) => `${head}${JSON.stringify(record)}${tail}${timeExtracted}"}`;
 }

@@ -41,8 +41,9 @@ export function getBookmark(state: State, stream: string, replicationKey: string
   return bookmark.replication_key_value;
 }
 
+/** Sets the stream's bookmark; other keys of the stream's entry (a full-table pass's bookkeeping) are kept. */
 export function withBookmark(state: State, stream: string, bookmark: Bookmark): State {
-  return { ...state, bookmarks: { ...state.bookmarks, [stream]: bookmark } };
+  return { ...state, bookmarks: { ...state.bookmarks, [stream]: { ...state.bookmarks?.[stream], ...bookmark } } };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

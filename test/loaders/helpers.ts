@@ -66,6 +66,8 @@ export interface PipeResult {
   /** The last non-empty line target-postgres printed: the bare state value, parsed. */
   state: unknown;
   seconds: number;
+  /** The tap got SIGKILL while it was running (killAfterMs). */
+  killed: boolean;
 }
 
 /**
@@ -73,7 +75,9 @@ export interface PipeResult {
  * spawned, the tap's stdout piped into the target's stdin (and counted on the way), each stderr kept.
  * `targetBin` runs another target instead (target-snowflake on fakesnow).
  */
-export function pipeTapToTarget(tapArgs: string[], targetConfig: string, env: NodeJS.ProcessEnv = {}, targetBin = TARGET_POSTGRES): Promise<PipeResult> {
+export function pipeTapToTarget(
+  tapArgs: string[], targetConfig: string, env: NodeJS.ProcessEnv = {}, targetBin = TARGET_POSTGRES, killAfterMs?: number,
+): Promise<PipeResult> {
   const started = Date.now();
   const childEnv = { ...process.env, PATH: PATH_WITH_NODE, ...env };
   // The bin itself, as a shell starts it (its shebang runs node with the tap's own flags).
@@ -83,6 +87,14 @@ export function pipeTapToTarget(tapArgs: string[], targetConfig: string, env: No
   const schemas: Record<string, number> = {};
   const buffers = { tapOut: [] as Buffer[], tapErr: [] as Buffer[], targetOut: [] as Buffer[], targetErr: [] as Buffer[] };
   let pending = '';
+  let killed = false;
+  if (killAfterMs !== undefined) {
+    // kill -9 this long after the tap's first byte
+    tap.stdout.once('data', () => setTimeout(() => {
+      killed = tap.exitCode === null && tap.signalCode === null;
+      tap.kill('SIGKILL');
+    }, killAfterMs));
+  }
   const count = (line: string): void => {
     if (!line.trim()) return;
     const message = JSON.parse(line) as { type?: string; stream?: string };
@@ -110,9 +122,9 @@ export function pipeTapToTarget(tapArgs: string[], targetConfig: string, env: No
       });
     });
   return Promise.all([done(tap, buffers.tapOut, buffers.tapErr), done(target, buffers.targetOut, buffers.targetErr)]).then(([t, g]) => {
-    count(pending);
+    if (!killed) count(pending); // a killed tap may have left half a line
     const last = g.stdout.split('\n').filter((l) => l.trim()).pop();
-    return { tap: t, target: g, records, schemas, state: last === undefined ? undefined : JSON.parse(last), seconds: (Date.now() - started) / 1000 };
+    return { tap: t, target: g, records, schemas, state: last === undefined ? undefined : JSON.parse(last), seconds: (Date.now() - started) / 1000, killed };
   });
 }
 

@@ -47,11 +47,13 @@ describe('discoverCatalog', () => {
       expect(streamLevel).toHaveLength(1);
       const m = streamLevel[0]!.metadata;
       expect(Object.keys(m).sort()).toEqual(
-        ['forced-replication-method', 'inclusion', 'selected-by-default', 'table-key-properties', 'valid-replication-keys'].sort());
+        ['inclusion', 'selected-by-default', 'table-key-properties', 'valid-replication-keys'].sort());
       expect(m.inclusion).toBe('available');
       expect(m['selected-by-default']).toBe(true);
       expect(m['table-key-properties']).toEqual(s.key_properties);
-      expect(m['forced-replication-method']).toBe(s.replication_method);
+      // Not forced: the catalog may choose FULL_TABLE or INCREMENTAL; INCREMENTAL is the default.
+      expect(m['forced-replication-method']).toBeUndefined();
+      expect(s.replication_method).toBe('INCREMENTAL');
     }
   });
 
@@ -106,8 +108,8 @@ describe('discoverCatalog', () => {
   it('is read back by parseCatalog and then selects every stream and field', () => {
     const parsed = parseCatalog(JSON.stringify(discovered()), 'catalog.json');
     expect(selectStreams(parsed, descriptors)).toEqual([
-      { stream: 'purchase_orders', fields: fieldsOf('purchase_orders') },
-      { stream: 'purchase_order_items', fields: fieldsOf('purchase_order_items') },
+      { stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' },
+      { stream: 'purchase_order_items', fields: fieldsOf('purchase_order_items'), replicationMethod: 'INCREMENTAL' },
     ]);
   });
 });
@@ -115,8 +117,8 @@ describe('discoverCatalog', () => {
 describe('selectStreams', () => {
   it('selects every stream and every field when there is no catalog', () => {
     expect(selectStreams(undefined, descriptors)).toEqual([
-      { stream: 'purchase_orders', fields: fieldsOf('purchase_orders') },
-      { stream: 'purchase_order_items', fields: fieldsOf('purchase_order_items') },
+      { stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' },
+      { stream: 'purchase_order_items', fields: fieldsOf('purchase_order_items'), replicationMethod: 'INCREMENTAL' },
     ]);
   });
 
@@ -156,7 +158,7 @@ describe('selectStreams', () => {
         { tap_stream_id: 'purchase_order_items', stream: 'purchase_order_items', schema: { type: 'object', selected: false } },
       ],
     }), 'properties.json');
-    expect(selectStreams(legacy, descriptors)).toEqual([{ stream: 'purchase_orders', fields: fieldsOf('purchase_orders') }]);
+    expect(selectStreams(legacy, descriptors)).toEqual([{ stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' }]);
 
     const overridden = catalogWith((streams) => {
       (streams[0]!.schema as Record<string, unknown>).selected = false; // legacy flag beats selected-by-default
@@ -201,6 +203,32 @@ describe('selectStreams', () => {
     const error = inputFileError(() => selectStreams(catalog, descriptors));
     expect(error.message).toContain('"vendors"');
     expect(error.message).toContain('purchase_orders, purchase_order_items');
+  });
+
+  it('reads replication-method from stream-level metadata (as Meltano writes it), per stream', () => {
+    const catalog = catalogWith((streams) => {
+      meta(streams[0]!, [])['replication-method'] = 'FULL_TABLE';
+    });
+    expect(selectStreams(catalog, descriptors).map((s) => [s.stream, s.replicationMethod])).toEqual([
+      ['purchase_orders', 'FULL_TABLE'], ['purchase_order_items', 'INCREMENTAL']]);
+  });
+
+  it('falls back to the SDK-style top-level replication_method; metadata wins over it', () => {
+    const catalog = catalogWith((streams) => {
+      streams[0]!.replication_method = 'FULL_TABLE';
+      streams[1]!.replication_method = 'FULL_TABLE';
+      meta(streams[1]!, [])['replication-method'] = 'INCREMENTAL';
+    });
+    expect(selectStreams(catalog, descriptors).map((s) => s.replicationMethod)).toEqual(['FULL_TABLE', 'INCREMENTAL']);
+  });
+
+  it('rejects a replication method the tap does not support', () => {
+    const catalog = catalogWith((streams) => {
+      meta(streams[1]!, [])['replication-method'] = 'LOG_BASED';
+    });
+    const error = inputFileError(() => selectStreams(catalog, descriptors));
+    expect(error.message).toContain('"LOG_BASED"');
+    expect(error.message).toContain('purchase_order_items');
   });
 });
 

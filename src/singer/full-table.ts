@@ -1,0 +1,96 @@
+// Versioned full-table passes: which version a stream's RECORDs carry, when a run is a full pass, and the
+// pass's bookkeeping in state. Pure helpers; knows nothing of Inventory Planner. Beside the SDK bookmark
+// (replication_key, replication_key_value: the incremental bookmark, untouched while a pass runs) a stream
+// may hold:
+//   full_table_pass:    {version, replication_key_value?}  a pass started and not finished: its version and
+//                       how far it has read (absent: nothing yet); a restart resumes it with that version
+//   full_table_version: the version of the last completed pass (its start, epoch ms)
+// A target deletes rows older than the version it is told to activate, so versions only grow: a new pass
+// takes the run's start (above every version seen in state), an incremental run a value above the last pass.
+import type { ReplicationMethod } from './catalog.js';
+import type { State } from './state.js';
+
+const DAY_MS = 86_400_000;
+
+export interface FullTablePass {
+  version: number;
+  replication_key_value?: string;
+}
+
+export interface StreamPlan {
+  stream: string;
+  /** True when this run reads the stream in full and ends with ACTIVATE_VERSION. */
+  fullTable: boolean;
+  /** The version every RECORD of the stream carries in this run. */
+  version: number;
+  /** Where a resumed pass goes on (exclusive of nothing read: absent = from the start). */
+  position?: string;
+  /** Why: for the log. */
+  reason: 'incremental' | 'catalog' | 'due' | 'resumed';
+}
+
+interface PassBookmark {
+  full_table_pass?: FullTablePass;
+  full_table_version?: number;
+}
+
+function passInfo(state: State, stream: string): PassBookmark {
+  return (state.bookmarks?.[stream] ?? {}) as PassBookmark;
+}
+
+/**
+ * What a stream does in this run. FULL_TABLE from the catalog, or an incremental stream whose last completed
+ * pass is `everyDays` old (or that never had one): a full pass, resumed when one is in progress.
+ */
+export function planStream(state: State, stream: string, method: ReplicationMethod, runStartMs: number, everyDays?: number): StreamPlan {
+  const { full_table_pass: pass, full_table_version: last } = passInfo(state, stream);
+  const due = everyDays !== undefined && (last === undefined || runStartMs - last >= everyDays * DAY_MS);
+  const floor = Math.max(last ?? 0, pass?.version ?? 0) + 1;
+  if (method !== 'FULL_TABLE' && !due) return { stream, fullTable: false, version: Math.max(runStartMs, floor), reason: 'incremental' };
+  if (pass) return { stream, fullTable: true, version: pass.version, position: pass.replication_key_value, reason: 'resumed' };
+  return { stream, fullTable: true, version: Math.max(runStartMs, floor), reason: method === 'FULL_TABLE' ? 'catalog' : 'due' };
+}
+
+/**
+ * planStream for every selected stream. With `everyDays`, a stream whose pass is due takes the other incremental
+ * streams along: the API is read from the start for it anyway, and passes that start together stay due together.
+ */
+export function planStreams(state: State, streams: { stream: string; method: ReplicationMethod }[], runStartMs: number, everyDays?: number): StreamPlan[] {
+  const plans = streams.map((s) => planStream(state, s.stream, s.method, runStartMs, everyDays));
+  if (!plans.some((p, i) => p.fullTable && streams[i]!.method === 'INCREMENTAL')) return plans;
+  return plans.map((p) => (p.fullTable ? p : { ...planStream(state, p.stream, 'FULL_TABLE', runStartMs), reason: 'due' }));
+}
+
+/** The state a run starts from: new passes recorded (nothing read yet), passes no longer wanted dropped. */
+export function startState(state: State, plans: StreamPlan[]): State {
+  let next = state;
+  for (const plan of plans) {
+    const { full_table_pass: pass } = passInfo(next, plan.stream);
+    if (plan.fullTable && !pass) next = withStream(next, plan.stream, { full_table_pass: { version: plan.version } });
+    if (!plan.fullTable && pass) next = withStream(next, plan.stream, { full_table_pass: undefined });
+  }
+  return next;
+}
+
+/** The pass has read every row up to `position` (an inclusive resume point). */
+export function withPassPosition(state: State, stream: string, position: string): State {
+  const pass = passInfo(state, stream).full_table_pass!;
+  return withStream(state, stream, { full_table_pass: { version: pass.version, replication_key_value: position } });
+}
+
+/**
+ * The pass has read everything (and its ACTIVATE_VERSION has gone out): it becomes the last completed one, and
+ * its position the incremental bookmark.
+ */
+export function withPassCompleted(state: State, stream: string, replicationKey: string): State {
+  const pass = passInfo(state, stream).full_table_pass!;
+  const bookmark = pass.replication_key_value === undefined ? {} : { replication_key: replicationKey, replication_key_value: pass.replication_key_value };
+  return withStream(state, stream, { ...bookmark, full_table_pass: undefined, full_table_version: pass.version });
+}
+
+/** Sets (undefined: removes) keys of one stream's bookmark, keeping the others. */
+function withStream(state: State, stream: string, changes: Record<string, unknown>): State {
+  const merged: Record<string, unknown> = { ...state.bookmarks?.[stream], ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete merged[key];
+  return { ...state, bookmarks: { ...state.bookmarks, [stream]: merged } } as State;
+}
