@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  dropSchema, freshSchemaName, meltano, meltanoProject, psqlJson, readYaml, removeMeltanoProjects, requireLoaders, type ProcResult,
+  dropSchema, freshSchemaName, LOADERS_BIN, meltano, meltanoProject, psqlJson, readYaml, removeMeltanoProjects, requireLoaders, type ProcResult,
 } from './helpers.js';
 
 const API_KEY = 'meltano-deletions-key-8080';
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const explain = (r: ProcResult): string => `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-5000)}`;
 
-type Project = { plugins: { extractors: Record<string, unknown>[] } };
+type Project = { plugins: { extractors: Record<string, unknown>[]; loaders: Record<string, unknown>[] } };
 
 describe('Meltano with replication-method FULL_TABLE in metadata:', () => {
   it('a second meltano run removes the orders and lines deleted in between', async () => {
@@ -36,10 +36,15 @@ describe('Meltano with replication-method FULL_TABLE in metadata:', () => {
       purchase_orders: { 'replication-method': 'FULL_TABLE' },
       purchase_order_items: { 'replication-method': 'FULL_TABLE' },
     };
+    // target-postgres from the loader venv (meltano install of its pip_url is tested in meltano.test.ts).
+    const loader = yml.plugins.loaders.find((p) => p.name === 'target-postgres')!;
+    delete loader.pip_url;
+    loader.executable = join(LOADERS_BIN, 'target-postgres');
     writeFileSync(join(project, 'meltano.yml'), JSON.stringify(yml, null, 2)); // JSON is YAML
     const env = {
       TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl, TAP_INVENTORY_PLANNER_API_KEY: API_KEY, TAP_INVENTORY_PLANNER_ACCOUNT_ID: sandbox.accountId,
       TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TARGET_POSTGRES_HARD_DELETE: 'true',
+      TARGET_POSTGRES_PASSWORD: '', // the local server trusts loopback connections; the target insists on the setting
     };
     const keys = async (table: string, key: string): Promise<string[]> =>
       (await psqlJson<string[]>(`select coalesce(json_agg(${key} order by ${key}), '[]') from "${schema}".${table}`)).sort();
