@@ -8,10 +8,12 @@ import type { ApiClient } from './http.js';
 import { keysetWindow, type PageFetcher, type WindowBatch } from './keyset.js';
 import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
-import { fetchOrderPage, FilterIgnoredError, type OrderPage, type OrdersWithLms } from './order-pages.js';
+import { floorToSecond, formatInstantUs } from '../instants.js';
+import { fetchOrderPage, FilterIgnoredError, servedLimit, type OrderPage, type OrdersWithLms } from './order-pages.js';
 import { FieldProjection } from './projection.js';
 
 export interface ReadOptions {
+  /** Inclusive start, epoch microseconds. */
   since?: number;
   pageSize: number;
   concurrency: number;
@@ -20,7 +22,7 @@ export interface ReadOptions {
 }
 
 export interface OrderBatch extends OrdersWithLms {
-  /** Inclusive resume point (epoch ms) that is safe once this batch is handled; absent = unchanged. */
+  /** Inclusive resume point (epoch microseconds) that is safe once this batch is handled; absent = unchanged. */
   checkpoint?: number;
 }
 
@@ -44,8 +46,8 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
       return;
     } catch (error) {
       if (!(error instanceof FilterIgnoredError) || mode === 'scan') throw error;
-      const next: Mode = error.operator === 'lt' ? 'keyset' : 'scan';
-      const from = since === undefined ? 'the beginning' : new Date(since).toISOString();
+      const next: Mode = error.operator === 'lt' && mode === 'windows' ? 'keyset' : 'scan';
+      const from = since === undefined ? 'the beginning' : formatInstantUs(since);
       log.warn(`${error.message}; re-reading from ${from} ${next === 'scan' ? 'page by page (slower, still complete)' : 'one window at a time'}`);
       mode = next;
     }
@@ -65,8 +67,9 @@ async function* scan(fetch: PageFetcher, limit: number, since: number | undefine
 async function* windowed(
   api: ApiClient, projection: FieldProjection, fetch: PageFetcher, options: ReadOptions, since: number | undefined, log: Log,
 ): AsyncGenerator<OrderBatch> {
-  const limit = options.pageSize;
-  const { page: head, ready } = await projection.fetchDeferred({ gte: since, page: 0, limit });
+  const { page: head, ready } = await projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit: options.pageSize });
+  // A server may serve fewer rows than asked for (meta.limit): every later request and split uses its size.
+  const limit = servedLimit(head, options.pageSize);
   const total = head.total;
   if (head.orders.length < limit || total === undefined || total < 3 * limit) {
     yield* single(fetch, limit, since, await ready);
@@ -113,7 +116,9 @@ export function windowOffsets(total: number, limit: number, windows: number): nu
 /** last_modified values at windowOffsets(), found by asking for single orders at those offsets (all at once). */
 async function windowCuts(fetch: PageFetcher, total: number, limit: number, windows: number, since: number | undefined): Promise<number[]> {
   const offsets = windowOffsets(total, limit, windows);
-  const found = await Promise.all(offsets.map((page) => fetch({ gte: since, page, limit: 1 }).then((p) => p.lms[0])));
-  const cuts = found.filter((lm): lm is number => lm !== undefined && (since === undefined || lm > since));
+  const from = since === undefined ? undefined : floorToSecond(since);
+  const found = await Promise.all(offsets.map((page) => fetch({ gte: from, page, limit: 1 }).then((p) => p.lms[0])));
+  // Cut at whole seconds: a server that rounds filter values cannot move a bound between two windows.
+  const cuts = found.filter((lm): lm is number => typeof lm === 'number').map(floorToSecond).filter((cut) => since === undefined || cut > since);
   return [...new Set(cuts)].sort((a, b) => a - b);
 }

@@ -18,12 +18,15 @@ interface Seen {
 async function readAll(store: FakeOrders, options: Partial<ReadOptions> = {}): Promise<{ seen: Seen[]; checkpoints: number[] }> {
   const seen: Seen[] = [];
   const checkpoints: number[] = [];
-  for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, ...options }, quiet)) {
+  // The reader counts in epoch microseconds; these tests in epoch ms.
+  const since = options.since === undefined ? undefined : options.since * 1000;
+  for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, ...options, since }, quiet)) {
     for (const o of batch.orders) seen.push({ id: String(o.id), lm: Date.parse(String(o.last_modified)), version: Number(o.version) });
     if (batch.checkpoint !== undefined) {
-      checkpoints.push(batch.checkpoint);
+      const checkpoint = batch.checkpoint / 1000;
+      checkpoints.push(checkpoint);
       const yielded = new Set(seen.map((s) => `${s.id}@${s.version}`));
-      const unsafe = store.orders.filter((o) => o.lm >= (options.since ?? 0) && o.lm < batch.checkpoint! && !yielded.has(`${o.id}@${o.version}`));
+      const unsafe = store.orders.filter((o) => o.lm >= (options.since ?? 0) && o.lm < checkpoint && !yielded.has(`${o.id}@${o.version}`));
       expect(unsafe.map((o) => o.id), 'orders below the checkpoint not yet read').toEqual([]);
     }
   }
