@@ -3,6 +3,9 @@
 export type FaultKind = '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow';
 export type Operator = 'eq' | 'ne' | 'eqi' | 'gt' | 'gte' | 'lt' | 'lte';
 
+export type LmPrecision = 's' | 'ms' | 'us';
+export const LM_PRECISIONS: readonly LmPrecision[] = ['s', 'ms', 'us'];
+
 export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'reset', 'truncate', 'slow'];
 export const OPERATORS: readonly Operator[] = ['eq', 'ne', 'eqi', 'gt', 'gte', 'lt', 'lte'];
 
@@ -28,6 +31,20 @@ export interface SandboxOptions {
   tieBlockCount?: number;
   ignoreOperators?: Operator[];
   ignoreFields?: boolean;
+  /** Servers that differ from the API notes (issue 12). A page holds at most this many orders (0: 1000), said in meta.limit. */
+  pageCap?: number;
+  /** last_modified filter values are floored to whole seconds before comparing. */
+  floorFilters?: boolean;
+  /** Fraction digits of last_modified: whole seconds, milliseconds or microseconds. */
+  lmPrecision?: LmPrecision;
+  /** This many orders have no last_modified (null or absent): sorted first, excluded by any last_modified filter. */
+  nullLastModified?: number;
+  /** Lines per order are drawn from [itemsPerOrderMin, itemsPerOrder] when set (0: about itemsPerOrder on average). */
+  itemsPerOrderMin?: number;
+  /** GET /purchase-orders/{id} answers 404 for every order. */
+  singleOrder404?: boolean;
+  /** An empty list is sent as `{}` (PHP's empty array). */
+  emptyListAsObject?: boolean;
 }
 
 export type ResolvedOptions = Required<SandboxOptions>;
@@ -53,10 +70,17 @@ export const DEFAULTS: ResolvedOptions = {
   tieBlockCount: 0,
   ignoreOperators: [],
   ignoreFields: false,
+  pageCap: 0,
+  floorFilters: false,
+  lmPrecision: 's',
+  nullLastModified: 0,
+  itemsPerOrderMin: 0,
+  singleOrder404: false,
+  emptyListAsObject: false,
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
-export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount'] as const;
+export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount', 'lmPrecision', 'nullLastModified', 'itemsPerOrderMin'] as const;
 
 type Check = (v: unknown) => boolean;
 const int = (lo: number, hi: number): Check => (v) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
@@ -69,7 +93,7 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   port: int(0, 65535),
   seed: int(-(2 ** 31), 2 ** 32 - 1),
   orders: int(1, 1_000_000),
-  itemsPerOrder: int(1, 50),
+  itemsPerOrder: int(1, 1000),
   apiKey: str,
   accountId: str,
   latencyMs: num(0, 600_000),
@@ -86,6 +110,13 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   tieBlockCount: int(0, 1_000_000),
   ignoreOperators: subsetOf(OPERATORS),
   ignoreFields: bool,
+  pageCap: int(0, 1000),
+  floorFilters: bool,
+  lmPrecision: (v) => LM_PRECISIONS.includes(v as LmPrecision),
+  nullLastModified: int(0, 1_000_000),
+  itemsPerOrderMin: int(0, 1000),
+  singleOrder404: bool,
+  emptyListAsObject: bool,
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */

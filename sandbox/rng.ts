@@ -11,6 +11,7 @@ export const SALT = {
   catalog: 7,
   updated: 8,
   itemQuirk: 9,
+  subSecond: 10,
 } as const;
 
 export function mix32(x: number): number {

@@ -41,8 +41,8 @@ export class SandboxState {
 
   constructor(opts: ResolvedOptions) {
     this.opts = opts;
-    this.store = new OrderStore(opts.seed, opts.orders, opts.tieBlockSize, opts.tieBlockCount);
-    this.gen = new OrderGenerator(opts.seed, opts.itemsPerOrder, opts.orders, buildCatalog(opts.seed));
+    this.store = new OrderStore(opts.seed, opts.orders, opts);
+    this.gen = new OrderGenerator(opts.seed, opts.itemsPerOrder, opts.orders, buildCatalog(opts.seed), opts.itemsPerOrderMin);
   }
 
   configure(patch: Record<string, unknown>): void {
