@@ -7,6 +7,7 @@
 // it. Orders without a usable last_modified are yielded and never move the cursor.
 import { ApiError } from '../errors.js';
 import { floorToSecond, SECOND_US } from '../instants.js';
+import { PageTooLargeError, withLimit } from './page-sizer.js';
 import { isLastPage, orderId, servedLimit, selectOrders, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
 
 export interface WindowBatch extends OrdersWithLms {
@@ -20,9 +21,12 @@ export type PageFetcher = (q: OrderQuery) => Promise<OrderPage>;
 
 const MAX_INSTANT_RESTARTS = 1000;
 
+/** The page limit to ask for now (it may fall as heavier orders are seen: page-sizer.ts). */
+export type Limit = () => number;
+
 export async function* keysetWindow(
   fetch: PageFetcher,
-  limit: number,
+  limitNow: Limit,
   lower: number | undefined,
   upper: number | undefined,
   firstPage?: OrderPage,
@@ -33,8 +37,13 @@ export async function* keysetWindow(
   let seenAtCursor = new Set<string>();
   let pending = firstPage;
   for (;;) {
-    const q: OrderQuery = { ...from, lt: upper, page: 0, limit };
-    const { page, clipped } = clip(pending ?? (await fetch(q)), upper);
+    const [q, fetched] = pending ? [{ ...from, lt: upper, page: 0, limit: pending.limit ?? limitNow() }, pending] as const
+      : await withLimit(limitNow, async (limit) => {
+        const query: OrderQuery = { ...from, lt: upper, page: 0, limit };
+        return [query, await fetch(query)] as const;
+      });
+    const limit = q.limit;
+    const { page, clipped } = clip(fetched, upper);
     pending = undefined;
     const fresh = selectOrders(page, (order, i) => {
       const lm = page.lms[i];
@@ -60,7 +69,7 @@ export async function* keysetWindow(
       yield { ...fresh, cursor };
       const seen = new Set(page.orders.map((order) => seenKey(orderId(order), null)));
       let next: number | undefined;
-      for await (const batch of enumerate(fetch, limit, {}, seen, undefined, (lm) => lm === null)) {
+      for await (const batch of enumerate(fetch, limitNow, {}, seen, undefined, (lm) => lm === null)) {
         next ??= batch.firstKnown;
         if (batch.orders.length) yield { orders: batch.orders, lms: batch.lms, cursor };
         if (next !== undefined) break;
@@ -82,7 +91,7 @@ export async function* keysetWindow(
       const seen = new Set(page.orders.map((order, i) => seenKey(orderId(order), page.lms[i]!)));
       if (last === cursor) for (const id of seenAtCursor) seen.add(seenKey(id, last));
       let max = last;
-      for await (const batch of enumerate(fetch, limit, whole ? { eq: last } : { gte: second, lt: second + SECOND_US }, seen, cursor)) {
+      for await (const batch of enumerate(fetch, limitNow, whole ? { eq: last } : { gte: second, lt: second + SECOND_US }, seen, cursor)) {
         if (!batch.orders.length) continue;
         for (const lm of batch.lms) if (lm !== null && lm > max) max = lm;
         yield { orders: batch.orders, lms: batch.lms, cursor: last };
@@ -120,14 +129,22 @@ interface EnumeratedBatch extends OrdersWithLms {
  * With `take`, only rows it accepts are yielded, and reading stops at the first page holding one it refuses.
  */
 async function* enumerate(
-  fetch: PageFetcher, limit: number, filter: Partial<OrderQuery>, seen: Set<string>, from: number | undefined,
+  fetch: PageFetcher, limitNow: Limit, filter: Partial<OrderQuery>, seen: Set<string>, from: number | undefined,
   take: (lm: number | null) => boolean = () => true,
 ): AsyncGenerator<EnumeratedBatch> {
   for (let restart = 0; restart <= MAX_INSTANT_RESTARTS; restart++) {
     let total: number | undefined;
+    // One limit for the whole pass: offsets are page x limit.
+    const limit = limitNow();
     for (let pageNo = 0; ; pageNo++) {
       const q: OrderQuery = { ...filter, page: pageNo, limit };
-      const page = await fetch(q);
+      let page: OrderPage;
+      try {
+        page = await fetch(q);
+      } catch (error) {
+        if (error instanceof PageTooLargeError) break; // again from the start with the smaller limit
+        throw error;
+      }
       if (pageNo > 0 && page.total !== total) break;
       total = page.total;
       const refused = page.lms.find((lm) => !take(lm));

@@ -4,22 +4,34 @@
 // the resume point then stays at or below the old position of every such order, so the next run re-reads
 // whatever may have been hidden. No resume point is given until the scan ends.
 import { ApiError } from '../errors.js';
-import type { PageFetcher } from './keyset.js';
-import { isLastPage, orderId, selectOrders, type OrderQuery, type OrdersWithLms } from './order-pages.js';
+import type { Limit, PageFetcher } from './keyset.js';
+import { PageTooLargeError } from './page-sizer.js';
+import { isLastPage, orderId, selectOrders, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
 
 export interface ScanBatch extends OrdersWithLms {
   /** Only on the last batch: the inclusive resume point for the next run. */
   cursor?: number;
 }
 
-export async function* offsetScan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<ScanBatch> {
+export async function* offsetScan(fetch: PageFetcher, limitNow: Limit, since: number | undefined): AsyncGenerator<ScanBatch> {
+  let limit = limitNow();
   const firstSeenAt = new Map<number, number>(); // id hash -> last_modified when first read (-Infinity: none)
   let resumeCap = Number.POSITIVE_INFINITY;
   let maxLm = since ?? Number.NEGATIVE_INFINITY;
   let previousLast = Number.NEGATIVE_INFINITY;
   for (let pageNo = 0; ; pageNo++) {
     const q: OrderQuery = { gte: since, page: pageNo, limit };
-    const page = await fetch(q);
+    let page: OrderPage;
+    try {
+      page = await fetch(q);
+    } catch (error) {
+      if (!(error instanceof PageTooLargeError)) throw error;
+      // Smaller pages from the same offset, rounded down: rows read again only make the resume point more cautious.
+      const offset = pageNo * limit;
+      limit = limitNow();
+      pageNo = Math.floor(offset / limit) - 1;
+      continue;
+    }
     const known = page.lms.filter((lm): lm is number => lm !== null);
     if ((known[0] ?? previousLast) < previousLast) {
       throw new ApiError('API_CONTRACT_VIOLATED', 'pages of GET /purchase-orders are not in last_modified order.',

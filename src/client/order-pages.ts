@@ -2,7 +2,8 @@
 // whether the server really applied the last_modified filters and sort the reader relies on.
 import { ApiError } from '../errors.js';
 import { formatInstantUs, parseInstantUs } from '../instants.js';
-import type { ApiClient } from './http.js';
+import { ResponseTooLargeError, type ApiClient } from './http.js';
+import type { PageSizer } from './page-sizer.js';
 
 export type ApiOrder = Record<string, unknown>;
 
@@ -138,8 +139,23 @@ export function orderId(order: ApiOrder): string {
   return String(order.id);
 }
 
-export async function fetchOrderPage(api: ApiClient, q: OrderQuery, fields: string[] | undefined, check = true): Promise<OrderPage> {
-  const page = parseOrderPage(await api.getJson(PATH, queryParams(q, fields)));
+/** With a sizer: a response over its maximum is abandoned (PageTooLargeError), and bytes per order are learnt. */
+export async function fetchOrderPage(api: ApiClient, q: OrderQuery, fields: string[] | undefined, check = true, sizer?: PageSizer): Promise<OrderPage> {
+  let page: OrderPage;
+  if (sizer && api.getJsonSized) {
+    let sized: { body: unknown; bytes: number };
+    try {
+      sized = await api.getJsonSized(PATH, queryParams(q, fields), sizer.maxResponseBytes());
+    } catch (error) {
+      throw error instanceof ResponseTooLargeError ? sizer.tooLarge(error, q.limit) : error;
+    }
+    page = parseOrderPage(sized.body);
+    sizer.observe(sized.bytes, page.orders.length);
+  } else {
+    page = parseOrderPage(await api.getJson(PATH, queryParams(q, fields)));
+  }
   if (check) checkPage(page, q);
+  // What the server serves for this request: the limit asked, or its own smaller one.
+  page.limit = servedLimit(page, q.limit);
   return page;
 }

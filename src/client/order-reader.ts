@@ -5,11 +5,12 @@
 // safe after it. If the server is found ignoring a filter, reading continues from the last safe point
 // with a strategy that does not need it.
 import type { ApiClient } from './http.js';
-import { keysetWindow, type PageFetcher, type WindowBatch } from './keyset.js';
+import { keysetWindow, type Limit, type PageFetcher, type WindowBatch } from './keyset.js';
 import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
 import { floorToSecond, formatInstantUs } from '../instants.js';
-import { fetchOrderPage, FilterIgnoredError, servedLimit, type OrderPage, type OrdersWithLms } from './order-pages.js';
+import { fetchOrderPage, FilterIgnoredError, type OrderPage, type OrdersWithLms } from './order-pages.js';
+import { PageSizer, withLimit } from './page-sizer.js';
 import { FieldProjection } from './projection.js';
 
 export interface ReadOptions {
@@ -19,6 +20,8 @@ export interface ReadOptions {
   concurrency: number;
   /** fields= projection to ask for; verified before it is relied on. */
   fields?: string[];
+  /** JSON bytes of the pages held at once (default: a share of V8's heap limit). */
+  pageBudgetBytes?: number;
 }
 
 export interface OrderBatch extends OrdersWithLms {
@@ -30,15 +33,17 @@ type Mode = 'windows' | 'keyset' | 'scan';
 type Log = { info(message: string): void; warn(message: string): void };
 
 export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, log: Log): AsyncGenerator<OrderBatch> {
-  const projection = new FieldProjection(api, options.fields, log);
+  const sizer = new PageSizer(options.pageSize, options.pageBudgetBytes);
+  const projection = new FieldProjection(api, options.fields, log, sizer);
   const fetch: PageFetcher = (q) => projection.fetch(q);
+  const limit: Limit = () => sizer.limit();
   let mode: Mode = options.concurrency > 1 ? 'windows' : 'keyset';
   let since = options.since;
   for (;;) {
     try {
       const batches = mode === 'scan'
-        ? scan((q) => projection.fetch(q, false), options.pageSize, since)
-        : mode === 'windows' ? windowed(api, projection, fetch, options, since, log) : single(fetch, options.pageSize, since);
+        ? scan((q) => projection.fetch(q, false), limit, since)
+        : mode === 'windows' ? windowed(api, projection, fetch, sizer, options, since, log) : single(fetch, limit, since);
       for await (const batch of batches) {
         if (batch.checkpoint !== undefined) since = batch.checkpoint;
         yield batch;
@@ -54,38 +59,42 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
   }
 }
 
-async function* single(fetch: PageFetcher, limit: number, since: number | undefined, first?: OrderPage): AsyncGenerator<OrderBatch> {
+async function* single(fetch: PageFetcher, limit: Limit, since: number | undefined, first?: OrderPage): AsyncGenerator<OrderBatch> {
   for await (const batch of prefetch(keysetWindow(fetch, limit, since, undefined, first))) {
     yield orderBatch(batch, batch.cursor);
   }
 }
 
-async function* scan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<OrderBatch> {
+async function* scan(fetch: PageFetcher, limit: Limit, since: number | undefined): AsyncGenerator<OrderBatch> {
   for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield orderBatch(batch, batch.cursor);
 }
 
 async function* windowed(
-  api: ApiClient, projection: FieldProjection, fetch: PageFetcher, options: ReadOptions, since: number | undefined, log: Log,
+  api: ApiClient, projection: FieldProjection, fetch: PageFetcher, sizer: PageSizer, options: ReadOptions, since: number | undefined, log: Log,
 ): AsyncGenerator<OrderBatch> {
-  const { page: head, ready } = await projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit: options.pageSize });
-  // A server may serve fewer rows than asked for (meta.limit): every later request and split uses its size.
-  const limit = servedLimit(head, options.pageSize);
+  const limitNow: Limit = () => sizer.limit();
+  sizer.pagesHeld = 2 * options.concurrency + 1;
+  const { page: head, ready } = await withLimit(limitNow, (limit) => projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit }));
+  // A server may serve fewer rows than asked for (meta.limit), and heavy orders make pages smaller: the
+  // split into windows uses the size of this page.
+  const limit = head.limit ?? options.pageSize;
   const total = head.total;
   if (head.orders.length < limit || total === undefined || total < 3 * limit) {
-    yield* single(fetch, limit, since, await ready);
+    yield* single(fetch, limitNow, since, await ready);
     return;
   }
   // Probes need only last_modified: they go out while the projection is still being verified.
   const probe: PageFetcher = (q) => fetchOrderPage(api, q, ['id', 'last_modified']);
   const [first, cuts] = await Promise.all([ready, windowCuts(probe, total, limit, Math.min(options.concurrency, Math.floor(total / limit) - 1), since)]);
   if (cuts.length < 2) {
-    yield* single(fetch, limit, since, first);
+    yield* single(fetch, limitNow, since, first);
     return;
   }
   const tailLower = cuts[cuts.length - 1]!;
   const lowers = [since, ...cuts.slice(0, -1)];
   log.info(`reading about ${total} orders in ${lowers.length} parallel last_modified windows, then the tail`);
-  const windows = lowers.map((lower, i) => keysetWindow(fetch, limit, lower, cuts[i], i === 0 ? first : undefined));
+  sizer.pagesHeld = 2 * lowers.length + 1;
+  const windows = lowers.map((lower, i) => keysetWindow(fetch, limitNow, lower, cuts[i], i === 0 ? first : undefined));
   const progress: (number | undefined)[] = [...lowers];
   const done = lowers.map(() => false);
   for await (const { source, value } of mergeSources<WindowBatch>(windows)) {
@@ -95,7 +104,8 @@ async function* windowed(
     yield orderBatch(value, open === -1 ? tailLower : progress[open]);
   }
   // Read only now, so that edits made while the windows were read are in it, after their older versions.
-  yield* single(fetch, limit, tailLower);
+  sizer.pagesHeld = 3;
+  yield* single(fetch, limitNow, tailLower);
 }
 
 const orderBatch = ({ orders, lms }: OrdersWithLms, checkpoint: number | undefined): OrderBatch => ({ orders, lms, checkpoint });

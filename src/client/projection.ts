@@ -5,6 +5,7 @@
 import { ApiError } from '../errors.js';
 import type { ApiClient } from './http.js';
 import { fetchOrderPage, orderId, PATH, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
+import type { PageSizer } from './page-sizer.js';
 
 export class FieldProjection {
   private verification: Promise<void> | undefined;
@@ -13,6 +14,7 @@ export class FieldProjection {
     private readonly api: ApiClient,
     private fields: string[] | undefined,
     private readonly log: { warn(message: string): void; info(message: string): void },
+    private readonly sizer?: PageSizer,
   ) {}
 
   get active(): boolean {
@@ -28,10 +30,10 @@ export class FieldProjection {
    * whose orders may be used: after the projection is verified, or fetched again whole if it failed.
    */
   async fetchDeferred(q: OrderQuery, check = true): Promise<{ page: OrderPage; ready: Promise<OrderPage> }> {
-    const page = await fetchOrderPage(this.api, q, this.fields, check);
+    const page = await fetchOrderPage(this.api, q, this.fields, check, this.sizer);
     if (!this.fields || page.orders.length === 0) return { page, ready: Promise.resolve(page) };
     this.verification ??= this.verify(candidates(page.orders));
-    const ready = this.verification.then(() => (this.fields ? page : fetchOrderPage(this.api, q, undefined, check)));
+    const ready = this.verification.then(() => (this.fields ? page : fetchOrderPage(this.api, q, undefined, check, this.sizer)));
     return { page, ready };
   }
 
@@ -72,8 +74,8 @@ function candidates(orders: ApiOrder[]): ApiOrder[] {
   return [...new Set([orders[0]!, orders[Math.floor(orders.length / 2)]!, orders[orders.length - 1]!])];
 }
 
-// Measured: 1,000 whole orders of ~10 lines are ~10 MB of JSON, and peak RSS ~390 MB instead of ~170 MB.
-const WHOLE_ORDERS_HINT = 'Pages of whole orders take several times the memory; if it is tight, lower page_size (250 keeps it near a projected read).';
+// Pages are sized by bytes (page-sizer.ts), so memory stays bounded; whole orders cost requests and bandwidth.
+const WHOLE_ORDERS_HINT = 'Whole orders are several times larger: pages hold fewer orders (sized by bytes), so the run takes more requests and bandwidth.';
 
 /** Fields the projected order carries although they were not asked for: the server ignored (part of) fields=. */
 export function unrequestedFields(projected: ApiOrder, fields: string[]): string[] {

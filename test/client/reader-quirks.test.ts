@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readPurchaseOrders, type ReadOptions } from '../../src/client/order-reader.js';
 import { formatInstantUs, parseInstantUs } from '../../src/instants.js';
 import { parseOrderPage, isLastPage } from '../../src/client/order-pages.js';
+import { ResponseTooLargeError } from '../../src/client/http.js';
 import { QuirkyOrders, U0, type Quirks } from '../helpers/quirky-orders.js';
 
 interface Seen {
@@ -166,5 +167,44 @@ describe('fields= verification when the single-order request answers 404', () =>
     expect(misses).toBe(2);
     expect(warnings).toEqual([]);
     expect(store.requests.filter((r) => r.path === 'purchase-orders').every((r) => r.query.fields !== undefined)).toBe(true);
+  });
+});
+
+describe('pages sized by bytes', () => {
+  /** A client whose responses have a size (their JSON text) and are abandoned over maxBytes, as http.ts does. */
+  function sizedClient(store: QuirkyOrders, padBytes: (id: string) => number) {
+    const client = store.client();
+    const getJson = client.getJson;
+    const sent: { limit: number; bytes: number }[] = [];
+    client.getJsonSized = async (path, query, maxBytes) => {
+      const body = (await getJson(path, query)) as { 'purchase-orders': Record<string, unknown>[] };
+      for (const o of body['purchase-orders']) o.pad = 'x'.repeat(padBytes(String(o.id)));
+      const bytes = JSON.stringify(body).length;
+      if (bytes > maxBytes) throw new ResponseTooLargeError(bytes, maxBytes, true);
+      sent.push({ limit: Number(query.limit), bytes });
+      return { body, bytes };
+    };
+    return { client, sent };
+  }
+
+  it('lowers the limit from the bytes per order received, keeps every page within the budget, and is exact', async () => {
+    const store = new QuirkyOrders(spaced(600, 1_000_000));
+    const { client, sent } = sizedClient(store, (id) => 20_000 + (Number(id.slice(1)) % 7) * 5_000);
+    const seen: string[] = [];
+    for await (const b of readPurchaseOrders(client, { pageSize: 1000, concurrency: 4, pageBudgetBytes: 2_000_000 }, { info: () => undefined, warn: () => undefined })) {
+      seen.push(...b.orders.map((o) => String(o.id)));
+    }
+    expect(new Set(seen)).toEqual(new Set(store.orders.map((o) => o.id)));
+    expect(Math.max(...sent.map((s) => s.bytes))).toBeLessThanOrEqual(1_000_000);
+    expect(Math.max(...sent.map((s) => s.limit))).toBeLessThan(100);
+  });
+
+  it('an order larger than a page may be ends the read with API_PAGE_TOO_LARGE, saying what to change', async () => {
+    const store = new QuirkyOrders(spaced(50, 1_000_000));
+    const { client } = sizedClient(store, (id) => (id === 'q000030' ? 3_000_000 : 1_000));
+    const read = async () => {
+      for await (const _ of readPurchaseOrders(client, { pageSize: 100, concurrency: 1, pageBudgetBytes: 2_000_000 }, { info: () => undefined, warn: () => undefined })) { /* drain */ }
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'API_PAGE_TOO_LARGE', message: expect.stringMatching(/one purchase order is 3 MB of JSON, more than the 1 MB/), hint: expect.stringMatching(/--max-old-space-size/) });
   });
 });
