@@ -72,6 +72,8 @@ export function itemRow(order: Order, item: WireObject, accountId: string): Reco
  * with the index. Items are sorted by md5 key: a first pass records each key's
  * 32-bit prefix, the second pass regenerates the orders in key order.
  */
+const TRUTH_CACHE_LINES = 200_000;
+
 export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: string): Generator<TruthRow> {
   const prefix: number[] = [];
   const slotOrder: number[] = [];
@@ -85,14 +87,22 @@ export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: stri
       slotItem.push(j);
     });
   }
-  let cached: Order | undefined;
-  let cachedIndex = -1;
+  // Items come in key order, so orders are needed in random order: keep rendered orders up to a number of
+  // lines (heavy orders of hundreds of lines would otherwise be rendered once per line).
+  const cache = new Map<number, Order>();
+  let cachedLines = 0;
   const orderAt = (i: number): Order => {
-    if (i !== cachedIndex) {
-      cached = gen.order(view, i);
-      cachedIndex = i;
+    let order = cache.get(i);
+    if (order) return order;
+    order = gen.order(view, i);
+    while (cachedLines > TRUTH_CACHE_LINES && cache.size) {
+      const [oldest, dropped] = cache.entries().next().value as [number, Order];
+      cache.delete(oldest);
+      cachedLines -= dropped.items.length;
     }
-    return cached!;
+    cache.set(i, order);
+    cachedLines += order.items.length;
+    return order;
   };
   const fullKey = (slot: number): string => {
     const order = orderAt(slotOrder[slot]!);

@@ -107,3 +107,21 @@ describe('odd answers', () => {
     expect(result.first.stderr).toMatch(/GET \/purchase-orders\?.*fields=/);
   });
 });
+
+describe('heavy orders from an API that ignores fields=', () => {
+  it('80 orders of 300-600 lines, default settings: pages sized by bytes, exact, exit 0', async () => {
+    const result = await twoRuns({
+      name: 'heavy',
+      sandbox: { orders: 80, itemsPerOrder: 600, itemsPerOrderMin: 300, seed: 99, ignoreFields: true },
+      editBetween: [5, 2],
+      timeoutMs: 180_000,
+    });
+    expectClean(result);
+    expectExact(result.afterFirst, 'after the first run');
+    expectExact(result.afterSecond, 'after the incremental run');
+    // ~0.5 MB an order: the first page asked for (1000) is abandoned, then pages of a few orders each
+    const limits = [...result.first.stderr.matchAll(/GET \/purchase-orders\?.*?limit=(\d+)/g)].map((m) => Number(m[1]));
+    expect(limits[0]).toBe(1000);
+    expect(Math.max(...limits.slice(-10))).toBeLessThan(40);
+  }, 200_000);
+});
