@@ -10,7 +10,7 @@ import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
 import { floorToSecond, formatInstantUs } from '../instants.js';
 import { fetchOrderPage, FilterIgnoredError, type OrderPage, type OrdersWithLms } from './order-pages.js';
-import { PageSizer, withLimit } from './page-sizer.js';
+import { PageSizer, PageTooLargeError, withLimit } from './page-sizer.js';
 import { FieldProjection } from './projection.js';
 
 export interface ReadOptions {
@@ -74,7 +74,12 @@ async function* windowed(
 ): AsyncGenerator<OrderBatch> {
   const limitNow: Limit = () => sizer.limit();
   sizer.pagesHeld = 2 * options.concurrency + 1;
-  const { page: head, ready } = await withLimit(limitNow, (limit) => projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit }));
+  const { page: head, ready: projected } = await withLimit(limitNow, (limit) => projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit }));
+  // The page whole, when the projection failed, may be too large: window 0 then reads its first page itself.
+  const ready = projected.catch((error: unknown) => {
+    if (error instanceof PageTooLargeError) return undefined;
+    throw error;
+  });
   // A server may serve fewer rows than asked for (meta.limit), and heavy orders make pages smaller: the
   // split into windows uses the size of this page.
   const limit = head.limit ?? options.pageSize;
