@@ -117,6 +117,17 @@ function clip(page: OrderPage, upper: number | undefined): { page: OrderPage; cl
   return { page: { ...selectOrders(page, (_, i) => (page.lms[i] ?? -Infinity) < upper), total: page.total }, clipped: true };
 }
 
+/**
+ * Orders without last_modified that the server sorts after all the others (as PostgreSQL sorts NULLs):
+ * no filtered request returns them and an ascending read would reach them only at its very end, after
+ * its last STATE. A full sync reads them first, from the start of the descending listing.
+ */
+export async function* ordersWithoutLmSortedLast(fetch: PageFetcher, limitNow: Limit): AsyncGenerator<OrdersWithLms> {
+  for await (const batch of enumerate(fetch, limitNow, { desc: true }, new Set(), undefined, (lm) => lm === null)) {
+    if (batch.orders.length) yield { orders: batch.orders, lms: batch.lms };
+  }
+}
+
 interface EnumeratedBatch extends OrdersWithLms {
   /** The first last_modified seen on this page that `take` refused (used to find the end of a run of nulls). */
   firstKnown?: number;

@@ -5,7 +5,7 @@
 // safe after it. If the server is found ignoring a filter, reading continues from the last safe point
 // with a strategy that does not need it.
 import type { ApiClient } from './http.js';
-import { keysetWindow, type Limit, type PageFetcher, type WindowBatch } from './keyset.js';
+import { keysetWindow, ordersWithoutLmSortedLast, type Limit, type PageFetcher, type WindowBatch } from './keyset.js';
 import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
 import { floorToSecond, formatInstantUs } from '../instants.js';
@@ -39,6 +39,10 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
   const limit: Limit = () => sizer.limit();
   let mode: Mode = options.concurrency > 1 ? 'windows' : 'keyset';
   let since = options.since;
+  if (since === undefined) {
+    // A few orders a request: with most servers the descending listing starts with the newest order.
+    for await (const batch of ordersWithoutLmSortedLast(fetch, () => Math.min(NULLS_LAST_LIMIT, limit()))) yield orderBatch(batch, undefined);
+  }
   for (;;) {
     try {
       const batches = mode === 'scan'
@@ -112,6 +116,8 @@ async function* windowed(
   sizer.pagesHeld = 3;
   yield* single(fetch, limitNow, tailLower);
 }
+
+const NULLS_LAST_LIMIT = 20;
 
 const orderBatch = ({ orders, lms }: OrdersWithLms, checkpoint: number | undefined): OrderBatch => ({ orders, lms, checkpoint });
 

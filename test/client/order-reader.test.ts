@@ -130,7 +130,9 @@ describe('readPurchaseOrders: a server that ignores the filters', () => {
     const store = new FakeOrders(seconds(1000));
     store.ignore.add('last_modified_gte').add('last_modified_gt').add('last_modified_lt').add('last_modified');
     store.beforeList = (n, s) => {
-      if (n === 4) s.edit(s.orders[50]!.id); // an order on an already-read page: offsets shift by one
+      // request 5 = the scan's second page (after the full sync's descending request for orders without
+      // last_modified, two keyset pages and the scan's first): an order on an already-read page, offsets shift by one
+      if (n === 5) s.edit(s.orders[50]!.id);
     };
     const first = await readAll(store);
     const checkpoint = first.checkpoints.at(-1)!;

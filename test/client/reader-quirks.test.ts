@@ -126,6 +126,22 @@ describe('orders without a usable last_modified', () => {
     });
   }
 
+  it('a server that sorts them last: a full read finds them first, in the descending listing', async () => {
+    for (const [nulls, concurrency] of [[5, 1], [5, 4], [250, 4]]) {
+      const store = new QuirkyOrders([...Array(nulls).fill(null), ...spaced(400, 1_000_000)], { nullsLast: true });
+      const seen: Seen[] = [];
+      const log = { info: () => undefined, warn: () => undefined };
+      let beforeFirstCheckpoint = 0;
+      for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency }, log)) {
+        batch.orders.forEach((o, i) => seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }));
+        if (batch.checkpoint === undefined && !beforeFirstCheckpoint) continue;
+        beforeFirstCheckpoint ||= seen.filter((s) => s.us === null).length;
+      }
+      expectExact(store, seen);
+      expect(beforeFirstCheckpoint, 'orders without last_modified read before the first checkpoint').toBe(nulls);
+    }
+  });
+
   it('an incremental read (filtered) does not see them and is exact', async () => {
     const store = new QuirkyOrders([...Array(5).fill(null), ...spaced(400, 1_000_000)]);
     const since = U0 + 10_000_000;

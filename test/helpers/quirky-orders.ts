@@ -25,6 +25,8 @@ export interface Quirks {
   digits?: 0 | 3 | 6;
   emptyAsObject?: boolean;
   single404?: boolean;
+  /** Orders without last_modified sort after the others (as PostgreSQL sorts NULLs), not before. */
+  nullsLast?: boolean;
   /** How an order without last_modified is rendered. */
   missing?: 'null' | 'absent' | 'garbage';
 }
@@ -96,6 +98,8 @@ export class QuirkyOrders {
     const filtered = [gte, gt, lt, eq].some((v) => v !== undefined);
     const matching = this.orders.filter((o) => (o.us === null ? !filtered
       : (gte === undefined || o.us >= gte) && (gt === undefined || o.us > gt) && (lt === undefined || o.us < lt) && (eq === undefined || o.us === eq)));
+    if (this.quirks.nullsLast) matching.sort((a, b) => (a.us ?? Infinity) - (b.us ?? Infinity));
+    if (query.last_modified_sort === 'desc') matching.reverse();
     const limit = Math.min(Number(query.limit ?? 100), this.quirks.cap ?? 1000);
     const page = Number(query.page ?? 0);
     const slice = matching.slice(page * limit, page * limit + limit).map((o) => this.render(o));

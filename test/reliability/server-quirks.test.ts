@@ -119,9 +119,11 @@ describe('heavy orders from an API that ignores fields=', () => {
     expectClean(result);
     expectExact(result.afterFirst, 'after the first run');
     expectExact(result.afterSecond, 'after the incremental run');
-    // ~0.5 MB an order: the first page asked for (1000) is abandoned, then pages of a few orders each
-    const limits = [...result.first.stderr.matchAll(/GET \/purchase-orders\?.*?limit=(\d+)/g)].map((m) => Number(m[1]));
-    expect(limits[0]).toBe(1000);
-    expect(Math.max(...limits.slice(-10))).toBeLessThan(40);
+    // ~0.5 MB an order: after the full sync's first request (20 orders, descending, for orders without
+    // last_modified sorted last) every page holds a few orders
+    const requests = [...result.first.stderr.matchAll(/GET \/purchase-orders\?last_modified_sort=(asc|desc)&limit=(\d+)/g)];
+    expect(requests[0]!.slice(1)).toEqual(['desc', '20']);
+    const limits = requests.slice(1).map((m) => Number(m[2]));
+    expect(Math.max(...limits)).toBeLessThan(40);
   }, 200_000);
 });
