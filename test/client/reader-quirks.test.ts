@@ -127,7 +127,7 @@ describe('orders without a usable last_modified', () => {
   }
 
   it('a server that sorts them last: a full read finds them first, in the descending listing', async () => {
-    for (const [nulls, concurrency] of [[5, 1], [5, 4], [250, 4]]) {
+    for (const [nulls, concurrency] of [[5, 1], [5, 4], [250, 4]] as const) {
       const store = new QuirkyOrders([...Array(nulls).fill(null), ...spaced(400, 1_000_000)], { nullsLast: true });
       const seen: Seen[] = [];
       const log = { info: () => undefined, warn: () => undefined };
