@@ -69,7 +69,8 @@ function route(st: SandboxState, req: IncomingMessage, url: URL): Reply {
 function list(st: SandboxState, url: URL): Reply {
   st.countListRequest();
   const q = parseListQuery(url.searchParams, st.opts.ignoreOperators);
-  const { total, orders } = executeList(st.store, st.gen, q);
+  if (st.opts.pageCap > 0) q.limit = Math.min(q.limit, st.opts.pageCap);
+  const { total, orders } = executeList(st.store, st.gen, q, st.opts.floorFilters);
   const fields = st.opts.ignoreFields ? undefined : q.fields;
   const projected: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
   const rows = st.opts.itemsAsObject > 0
@@ -86,11 +87,12 @@ function list(st: SandboxState, url: URL): Reply {
     start,
     end: start + rows.length,
   };
-  return { status: 200, body: renderJson({ meta, 'purchase-orders': rows }, st.opts.oddValueRate > 0), type: JSON_TYPE };
+  const list = rows.length === 0 && st.opts.emptyListAsObject ? {} : rows;
+  return { status: 200, body: renderJson({ meta, 'purchase-orders': list }, st.opts.oddValueRate > 0), type: JSON_TYPE };
 }
 
 function single(st: SandboxState, url: URL, id: string): Reply {
-  const i = st.gen.indexOf(st.store, id);
+  const i = st.opts.singleOrder404 ? -1 : st.gen.indexOf(st.store, id);
   if (i < 0) return errorReply(404, `Failed to find purchase-order ${id}`);
   const order = st.gen.order(st.store, i);
   const fields = st.opts.ignoreFields ? undefined : parseFields(url.searchParams.get('fields'));

@@ -8,7 +8,7 @@ type Scalar = { kind: 'time'; ms: number } | { kind: 'num'; n: number; text: str
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 export function scalarOf(v: unknown): Scalar | undefined {
-  if (v instanceof Stamp) return { kind: 'time', ms: v.sec * 1000 };
+  if (v instanceof Stamp) return { kind: 'time', ms: v.ms };
   if (v instanceof NumStr) return Number.isNaN(v.value) ? { kind: 'text', text: '' } : { kind: 'num', n: v.value, text: v.text };
   if (typeof v === 'number') return { kind: 'num', n: v, text: String(v) };
   if (typeof v === 'string') return NUMERIC.test(v) ? { kind: 'num', n: Number(v), text: v } : { kind: 'text', text: v };

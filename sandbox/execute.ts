@@ -5,7 +5,7 @@ import { SortKey, compareKeys, matches, sortKeyOf } from './compare.js';
 import { OrderGenerator, Order } from './generator.js';
 import { Filter, ListQuery } from './query.js';
 import { OrderStore } from './store.js';
-import { Stamp } from './values.js';
+import { Stamp, parseMicros } from './values.js';
 
 export interface PageResult {
   total: number;
@@ -13,51 +13,52 @@ export interface PageResult {
 }
 
 interface Plan {
-  min: number; // inclusive last_modified range in seconds
+  min: number; // inclusive last_modified range in epoch microseconds (orders without one are at 0)
   max: number;
   cheap: Filter[]; // other last_modified filters, checked on the typed array
   generic: Filter[]; // need the generated order
 }
 
-function plan(filters: Filter[]): Plan {
-  const p: Plan = { min: 0, max: 2 ** 32 - 1, cheap: [], generic: [] };
+function plan(filters: Filter[], floorFilters: boolean): Plan {
+  const p: Plan = { min: 0, max: Number.MAX_SAFE_INTEGER, cheap: [], generic: [] };
   for (const f of filters) {
     if (f.field !== 'last_modified') p.generic.push(f);
-    else if (f.op === 'ne' || f.op === 'eqi') p.cheap.push(f);
-    else narrow(p, f);
+    else {
+      p.min = Math.max(p.min, 1); // like SQL NULL: an order without last_modified matches no such filter
+      if (f.op === 'ne' || f.op === 'eqi') p.cheap.push(f);
+      else narrow(p, f, floorFilters);
+    }
   }
   return p;
 }
 
-function narrow(p: Plan, f: Filter): void {
-  const ms = Date.parse(f.value);
-  if (Number.isNaN(ms)) {
+function narrow(p: Plan, f: Filter, floorFilters: boolean): void {
+  let us = parseMicros(f.value);
+  if (Number.isNaN(us)) {
     p.min = 1;
     p.max = 0;
     return;
   }
-  const down = Math.floor(ms / 1000);
-  const up = Math.ceil(ms / 1000);
-  if (f.op === 'gte') p.min = Math.max(p.min, up);
-  else if (f.op === 'gt') p.min = Math.max(p.min, down + 1);
-  else if (f.op === 'lte') p.max = Math.min(p.max, down);
-  else if (f.op === 'lt') p.max = Math.min(p.max, up - 1);
-  else if (ms % 1000 !== 0) p.max = -1; // eq with sub-second part: stored instants are whole seconds
+  if (floorFilters) us = Math.floor(us / 1e6) * 1e6;
+  if (f.op === 'gte') p.min = Math.max(p.min, us);
+  else if (f.op === 'gt') p.min = Math.max(p.min, us + 1);
+  else if (f.op === 'lte') p.max = Math.min(p.max, us);
+  else if (f.op === 'lt') p.max = Math.min(p.max, us - 1);
   else {
-    p.min = Math.max(p.min, down);
-    p.max = Math.min(p.max, down);
+    p.min = Math.max(p.min, us);
+    p.max = Math.min(p.max, us);
   }
 }
 
-export function executeList(store: OrderStore, gen: OrderGenerator, q: ListQuery): PageResult {
-  const p = plan(q.filters);
+export function executeList(store: OrderStore, gen: OrderGenerator, q: ListQuery, floorFilters = false): PageResult {
+  const p = plan(q.filters, floorFilters);
   const start = q.page * q.limit;
   const end = start + q.limit;
   const passes = (i: number): boolean => {
     if (store.deleted[i]) return false;
-    const lm = store.lmSec[i]!;
+    const lm = store.lmUs(i);
     if (lm < p.min || lm > p.max) return false;
-    for (const f of p.cheap) if (!matches(new Stamp(lm, 0), f.op, f.value)) return false;
+    for (const f of p.cheap) if (!matches(new Stamp(store.lmSec[i]!, 0, store.lmSub[i]!), f.op, f.value)) return false;
     if (p.generic.length === 0) return true;
     const o = gen.order(store, i, false);
     return p.generic.every((f) => matches(o[f.field], f.op, f.value));

@@ -40,6 +40,7 @@ export class OrderGenerator {
     private readonly initialOrders: number,
     readonly catalog: Catalog,
     private readonly quirks?: Quirks,
+    private readonly itemsPerOrderMin = 0,
   ) {
     this.machine = hex(mix32(seed ^ 0x51ed270b), 8) + hex(mix32(seed) & 0xff, 2);
     this.step = creationStep(initialOrders);
@@ -71,20 +72,20 @@ export class OrderGenerator {
     const lm = view.lmSec[i]!;
     const state = this.state(view, i);
     const updated = version > 0 ? lm : this.baseUpdated(i, created);
-    const order = this.render(state, i, version, created, lm, updated, this.orderId(view, i), withItems);
+    const order = this.render(state, i, version, created, lm, updated, this.orderId(view, i), withItems, view.lmSub[i]!, view.lmDigits);
     if (this.quirks) applyQuirks(order, this.quirks, this.seed, i, version);
     return order;
   }
 
   /** The order's business state, without the lines removed from it. */
   state(view: StoreView, i: number): OrderState {
-    const state = orderState(this.seed, i, view.version[i]!, this.catalog, this.itemsPerOrder);
+    const state = orderState(this.seed, i, view.version[i]!, this.catalog, this.itemsPerOrder, this.itemsPerOrderMin);
     const removed = view.removedLines.get(i);
     if (removed) state.lines = state.lines.filter((line) => !removed.has(line.variant));
     return state;
   }
 
-  private render(s: OrderState, i: number, version: number, created: number, lm: number, updated: number, id: string, withItems: boolean): Order {
+  private render(s: OrderState, i: number, version: number, created: number, lm: number, updated: number, id: string, withItems: boolean, lmSub: number, lmDigits: number): Order {
     const q = new Rng(this.seed, i, SALT.quirk, version);
     const qItems = new Rng(this.seed, i, SALT.itemQuirk, version);
     const { vendors, warehouses, variants } = this.catalog;
@@ -123,7 +124,8 @@ export class OrderGenerator {
       received_date: received > 0 ? isoDate(s.receivedInEdit ? lm : updated) : undefined,
       payment_date: q.chance(0.2) ? isoDate(created + q.range(0, 30) * 86_400) : '',
       shipment_date: shipped ? isoDate(created + 86_400 * q.range(1, 5)) : '',
-      last_modified: new Stamp(lm, pickOffset(q)),
+      // lm 0: no last_modified, sent as null or left out
+      last_modified: lm === 0 ? (i % 2 ? null : undefined) : new Stamp(lm, pickOffset(q), lmSub, lmDigits),
       created_at: createdAt,
       updated_at: new Stamp(updated, pickOffset(q)),
       total: quirkNumber(q, total, 2),

@@ -1,7 +1,7 @@
 // CLI: npm run sandbox -- --port 8080 --orders 10000 --fault-rate 0.05 ...
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FAULT_KINDS, FaultKind, OPERATORS, Operator } from './options.js';
+import { FAULT_KINDS, FaultKind, LM_PRECISIONS, LmPrecision, OPERATORS, Operator } from './options.js';
 import { ODD_COLUMN_NAMES } from './quirks.js';
 import { startSandbox } from './server.js';
 
@@ -44,6 +44,13 @@ const argv = await yargs(hideBin(process.argv))
     'odd-columns': { type: 'string', describe: `API fields that get odd values: ${ODD_COLUMN_NAMES.join(',')}`, coerce: list<string>(ODD_COLUMN_NAMES) },
     'duplicate-line-rate': { type: 'number', describe: 'share of orders repeating their first line\'s item id' },
     'items-as-object': { type: 'number', describe: 'share of orders sending items as {"0": ..., "1": ...}' },
+    'items-min': { type: 'number', describe: 'lines per order drawn from [items-min, items] (default: about items on average)' },
+    'page-cap': { type: 'number', describe: 'at most this many orders a page, said in meta.limit (0 = 1000)' },
+    'floor-filters': { type: 'boolean', describe: 'floor last_modified filter values to whole seconds' },
+    'lm-precision': { type: 'string', describe: `last_modified precision: ${LM_PRECISIONS.join(',')}`, choices: LM_PRECISIONS },
+    'null-last-modified': { type: 'number', describe: 'orders without last_modified' },
+    'single-order-404': { type: 'boolean', describe: 'GET /purchase-orders/{id} answers 404' },
+    'empty-list-as-object': { type: 'boolean', describe: 'send an empty list as {}' },
   })
   .strict()
   .help()
@@ -76,6 +83,13 @@ const sandbox = await startSandbox({
   oddColumns: argv['odd-columns'],
   duplicateLineRate: argv['duplicate-line-rate'],
   itemsAsObject: argv['items-as-object'],
+  itemsPerOrderMin: argv['items-min'],
+  pageCap: argv['page-cap'],
+  floorFilters: argv['floor-filters'],
+  lmPrecision: argv['lm-precision'] as LmPrecision | undefined,
+  nullLastModified: argv['null-last-modified'],
+  singleOrder404: argv['single-order-404'],
+  emptyListAsObject: argv['empty-list-as-object'],
 }, extraAccounts.map((accountId) => ({ accountId })));
 
 console.log(`sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`);

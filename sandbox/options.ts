@@ -5,6 +5,9 @@ import { ODD_COLUMN_NAMES } from './quirks.js';
 export type FaultKind = '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow';
 export type Operator = 'eq' | 'ne' | 'eqi' | 'gt' | 'gte' | 'lt' | 'lte';
 
+export type LmPrecision = 's' | 'ms' | 'us';
+export const LM_PRECISIONS: readonly LmPrecision[] = ['s', 'ms', 'us'];
+
 export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'reset', 'truncate', 'slow'];
 export const OPERATORS: readonly Operator[] = ['eq', 'ne', 'eqi', 'gt', 'gte', 'lt', 'lte'];
 
@@ -39,6 +42,20 @@ export interface SandboxOptions {
   duplicateLineRate?: number;
   /** Share of orders whose items go out as an object keyed by position. */
   itemsAsObject?: number;
+  /** Servers that differ from the API notes (issue 12). A page holds at most this many orders (0: 1000), said in meta.limit. */
+  pageCap?: number;
+  /** last_modified filter values are floored to whole seconds before comparing. */
+  floorFilters?: boolean;
+  /** Fraction digits of last_modified: whole seconds, milliseconds or microseconds. */
+  lmPrecision?: LmPrecision;
+  /** This many orders have no last_modified (null or absent): sorted first, excluded by any last_modified filter. */
+  nullLastModified?: number;
+  /** Lines per order are drawn from [itemsPerOrderMin, itemsPerOrder] when set (0: about itemsPerOrder on average). */
+  itemsPerOrderMin?: number;
+  /** GET /purchase-orders/{id} answers 404 for every order. */
+  singleOrder404?: boolean;
+  /** An empty list is sent as `{}` (PHP's empty array). */
+  emptyListAsObject?: boolean;
 }
 
 export type ResolvedOptions = Required<SandboxOptions>;
@@ -69,10 +86,18 @@ export const DEFAULTS: ResolvedOptions = {
   oddColumns: [...ODD_COLUMN_NAMES],
   duplicateLineRate: 0,
   itemsAsObject: 0,
+  pageCap: 0,
+  floorFilters: false,
+  lmPrecision: 's',
+  nullLastModified: 0,
+  itemsPerOrderMin: 0,
+  singleOrder404: false,
+  emptyListAsObject: false,
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
-export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount', 'futureOrders', 'oddValueRate', 'oddColumns', 'duplicateLineRate'] as const;
+export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount', 'futureOrders', 'oddValueRate', 'oddColumns',
+  'duplicateLineRate', 'lmPrecision', 'nullLastModified', 'itemsPerOrderMin'] as const;
 
 type Check = (v: unknown) => boolean;
 const int = (lo: number, hi: number): Check => (v) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
@@ -85,7 +110,7 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   port: int(0, 65535),
   seed: int(-(2 ** 31), 2 ** 32 - 1),
   orders: int(1, 1_000_000),
-  itemsPerOrder: int(1, 50),
+  itemsPerOrder: int(1, 1000),
   apiKey: str,
   accountId: str,
   latencyMs: num(0, 600_000),
@@ -107,6 +132,13 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   oddColumns: subsetOf(ODD_COLUMN_NAMES),
   duplicateLineRate: num(0, 1),
   itemsAsObject: num(0, 1),
+  pageCap: int(0, 1000),
+  floorFilters: bool,
+  lmPrecision: (v) => LM_PRECISIONS.includes(v as LmPrecision),
+  nullLastModified: int(0, 1_000_000),
+  itemsPerOrderMin: int(0, 1000),
+  singleOrder404: bool,
+  emptyListAsObject: bool,
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */

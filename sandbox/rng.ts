@@ -13,6 +13,7 @@ export const SALT = {
   itemQuirk: 9,
   deletePick: 10,
   linePick: 11,
+  subSecond: 12,
 } as const;
 
 export function mix32(x: number): number {

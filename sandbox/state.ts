@@ -44,9 +44,9 @@ export class SandboxState {
 
   constructor(opts: ResolvedOptions) {
     this.opts = opts;
-    this.store = new OrderStore(opts.seed, opts.orders, opts.tieBlockSize, opts.tieBlockCount, opts.futureOrders);
+    this.store = new OrderStore(opts.seed, opts.orders, opts);
     const quirks = opts.oddValueRate > 0 || opts.duplicateLineRate > 0 ? opts : undefined;
-    this.gen = new OrderGenerator(opts.seed, opts.itemsPerOrder, opts.orders, buildCatalog(opts.seed), quirks);
+    this.gen = new OrderGenerator(opts.seed, opts.itemsPerOrder, opts.orders, buildCatalog(opts.seed), quirks, opts.itemsPerOrderMin);
   }
 
   configure(patch: Record<string, unknown>): void {

@@ -1,5 +1,6 @@
 // Compact per-order state in typed arrays. Everything else about an order is
 // regenerated on demand from (seed, index, version) by the generator.
+import type { LmPrecision } from './options.js';
 import { Rng, SALT } from './rng.js';
 
 export const BASE_SEC = Date.UTC(2021, 0, 1) / 1000;
@@ -12,12 +13,29 @@ export const FUTURE_SEC = Date.UTC(2099, 0, 1) / 1000;
 export interface StoreView {
   readonly count: number;
   readonly createdSec: Uint32Array;
+  /** Whole seconds of last_modified; 0: the order has none. */
   readonly lmSec: Uint32Array;
+  /** Microseconds within the second of last_modified (0 for whole-second data). */
+  readonly lmSub: Uint32Array;
   readonly version: Uint32Array;
   /** 1 = deleted in the app: gone from every answer and from the truth. */
   readonly deleted: Uint8Array;
   /** Order index -> catalog variants of lines removed from that order. */
   readonly removedLines: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Fraction digits last_modified is written with: 0, 3 or 6. */
+  readonly lmDigits: number;
+}
+
+const DIGITS: Record<LmPrecision, number> = { s: 0, ms: 3, us: 6 };
+
+/** Store shape options beyond the order count. */
+export interface StoreShape {
+  tieBlockSize: number;
+  tieBlockCount: number;
+  lmPrecision?: LmPrecision;
+  nullLastModified?: number;
+  /** Orders stamped last_modified 2099 and later; edits then take the real clock. */
+  futureOrders?: number;
 }
 
 /** Step between creation times of the initial orders. */
@@ -39,10 +57,12 @@ export class OrderStore implements StoreView {
   count: number;
   createdSec: Uint32Array;
   lmSec: Uint32Array;
+  lmSub: Uint32Array;
   version: Uint32Array;
   deleted: Uint8Array;
   deletedCount = 0;
   readonly removedLines = new Map<number, Set<number>>();
+  readonly lmDigits: number;
   /** Order indices sorted by (last_modified, position); ties keep their relative order. */
   sorted: Int32Array;
   maxLm = 0;
@@ -57,34 +77,35 @@ export class OrderStore implements StoreView {
   constructor(
     private readonly seed: number,
     orders: number,
-    tieBlockSize: number,
-    tieBlockCount: number,
-    futureOrders = 0,
+    shape: StoreShape,
   ) {
     this.count = orders;
     this.createdSec = new Uint32Array(orders);
     this.lmSec = new Uint32Array(orders);
+    this.lmSub = new Uint32Array(orders);
     this.version = new Uint32Array(orders);
     this.deleted = new Uint8Array(orders);
     this.sorted = new Int32Array(orders);
-    this.generateTimes();
-    this.applyTieBlocks(tieBlockSize, tieBlockCount);
+    this.lmDigits = DIGITS[shape.lmPrecision ?? 's'];
+    this.generateTimes(shape.nullLastModified ?? 0);
+    this.applyTieBlocks(shape.tieBlockSize, shape.tieBlockCount);
     this.maxLm = this.count > 0 ? (this.lmSec[this.sorted[this.count - 1]!] ?? 0) : 0;
-    this.realClock = futureOrders > 0;
-    if (this.realClock) this.applyFuture(Math.min(futureOrders, this.count));
+    this.realClock = (shape.futureOrders ?? 0) > 0;
+    if (this.realClock) this.applyFuture(Math.min(shape.futureOrders!, this.count));
   }
 
   /** Spreads `n` orders over the data and stamps them FUTURE_SEC, FUTURE_SEC + 1, ... */
   private applyFuture(n: number): void {
     for (let k = 0; k < n; k++) this.lmSec[Math.floor(((k + 0.5) * this.count) / n)] = FUTURE_SEC + k;
     this.resort();
-    this.maxLm = this.count > n ? this.lmAt(this.count - n - 1) : 0;
+    this.maxLm = this.count > n ? this.lmSec[this.sorted[this.count - n - 1]!]! : 0;
   }
 
   /** Sorts by last_modified again, ties in their current order (Array.prototype.sort is stable). */
   private resort(): void {
     const lm = this.lmSec;
-    this.sorted.set(Array.from(this.sorted.subarray(0, this.count)).sort((a, b) => lm[a]! - lm[b]!));
+    const sub = this.lmSub;
+    this.sorted.set(Array.from(this.sorted.subarray(0, this.count)).sort((a, b) => lm[a]! - lm[b]! || sub[a]! - sub[b]!));
   }
 
   /** The last_modified of an edit: after all others; on the real clock, the current second (ties allowed). */
@@ -93,18 +114,41 @@ export class OrderStore implements StoreView {
     return this.maxLm;
   }
 
-  private generateTimes(): void {
+  /** A sub-second part at the store's precision (0 for whole seconds). */
+  private subSecond(r: Rng): number {
+    return this.lmDigits === 0 ? 0 : r.int(10 ** this.lmDigits) * 10 ** (6 - this.lmDigits);
+  }
+
+  private generateTimes(nulls: number): void {
     const n = this.count;
     const step = creationStep(n);
     const keys = new Float64Array(n);
+    const k = Math.min(nulls, n);
+    for (let j = 0; j < k; j++) this.lmSec[Math.floor(((j + 0.5) * n) / k)] = 1; // marked: no last_modified
     for (let i = 0; i < n; i++) {
       const { created, delay } = initialTimes(this.seed, i, step);
       this.createdSec[i] = created;
-      this.lmSec[i] = created + delay;
-      keys[i] = (created + delay - BASE_SEC) * INDEX_BITS + i;
+      const none = this.lmSec[i] === 1;
+      this.lmSec[i] = none ? 0 : created + delay;
+      this.lmSub[i] = none ? 0 : this.subSecond(new Rng(this.seed, i, SALT.subSecond));
+      keys[i] = (none ? 0 : this.lmSec[i]! - BASE_SEC + 1) * INDEX_BITS + i; // non-negative: orders without one first
     }
     keys.sort();
     for (let p = 0; p < n; p++) this.sorted[p] = (keys[p] ?? 0) % INDEX_BITS;
+    if (this.lmDigits > 0) this.sortWithinSeconds();
+  }
+
+  /** Orders within one second, by their sub-second part (then position). */
+  private sortWithinSeconds(): void {
+    for (let a = 0; a < this.count; ) {
+      let b = a + 1;
+      while (b < this.count && this.lmSec[this.sorted[b]!] === this.lmSec[this.sorted[a]!]) b++;
+      if (b - a > 1) {
+        const run = Array.from(this.sorted.subarray(a, b)).sort((x, y) => this.lmSub[x]! - this.lmSub[y]! || x - y);
+        this.sorted.set(run, a);
+      }
+      a = b;
+    }
   }
 
   /** Raises each block of consecutive (in last_modified order) orders to the block's max instant. */
@@ -115,30 +159,38 @@ export class OrderStore implements StoreView {
     for (let b = 0; b < blocks; b++) {
       const center = Math.floor(((b + 1) * n) / (blocks + 1));
       const start = Math.max(0, Math.min(n - len, center - Math.floor(len / 2)));
-      const top = this.lmSec[this.sorted[start + len - 1]!]!;
-      for (let p = start; p < start + len; p++) this.lmSec[this.sorted[p]!] = top;
+      const top = this.sorted[start + len - 1]!;
+      for (let p = start; p < start + len; p++) {
+        this.lmSec[this.sorted[p]!] = this.lmSec[top]!;
+        this.lmSub[this.sorted[p]!] = this.lmSub[top]!;
+      }
     }
   }
 
-  lmAt(position: number): number {
-    return this.lmSec[this.sorted[position]!]!;
+  /** last_modified of order i in epoch microseconds (0: none). */
+  lmUs(i: number): number {
+    return this.lmSec[i]! * 1e6 + this.lmSub[i]!;
   }
 
-  /** First sorted position whose last_modified >= sec. */
-  lowerBound(sec: number): number {
+  lmAt(position: number): number {
+    return this.lmUs(this.sorted[position]!);
+  }
+
+  /** First sorted position whose last_modified >= us (epoch microseconds). */
+  lowerBound(us: number): number {
     let lo = 0;
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.lmAt(mid) < sec) lo = mid + 1;
+      if (this.lmAt(mid) < us) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  /** First sorted position whose last_modified > sec. */
-  upperBound(sec: number): number {
-    return this.lowerBound(sec + 1);
+  /** First sorted position whose last_modified > us. */
+  upperBound(us: number): number {
+    return this.lowerBound(us + 1);
   }
 
   /**
@@ -175,6 +227,7 @@ export class OrderStore implements StoreView {
     for (const idx of picked) {
       mark[idx] = 1;
       this.lmSec[idx] = this.nextLm();
+      this.lmSub[idx] = this.subSecond(new Rng(this.seed, idx, SALT.subSecond, this.version[idx]!));
     }
     let write = 0;
     for (let p = 0; p < n; p++) {
@@ -219,6 +272,7 @@ export class OrderStore implements StoreView {
     const now = this.nextLm();
     this.createdSec[idx] = now;
     this.lmSec[idx] = now;
+    this.lmSub[idx] = this.subSecond(new Rng(this.seed, idx, SALT.subSecond));
     this.version[idx] = 0;
     this.sorted[idx] = idx;
   }
@@ -232,6 +286,7 @@ export class OrderStore implements StoreView {
     };
     this.createdSec = widen(this.createdSec, (k) => new Uint32Array(k));
     this.lmSec = widen(this.lmSec, (k) => new Uint32Array(k));
+    this.lmSub = widen(this.lmSub, (k) => new Uint32Array(k));
     this.version = widen(this.version, (k) => new Uint32Array(k));
     this.deleted = widen(this.deleted, (k) => new Uint8Array(k));
     this.sorted = widen(this.sorted, (k) => new Int32Array(k));
@@ -243,6 +298,8 @@ export class OrderStore implements StoreView {
       count: this.count,
       createdSec: this.createdSec.slice(0, this.count),
       lmSec: this.lmSec.slice(0, this.count),
+      lmSub: this.lmSub.slice(0, this.count),
+      lmDigits: this.lmDigits,
       version: this.version.slice(0, this.count),
       deleted: this.deleted.slice(0, this.count),
       removedLines: new Map([...this.removedLines].map(([i, variants]) => [i, new Set(variants)])),

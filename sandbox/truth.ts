@@ -91,6 +91,8 @@ export function itemRow(order: Order, item: WireObject, accountId: string, key =
  * with the index. Items are sorted by md5 key: a first pass records each key's
  * 32-bit prefix, the second pass regenerates the orders in key order.
  */
+const TRUTH_CACHE_LINES = 200_000;
+
 export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: string): Generator<TruthRow> {
   const prefix: number[] = [];
   const slotOrder: number[] = [];
@@ -105,15 +107,24 @@ export function* truthRows(gen: OrderGenerator, view: StoreView, accountId: stri
       slotItem.push(j);
     });
   }
-  let cached: { order: Order; keys: string[] } | undefined;
-  let cachedIndex = -1;
-  const orderAt = (i: number): { order: Order; keys: string[] } => {
-    if (i !== cachedIndex) {
-      const order = gen.order(view, i);
-      cached = { order, keys: lineKeys(order) };
-      cachedIndex = i;
+  // Items come in key order, so orders are needed in random order: keep rendered orders (with their lines'
+  // keys) up to a number of lines (heavy orders of hundreds of lines would otherwise be rendered once per line).
+  type Rendered = { order: Order; keys: string[] };
+  const cache = new Map<number, Rendered>();
+  let cachedLines = 0;
+  const orderAt = (i: number): Rendered => {
+    let entry = cache.get(i);
+    if (entry) return entry;
+    const order = gen.order(view, i);
+    entry = { order, keys: lineKeys(order) };
+    while (cachedLines > TRUTH_CACHE_LINES && cache.size) {
+      const [oldest, dropped] = cache.entries().next().value as [number, Rendered];
+      cache.delete(oldest);
+      cachedLines -= dropped.order.items.length;
     }
-    return cached!;
+    cache.set(i, entry);
+    cachedLines += order.items.length;
+    return entry;
   };
   const fullKey = (slot: number): string => orderAt(slotOrder[slot]!).keys[slotItem[slot]!]!;
   const perm = new Int32Array(prefix.length).map((_, k) => k);

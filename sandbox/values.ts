@@ -19,16 +19,32 @@ export class NumStr {
 /** A number rendered as `""`; its truth value is null. */
 export const EMPTY_NUMBER = new NumStr(Number.NaN, '');
 
-/** An instant (whole seconds) rendered ISO 8601 with a numeric UTC offset. */
+/** An instant rendered ISO 8601 with a numeric UTC offset, and `digits` fraction digits of `us` (microseconds). */
 export class Stamp {
   constructor(
     readonly sec: number,
     readonly offsetMin: number,
+    readonly us = 0,
+    readonly digits = 0,
   ) {}
 
-  toJSON(): string {
-    return formatStamp(this.sec, this.offsetMin);
+  /** Epoch milliseconds (a sub-millisecond part is cut, as Date.parse does). */
+  get ms(): number {
+    return this.sec * 1000 + Math.floor(this.us / 1000);
   }
+
+  toJSON(): string {
+    const text = formatStamp(this.sec, this.offsetMin);
+    if (this.digits === 0) return text;
+    return `${text.slice(0, 19)}.${String(this.us).padStart(6, '0').slice(0, this.digits)}${text.slice(19)}`;
+  }
+}
+
+/** Epoch microseconds of an ISO 8601 filter value (any number of fraction digits); NaN if unreadable. */
+export function parseMicros(text: string): number {
+  const m = /^(.*\d{2}:\d{2}:\d{2})\.(\d+)(.*)$/.exec(text.trim());
+  if (!m) return Date.parse(text) * 1000;
+  return Date.parse(`${m[1]}${m[3]}`) * 1000 + Number(m[2]!.slice(0, 6).padEnd(6, '0'));
 }
 
 export type WireNumber = number | NumStr;
@@ -67,7 +83,7 @@ export function quirkNumber(r: Rng, value: number, decimals = 0): WireNumber {
 export function truthValue(v: unknown): unknown {
   if (v === undefined || v === null) return null;
   if (v instanceof NumStr) return Number.isNaN(v.value) ? null : v.value;
-  if (v instanceof Stamp) return new Date(v.sec * 1000).toISOString();
+  if (v instanceof Stamp) return new Date(v.ms).toISOString();
   if (v instanceof OddValue) return v.truth;
   return v;
 }

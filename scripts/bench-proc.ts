@@ -222,6 +222,8 @@ export interface SandboxProcessOptions {
   seed?: number;
   latencyMs?: number;
   ignoreFields?: boolean;
+  /** Lines per order drawn from [itemsMin, items]. */
+  itemsMin?: number;
 }
 
 export interface SandboxStatsLite {
@@ -245,6 +247,7 @@ export class SandboxProcess {
     const args = [SANDBOX_BIN, '--port', '0', '--orders', String(o.orders), '--items', String(o.items), '--seed', String(o.seed ?? 1)];
     if (o.latencyMs) args.push('--latency', String(o.latencyMs));
     if (o.ignoreFields) args.push('--ignore-fields');
+    if (o.itemsMin) args.push('--items-min', String(o.itemsMin));
     const t0 = Date.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

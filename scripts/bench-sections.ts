@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { measureCommand, round, SandboxProcess, type Measured, type SandboxStatsLite } from './bench-proc.js';
 import { REPO_ROOT, writeJson } from './lib/tap-process.js';
+import { buildCatalog } from '../sandbox/catalog.js';
+import { baseState } from '../sandbox/order-state.js';
 
 export const FLOOR_BIN = join(REPO_ROOT, 'dist', 'scripts', 'bench-floor.js');
 export const DEFAULT_CONCURRENCY = 4; // schemas/config.json
@@ -23,6 +25,8 @@ export interface Sizes {
   slow: { orders: number; seconds: number; bytesPerSecond: number };
   editShare: number;
   projectionOrders: number;
+  /** Heavy orders (issue 12): lines per order drawn from [itemsMin, itemsMax], default settings. */
+  heavy: { orders: number; itemsMin: number; itemsMax: number };
 }
 
 export const FULL: Sizes = {
@@ -34,6 +38,7 @@ export const FULL: Sizes = {
   slow: { orders: 100_000, seconds: 30, bytesPerSecond: 1_000_000 },
   editShare: 0.01,
   projectionOrders: 20_000,
+  heavy: { orders: 3_000, itemsMin: 300, itemsMax: 600 },
 };
 
 export const QUICK: Sizes = {
@@ -45,6 +50,7 @@ export const QUICK: Sizes = {
   slow: { orders: 5_000, seconds: 2, bytesPerSecond: 1_000_000 },
   editShare: 0.01,
   projectionOrders: 1_000,
+  heavy: { orders: 40, itemsMin: 300, itemsMax: 600 },
 };
 
 export interface Context {
@@ -378,4 +384,40 @@ export async function projection(ctx: Context) {
       // Whole orders hold every requested field, so the check passes and nothing is lost; only the saving is.
       tapLog: fallback.extras.measured.stderr.split('\n').find((l) => /fields= projection verified|did not honour fields=|fields= did not ask for/.test(l))?.replace(/^\S+ /, '') ?? null },
   };
+}
+
+// ---------------------------------------------------------------- heavy orders (issue 12)
+
+/**
+ * Orders of hundreds of lines with default settings, from an API that ignores fields= (whole orders, ~0.5 MB
+ * each) and from one that honours it. Exact here means the record counts equal the sandbox's (its orders are
+ * not edited): test/reliability/server-quirks.test.ts compares values on a smaller set.
+ */
+export async function heavy(ctx: Context) {
+  const H = ctx.sizes.heavy;
+  const seed = 1;
+  const catalog = buildCatalog(seed);
+  let lines = 0;
+  for (let i = 0; i < H.orders; i++) lines += baseState(seed, i, catalog, H.itemsMax, H.itemsMin).lines.length;
+  const runs = [];
+  for (const ignoreFields of [true, false]) {
+    const sb = await SandboxProcess.start({ orders: H.orders, items: H.itemsMax, itemsMin: H.itemsMin, seed, ignoreFields });
+    try {
+      const r = await runTap(ctx, sb, {}, { logLevel: 'debug' });
+      const limits = r.extras.requestPaths.filter((p) => p.startsWith('purchase-orders?')).map((p) => Number(/[?&]limit=(\d+)/.exec(p)?.[1]));
+      const exact = r.recordsByStream.purchase_orders === H.orders && r.recordsByStream.purchase_order_items === lines;
+      ctx.log(`heavy (${ignoreFields ? 'fields= ignored' : 'fields= honoured'}): exit ${r.exitCode}, exact ${exact}, peak RSS ${r.peakRssMB} MB, ${r.requests} requests, ${(r.bytesReceived / 1e6).toFixed(0)} MB received, ${r.wallSeconds}s`);
+      runs.push({ apiIgnoresFields: ignoreFields, exitCode: r.exitCode, exact, records: r.records, peakRssMB: r.peakRssMB, wallSeconds: r.wallSeconds, cpuSeconds: r.cpuSeconds,
+        requests: r.requests, bytesReceived: r.bytesReceived, bytesPerOrder: Math.round(r.bytesReceived / H.orders),
+        firstLimit: limits[0] ?? null, medianLimit: median(limits.slice(1)), sandboxCpuSeconds: r.sandboxCpuSeconds });
+    } finally {
+      await sb.close();
+    }
+  }
+  return { orders: H.orders, linesPerOrder: [H.itemsMin, H.itemsMax], lines, runs };
+}
+
+function median(values: number[]): number | null {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null;
 }

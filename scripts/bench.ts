@@ -9,11 +9,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  floor, FULL, incremental, latency, projection, QUICK, scale, slowConsumer, throughput, type Context,
+  floor, FULL, heavy, incremental, latency, projection, QUICK, scale, slowConsumer, throughput, type Context,
 } from './bench-sections.js';
 import { REPO_ROOT, TAP_BIN, writeJson } from './lib/tap-process.js';
 
-export const SECTIONS = ['throughput', 'floor', 'latency', 'scale', 'slow_consumer', 'incremental', 'projection'] as const;
+export const SECTIONS = ['throughput', 'floor', 'latency', 'scale', 'slow_consumer', 'incremental', 'projection', 'heavy'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section> = { slow: 'slow_consumer', 'slow-consumer': 'slow_consumer' };
 
@@ -54,10 +54,10 @@ const meta = {
 const results: Record<string, unknown> = {};
 const started = Date.now();
 const runners: Record<Section, (c: Context) => Promise<unknown>> = {
-  throughput, floor, incremental, latency, scale, slow_consumer: slowConsumer, projection,
+  throughput, floor, incremental, latency, scale, slow_consumer: slowConsumer, projection, heavy,
 };
 // Order matters: the floor replays the throughput run and must see the same data, so it runs before the edits.
-const order: Section[] = ['throughput', 'floor', 'incremental', 'latency', 'scale', 'slow_consumer', 'projection'];
+const order: Section[] = ['throughput', 'floor', 'incremental', 'latency', 'scale', 'slow_consumer', 'projection', 'heavy'];
 try {
   for (const section of order) {
     if (!selected.has(section)) continue;
@@ -127,6 +127,12 @@ function evaluateTargets(r: Record<string, any>): Target[] {
     t.push({ target: 'projected run emits the same records as the whole-order run', value: `same digest: ${p.projectedSameRecordsAsWhole}`, met: p.projectedSameRecordsAsWhole });
     t.push({ target: 'falls back safely when fields= is ignored (same records)', value: `same digest: ${p.fallbackIgnoringServer.sameRecordsAsWhole}`,
       met: p.fallbackIgnoringServer.sameRecordsAsWhole });
+  }
+  if (r.heavy) {
+    for (const x of r.heavy.runs as any[]) {
+      const what = `heavy orders (${fmt(r.heavy.orders)} x ${r.heavy.linesPerOrder.join('-')} lines, API ${x.apiIgnoresFields ? 'ignores' : 'honours'} fields=): exact, peak RSS < 300 MB`;
+      t.push({ target: what + note, value: `exact ${x.exact}, ${x.peakRssMB} MB`, met: x.exact && x.peakRssMB < 300 });
+    }
   }
   return t;
 }
@@ -212,6 +218,13 @@ function renderMarkdown(rep: { meta: typeof meta; sections: Record<string, any>;
     out.push(`Bytes saved: ${(p.allColumns.bytesSaved * 100).toFixed(1)}% with all columns selected, ${(p.narrowSelection.bytesSaved * 100).toFixed(1)}% with the narrow selection. ` +
       `Projected records identical to whole-order records: ${p.projectedSameRecordsAsWhole}. Against a server ignoring fields= the records are identical too ` +
       `(${p.fallbackIgnoringServer.sameRecordsAsWhole}); tap log: "${p.fallbackIgnoringServer.tapLog}".`, '');
+  }
+  if (r.heavy) {
+    const h = r.heavy;
+    out.push(`### Heavy orders: ${fmt(h.orders)} orders of ${h.linesPerOrder.join('-')} lines (${fmt(h.lines)} lines), default settings`, '');
+    table(['API', 'exit', 'exact', 'peak RSS', 'wall s', 'CPU s', 'requests', 'bytes received', 'bytes / order', 'limit asked first', 'median limit after', 'sandbox CPU s'],
+      h.runs.map((x: any) => [x.apiIgnoresFields ? 'ignores fields=' : 'honours fields=', x.exitCode, x.exact, `${x.peakRssMB} MB`, x.wallSeconds, x.cpuSeconds, x.requests,
+        mb(x.bytesReceived), fmt(x.bytesPerOrder), x.firstLimit, x.medianLimit, x.sandboxCpuSeconds]));
   }
   out.push('### Targets', '');
   table(['target', 'measured', 'met'], rep.targets.map((x) => [x.target, x.value, x.met === null ? '-' : x.met ? 'yes' : '**no**']));

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'API_NOT_JSON'
   | 'API_NETWORK_ERROR'
   | 'API_CONTRACT_VIOLATED'
+  | 'API_PAGE_TOO_LARGE'
   | 'RECORD_INVALID'
   | 'OUTPUT_CLOSED';
 

@@ -16,7 +16,8 @@ import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import type { Row, Stream } from './streams/stream.js';
 import { recordValidator } from './validation.js';
-import { parseInstant, ValueError } from './values.js';
+import { ValueError } from './values.js';
+import { formatInstantUs, parseInstantUs } from './instants.js';
 import { Progress } from './progress.js';
 import { ValueProblems } from './record-check.js';
 import { FutureTimestamps } from './future-timestamps.js';
@@ -59,7 +60,7 @@ export class SyncRun {
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
     this.values = new ValueProblems(options.log, options.settings.strictValues === true);
-    this.future = new FutureTimestamps((options.now ?? (() => new Date()))().getTime());
+    this.future = new FutureTimestamps((options.now ?? (() => new Date()))().getTime() * 1000);
   }
 
   async run(): Promise<{ records: Record<string, number> }> {
@@ -83,7 +84,7 @@ export class SyncRun {
     const since = active.some((a) => a.start === undefined) ? undefined : Math.min(...active.map((a) => a.start!));
     const fields = settings.fieldProjection ? [...new Set(active.flatMap((a) => a.stream.apiFields(a.fields)))] : undefined;
     const progress = new Progress(log, active.map((a) => a.stream.descriptor.name));
-    log.info(`sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${new Date(since).toISOString()}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`);
+    log.info(`sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${formatInstantUs(since)}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`);
 
     for await (const batch of readPurchaseOrders(this.options.api, {
       since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
@@ -93,10 +94,11 @@ export class SyncRun {
       const emittedBefore = active.map((a) => a.emitted);
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;
-        const lm = batch.lms[i]!;
-        this.future.see(lm);
+        const lm = batch.lms[i] ?? null;
+        if (lm === null) this.noLastModified(active, order);
+        else this.future.see(lm);
         for (const a of active) {
-          if ((a.start !== undefined && lm < a.start) || (testMode && a.emitted > 0)) continue;
+          if ((a.start !== undefined && lm !== null && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
             if (testMode && a.emitted > 0) break;
             const line = a.line(this.checked(a, row), syncedAt);
@@ -125,11 +127,11 @@ export class SyncRun {
     // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
     const bookmark = plan.fullTable ? plan.position : getBookmark(this.options.state, name, REPLICATION_KEY);
     if (plan.fullTable) this.options.log.info(`${name}: full-table pass, version ${plan.version} (${plan.reason}${plan.position ? `, from ${plan.position}` : ''})`);
-    let start = this.options.settings.startDate === undefined ? undefined : parseInstant(this.options.settings.startDate);
+    let start = this.options.settings.startDate === undefined ? undefined : parseInstantUs(this.options.settings.startDate);
     if (bookmark !== undefined) {
       let value: number;
       try {
-        value = parseInstant(bookmark);
+        value = parseInstantUs(bookmark);
       } catch (error) {
         if (!(error instanceof ValueError)) throw error;
         throw new InputFileError(`state bookmark for ${name} is not a date-time (${error.message}).`, 'Fix or remove the state file.');
@@ -159,10 +161,17 @@ export class SyncRun {
     return Object.fromEntries(a.fields.map((f) => [f, row[f]]));
   }
 
+  /** An order without a usable last_modified is written; it never moves a bookmark (the reader sees to that). */
+  private noLastModified(active: ActiveStream[], order: Record<string, unknown>): void {
+    const streams = active.map((a) => a.stream.descriptor.name).join(', ');
+    this.options.log.warn(`${streams}: purchase order id=${JSON.stringify(order.id)} has no usable last_modified; it is written, and does not move the bookmark`);
+    this.options.log.debug(`purchase order id=${JSON.stringify(order.id)} last_modified: ${JSON.stringify(order.last_modified)}`);
+  }
+
   private async checkpoint(active: ActiveStream[], checkpoint: number): Promise<void> {
     let next = this.latestState;
     for (const a of active) {
-      const value = new Date(this.future.cap(Math.max(a.start ?? checkpoint, checkpoint))).toISOString();
+      const value = formatInstantUs(this.future.cap(Math.max(a.start ?? checkpoint, checkpoint)));
       next = a.plan.fullTable ? withPassPosition(next, a.stream.descriptor.name, value)
         : withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
     }

@@ -72,12 +72,6 @@ export function toUtcDateTime(value: unknown): string | null {
   return new Date(parseInstant(value)).toISOString();
 }
 
-export function requireUtcDateTime(value: unknown): string {
-  const out = toUtcDateTime(value);
-  if (out === null) throw new ValueError('is required but missing');
-  return out;
-}
-
 /** `YYYY-MM-DD`. A date-time keeps the calendar date it was written with; Unix seconds become a UTC date. */
 export function toDate(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;

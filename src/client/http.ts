@@ -28,7 +28,17 @@ export interface HttpStats {
 
 export interface ApiClient {
   getJson(path: string, query?: Record<string, string | number>): Promise<unknown>;
+  /** The body and its size in bytes; a body larger than maxBytes is abandoned with ResponseTooLargeError. */
+  getJsonSized?(path: string, query: Record<string, string | number>, maxBytes: number): Promise<{ body: unknown; bytes: number }>;
   readonly stats: HttpStats;
+}
+
+/** A response abandoned because it was larger than the caller can hold. */
+export class ResponseTooLargeError extends Error {
+  /** bytes: the whole size when `complete` (Content-Length), else what had arrived. */
+  constructor(readonly bytes: number, readonly maxBytes: number, readonly complete: boolean) {
+    super(`the response is ${bytes} bytes or more, over the ${maxBytes} bytes allowed`);
+  }
 }
 
 // Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is unreasonable.
@@ -93,19 +103,37 @@ export function createApiClient(options: HttpOptions): ApiClient {
     },
   });
 
+  const get = async (path: string, query: Record<string, string | number>, maxBytes?: number): Promise<{ body: unknown; bytes: number }> => {
+    const searchParams = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+    options.log.debug(`GET /${path}?${searchParams.toString()}`);
+    let response: Response<string>;
+    let tooLarge: ResponseTooLargeError | undefined;
+    try {
+      const request = instance.get(path, { searchParams });
+      if (maxBytes !== undefined) {
+        // Content-Length (when sent) stops it before the body arrives, the bytes counted so far otherwise.
+        request.on('downloadProgress', ({ transferred, total }) => {
+          const bytes = Math.max(transferred, total ?? 0);
+          if (bytes > maxBytes && !tooLarge) {
+            tooLarge = new ResponseTooLargeError(bytes, maxBytes, total !== undefined);
+            request.cancel();
+          }
+        });
+      }
+      response = await request;
+    } catch (error) {
+      if (tooLarge) throw tooLarge;
+      throw toApiError(error, path, options);
+    }
+    return { body: parseJsonBody(response, path), bytes: response.rawBody?.length ?? Buffer.byteLength(response.body) };
+  };
+
   return {
     stats,
     async getJson(path, query = {}) {
-      const searchParams = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
-      options.log.debug(`GET /${path}?${searchParams.toString()}`);
-      let response: Response<string>;
-      try {
-        response = await instance.get(path, { searchParams });
-      } catch (error) {
-        throw toApiError(error, path, options);
-      }
-      return parseJsonBody(response, path);
+      return (await get(path, query)).body;
     },
+    getJsonSized: get,
   };
 }
 

@@ -1,9 +1,14 @@
 // Keyset reading of one last_modified window [lower, upper): every request asks for page 0 from the
 // current cursor, so orders edited mid-run (which jump to the end) cannot shift offsets and hide an order.
-// A page made of one single instant is enumerated with last_modified=<instant> pages, restarted whenever
-// that instant's total changes, then reading continues strictly after it.
+// Every filter value sent is a whole second (a server that rounds filter values to seconds cannot move
+// it); rows below the exact cursor that this brings back were yielded already and are dropped. A page
+// that lies within one second is enumerated by offset (last_modified=<instant>, or the second's range when
+// its instants differ below the second), restarted whenever the count changes, then reading goes on after
+// it. Orders without a usable last_modified are yielded and never move the cursor.
 import { ApiError } from '../errors.js';
-import { orderId, selectOrders, type ApiOrder, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
+import { floorToSecond, SECOND_US } from '../instants.js';
+import { PageTooLargeError, withLimit } from './page-sizer.js';
+import { isLastPage, orderId, servedLimit, selectOrders, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
 
 export interface WindowBatch extends OrdersWithLms {
   /** Every order of the window with last_modified < cursor has been yielded (inclusive resume point). */
@@ -16,75 +21,154 @@ export type PageFetcher = (q: OrderQuery) => Promise<OrderPage>;
 
 const MAX_INSTANT_RESTARTS = 1000;
 
+/** The page limit to ask for now (it may fall as heavier orders are seen: page-sizer.ts). */
+export type Limit = () => number;
+
 export async function* keysetWindow(
   fetch: PageFetcher,
-  limit: number,
+  limitNow: Limit,
   lower: number | undefined,
   upper: number | undefined,
   firstPage?: OrderPage,
 ): AsyncGenerator<WindowBatch> {
+  // cursor: the exact resume point; from: what the next request asks for (whole seconds, or > an instant).
   let cursor = lower;
-  let strict = false;
+  let from: Partial<OrderQuery> = lower === undefined ? {} : { gte: floorToSecond(lower) };
   let seenAtCursor = new Set<string>();
   let pending = firstPage;
   for (;;) {
-    const page = clip(pending ?? (await fetch({ ...bound(cursor, strict), lt: upper, page: 0, limit })), upper);
+    const [q, fetched] = pending ? [{ ...from, lt: upper, page: 0, limit: pending.limit ?? limitNow() }, pending] as const
+      : await withLimit(limitNow, async (limit) => {
+        const query: OrderQuery = { ...from, lt: upper, page: 0, limit };
+        return [query, await fetch(query)] as const;
+      });
+    const limit = q.limit;
+    const { page, clipped } = clip(fetched, upper);
     pending = undefined;
-    const fresh = selectOrders(page, (order, i) => !(page.lms[i] === cursor && seenAtCursor.has(orderId(order))));
-    const last = page.lms[page.lms.length - 1];
-    if (page.orders.length < limit || last === undefined) {
+    const fresh = selectOrders(page, (order, i) => {
+      const lm = page.lms[i];
+      if (lm === null || lm === undefined || cursor === undefined) return true;
+      return lm > cursor || (lm === cursor && !seenAtCursor.has(orderId(order)));
+    });
+    const known = page.lms.filter((lm): lm is number => lm !== null);
+    const first = known[0];
+    const last = known[known.length - 1];
+    // A short page that brings nothing new ends the window even when meta.total claims more (a server may
+    // count something else): asking again would bring the same rows.
+    const stuck = page.orders.length < servedLimit(page, limit) && last !== undefined && last === cursor && fresh.orders.length === 0;
+    if (clipped || stuck || isLastPage(page, q)) {
       yield { ...fresh, cursor: last === undefined ? cursor : Math.max(cursor ?? last, last), done: true };
       return;
     }
-    if (page.lms[0] === last) {
-      // The whole page is one instant: it may hold more orders than a page.
-      yield { ...fresh, cursor: last };
-      const seen = new Set(page.orders.map(orderId));
-      for (const id of last === cursor ? seenAtCursor : []) seen.add(id);
-      for await (const orders of enumerateInstant(fetch, limit, last, seen)) yield { orders, lms: orders.map(() => last), cursor: last };
-      cursor = last;
-      strict = true;
+    if (last === undefined) {
+      // A full page of orders without last_modified: read them by offset, then go on from the first that has one.
+      if (cursor !== undefined) {
+        throw new ApiError('API_CONTRACT_VIOLATED', `a page of GET /purchase-orders filtered by last_modified held only orders without one.`,
+          'The tap cannot page through them; report this to Inventory Planner support.');
+      }
+      yield { ...fresh, cursor };
+      const seen = new Set(page.orders.map((order) => seenKey(orderId(order), null)));
+      let next: number | undefined;
+      for await (const batch of enumerate(fetch, limitNow, {}, seen, undefined, (lm) => lm === null)) {
+        next ??= batch.firstKnown;
+        if (batch.orders.length) yield { orders: batch.orders, lms: batch.lms, cursor };
+        if (next !== undefined) break;
+      }
+      if (next === undefined) {
+        yield { orders: [], lms: [], cursor, done: true };
+        return;
+      }
+      cursor = next;
+      from = { gte: floorToSecond(next) };
+      seenAtCursor = new Set();
+      continue;
+    }
+    yield { ...fresh, cursor: last };
+    if (floorToSecond(first!) === floorToSecond(last)) {
+      // The whole page lies in one second: asking again from there would bring the same page.
+      const second = floorToSecond(last);
+      const whole = first === last && last === second;
+      const seen = new Set(page.orders.map((order, i) => seenKey(orderId(order), page.lms[i]!)));
+      if (last === cursor) for (const id of seenAtCursor) seen.add(seenKey(id, last));
+      let max = last;
+      for await (const batch of enumerate(fetch, limitNow, whole ? { eq: last } : { gte: second, lt: second + SECOND_US }, seen, cursor)) {
+        if (!batch.orders.length) continue;
+        for (const lm of batch.lms) if (lm !== null && lm > max) max = lm;
+        yield { orders: batch.orders, lms: batch.lms, cursor: last };
+      }
+      // Go on strictly after the instant, or from the next second. The resume point stays at the newest
+      // instant seen: an order edited after the second was read lands at or after it.
+      cursor = max;
+      from = whole ? { gt: last } : { gte: second + SECOND_US };
       seenAtCursor = new Set();
     } else {
-      yield { ...fresh, cursor: last };
       cursor = last;
-      strict = false;
+      from = { gte: floorToSecond(last) };
       seenAtCursor = new Set(page.orders.filter((_, i) => page.lms[i] === last).map(orderId));
     }
   }
 }
 
-function bound(cursor: number | undefined, strict: boolean): Partial<OrderQuery> {
-  if (cursor === undefined) return {};
-  return strict ? { gt: cursor } : { gte: cursor };
-}
+const seenKey = (id: string, lm: number | null): string => `${id}@${lm}`;
 
 /** A reused page fetched without the upper bound: keep only the rows inside the window. */
-function clip(page: OrderPage, upper: number | undefined): OrderPage {
-  if (upper === undefined || page.lms.every((lm) => lm < upper)) return page;
-  return { ...selectOrders(page, (_, i) => page.lms[i]! < upper), total: page.total };
+function clip(page: OrderPage, upper: number | undefined): { page: OrderPage; clipped: boolean } {
+  if (upper === undefined || page.lms.every((lm) => lm === null || lm < upper)) return { page, clipped: false };
+  return { page: { ...selectOrders(page, (_, i) => (page.lms[i] ?? -Infinity) < upper), total: page.total }, clipped: true };
 }
 
-/** All orders whose last_modified is exactly `instant`, not already in `seen`. */
-export async function* enumerateInstant(fetch: PageFetcher, limit: number, instant: number, seen: Set<string>): AsyncGenerator<ApiOrder[]> {
+/**
+ * Orders without last_modified that the server sorts after all the others (as PostgreSQL sorts NULLs):
+ * no filtered request returns them and an ascending read would reach them only at its very end, after
+ * its last STATE. A full sync reads them first, from the start of the descending listing.
+ */
+export async function* ordersWithoutLmSortedLast(fetch: PageFetcher, limitNow: Limit): AsyncGenerator<OrdersWithLms> {
+  for await (const batch of enumerate(fetch, limitNow, { desc: true }, new Set(), undefined, (lm) => lm === null)) {
+    if (batch.orders.length) yield { orders: batch.orders, lms: batch.lms };
+  }
+}
+
+interface EnumeratedBatch extends OrdersWithLms {
+  /** The first last_modified seen on this page that `take` refused (used to find the end of a run of nulls). */
+  firstKnown?: number;
+}
+
+/**
+ * Orders matching `filter`, by offset pages, not already in `seen` (id@last_modified) and not below `from`,
+ * restarted when the count changes (a member edited away shifts the offsets of the rest; what was yielded
+ * is skipped, a member edited into the second is not).
+ * With `take`, only rows it accepts are yielded, and reading stops at the first page holding one it refuses.
+ */
+async function* enumerate(
+  fetch: PageFetcher, limitNow: Limit, filter: Partial<OrderQuery>, seen: Set<string>, from: number | undefined,
+  take: (lm: number | null) => boolean = () => true,
+): AsyncGenerator<EnumeratedBatch> {
   for (let restart = 0; restart <= MAX_INSTANT_RESTARTS; restart++) {
     let total: number | undefined;
-    let changed = false;
+    // One limit for the whole pass: offsets are page x limit.
+    const limit = limitNow();
     for (let pageNo = 0; ; pageNo++) {
-      const page = await fetch({ eq: instant, page: pageNo, limit });
-      // A member edited away shifts the offsets of the rest: start again (ids already yielded are skipped).
-      if (pageNo > 0 && page.total !== total) {
-        changed = true;
-        break;
+      const q: OrderQuery = { ...filter, page: pageNo, limit };
+      let page: OrderPage;
+      try {
+        page = await fetch(q);
+      } catch (error) {
+        if (error instanceof PageTooLargeError) break; // again from the start with the smaller limit
+        throw error;
       }
+      if (pageNo > 0 && page.total !== total) break;
       total = page.total;
-      const fresh = page.orders.filter((order) => !seen.has(orderId(order)));
-      for (const order of fresh) seen.add(orderId(order));
-      if (fresh.length) yield fresh;
-      if (page.orders.length < limit) break;
+      const refused = page.lms.find((lm) => !take(lm));
+      const fresh = selectOrders(page, (order, i) => {
+        const lm = page.lms[i]!;
+        const key = seenKey(orderId(order), lm);
+        if (!take(lm) || (lm !== null && from !== undefined && lm < from) || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      yield { ...fresh, firstKnown: refused ?? undefined };
+      if (refused !== undefined || isLastPage(page, q)) return;
     }
-    if (!changed) return;
   }
-  throw new ApiError('API_CONTRACT_VIOLATED', `orders sharing last_modified ${new Date(instant).toISOString()} kept changing while being read.`,
-    'Run again later.');
+  throw new ApiError('API_CONTRACT_VIOLATED', `orders sharing one last_modified second kept changing while being read.`, 'Run again later.');
 }

@@ -4,36 +4,51 @@
 // the resume point then stays at or below the old position of every such order, so the next run re-reads
 // whatever may have been hidden. No resume point is given until the scan ends.
 import { ApiError } from '../errors.js';
-import type { PageFetcher } from './keyset.js';
-import { orderId, selectOrders, type OrdersWithLms } from './order-pages.js';
+import type { Limit, PageFetcher } from './keyset.js';
+import { PageTooLargeError } from './page-sizer.js';
+import { isLastPage, orderId, selectOrders, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
 
 export interface ScanBatch extends OrdersWithLms {
   /** Only on the last batch: the inclusive resume point for the next run. */
   cursor?: number;
 }
 
-export async function* offsetScan(fetch: PageFetcher, limit: number, since: number | undefined): AsyncGenerator<ScanBatch> {
-  const firstSeenAt = new Map<number, number>(); // id hash -> last_modified when first read
+export async function* offsetScan(fetch: PageFetcher, limitNow: Limit, since: number | undefined): AsyncGenerator<ScanBatch> {
+  let limit = limitNow();
+  const firstSeenAt = new Map<number, number>(); // id hash -> last_modified when first read (-Infinity: none)
   let resumeCap = Number.POSITIVE_INFINITY;
   let maxLm = since ?? Number.NEGATIVE_INFINITY;
   let previousLast = Number.NEGATIVE_INFINITY;
   for (let pageNo = 0; ; pageNo++) {
-    const page = await fetch({ gte: since, page: pageNo, limit });
-    if ((page.lms[0] ?? previousLast) < previousLast) {
+    const q: OrderQuery = { gte: since, page: pageNo, limit };
+    let page: OrderPage;
+    try {
+      page = await fetch(q);
+    } catch (error) {
+      if (!(error instanceof PageTooLargeError)) throw error;
+      // Smaller pages from the same offset, rounded down: rows read again only make the resume point more cautious.
+      const offset = pageNo * limit;
+      limit = limitNow();
+      pageNo = Math.floor(offset / limit) - 1;
+      continue;
+    }
+    const known = page.lms.filter((lm): lm is number => lm !== null);
+    if ((known[0] ?? previousLast) < previousLast) {
       throw new ApiError('API_CONTRACT_VIOLATED', 'pages of GET /purchase-orders are not in last_modified order.',
         'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.');
     }
     page.orders.forEach((order, i) => {
-      const lm = page.lms[i]!;
+      const lm = page.lms[i] ?? Number.NEGATIVE_INFINITY;
       const key = hashId(orderId(order));
       const before = firstSeenAt.get(key);
       if (before === undefined) firstSeenAt.set(key, lm);
       else resumeCap = Math.min(resumeCap, before); // a hash collision only makes this more cautious
       maxLm = Math.max(maxLm, lm);
     });
-    const batch = selectOrders(page, (_, i) => since === undefined || page.lms[i]! >= since);
-    previousLast = page.lms[page.lms.length - 1] ?? previousLast;
-    if (page.orders.length < limit) {
+    // Orders without last_modified are kept: they are written whatever the start.
+    const batch = selectOrders(page, (_, i) => since === undefined || (page.lms[i] ?? since) >= since);
+    previousLast = known[known.length - 1] ?? previousLast;
+    if (isLastPage(page, q)) {
       const end = Math.min(maxLm, resumeCap);
       yield { ...batch, cursor: Number.isFinite(end) ? end : since };
       return;

@@ -130,9 +130,9 @@ source?: (string | null)
 type?: (string | null)
 vendor?: (string | null)
 /**
- * Replication key, UTC.
+ * Replication key, UTC. Null when the API sent none or an unreadable one (such an order is written, with a warning, and does not move the bookmark).
  */
-last_modified: string
+last_modified?: (string | null)
 total_ordered?: (number | null)
 total_received?: (number | null)
 created_date?: (string | null)
@@ -214,9 +214,9 @@ source?: (string | null)
 type?: (string | null)
 vendor?: (string | null)
 /**
- * Replication key, UTC.
+ * Replication key, UTC. Null when the API sent none or an unreadable one (such an order is written, with a warning, and does not move the bookmark).
  */
-last_modified: string
+last_modified?: (string | null)
 total_ordered?: (string | null)
 total_received?: (string | null)
 created_date?: (string | null)

@@ -3,7 +3,7 @@ import type { ApiOrder } from '../client/order-pages.js';
 import type { PurchaseOrderRow, PurchaseOrderRowDecimal } from '../generated/schemas.js';
 import { loadSchema } from '../schemas.js';
 import { decimalForm, numberForm } from '../singer/decimal-schema.js';
-import { requireText, requireUtcDateTime, toDate, toNumber, toText, toUtcDateTime } from '../values.js';
+import { requireText, toDate, toNumber, toText, toUtcDateTime, ValueError } from '../values.js';
 import { withDecimalColumns } from './decimal-columns.js';
 import { compileRowMapper, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
 
@@ -14,7 +14,7 @@ const columns: Column[] = [
   { name: 'source', from: 'source', convert: toText },
   { name: 'type', from: 'type', convert: toText },
   { name: 'vendor', from: 'vendor', convert: toText },
-  { name: 'last_modified', from: 'last_modified', convert: requireUtcDateTime, strict: true },
+  { name: 'last_modified', from: 'last_modified', convert: lastModified },
   { name: 'total_ordered', from: 'total_ordered', convert: toNumber },
   { name: 'total_received', from: 'total_received', convert: toNumber },
   { name: 'created_date', from: 'created_date', convert: toDate },
@@ -43,6 +43,16 @@ export const purchaseOrders: Stream = {
   apiFields: (selected) => ['id', 'last_modified', ...sourceFields(columns, selected)],
   rows: (order, context) => [toPurchaseOrderRow(order, context) as unknown as Row],
 };
+
+/** The replication key; the reader has already warned about an order without a usable one. */
+function lastModified(value: unknown): string | null {
+  try {
+    return toUtcDateTime(value);
+  } catch (error) {
+    if (error instanceof ValueError) return null;
+    throw error;
+  }
+}
 
 const describeOrder: KeyDescriber = (_row, order) => `purchase_order_id=${JSON.stringify(order.id)}`;
 const toRow = compileRowMapper('purchase_orders', [], columns, ['_account_id', '__synced_at'], describeOrder);

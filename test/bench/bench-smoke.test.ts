@@ -20,7 +20,7 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(readFileSync(path, 'utf8'));
     expect(report.meta).toMatchObject({ mode: 'quick', node: process.version });
     expect(Object.keys(report.sections).sort()).toEqual(
-      ['floor', 'incremental', 'latency', 'projection', 'scale', 'slow_consumer', 'throughput'],
+      ['floor', 'heavy', 'incremental', 'latency', 'projection', 'scale', 'slow_consumer', 'throughput'],
     );
     const { throughput, floor, latency, scale, slow_consumer: slow, incremental, projection } = report.sections;
     expect(throughput.records).toBeGreaterThan(0);
@@ -33,6 +33,7 @@ describe('npm run bench -- --quick', () => {
     expect(incremental.afterEdits.records).toBeGreaterThan(0);
     expect(projection.projectedSameRecordsAsWhole).toBe(true);
     expect(projection.fallbackIgnoringServer.sameRecordsAsWhole).toBe(true);
+    expect(report.sections.heavy.runs.map((r: { exact: boolean }) => r.exact)).toEqual([true, true]);
     expect(report.targets.length).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'latest.md'), 'utf8')).toContain('### Targets');
   }, 120_000);

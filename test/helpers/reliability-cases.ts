@@ -9,7 +9,7 @@ import type { Sandbox } from '../../sandbox/server.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
 import { RELIABILITY_API_KEY, tap, type Run } from './reliability-scenarios.js';
 
-export type BadMode = 'html-403' | 'not-json' | 'bad-number' | 'bad-last-modified' | 'no-list' | 'bad-items' | 'echo-500' | 'echo-200' | 'echo-401';
+export type BadMode = 'html-403' | 'not-json' | 'bad-number' | 'no-list' | 'bad-items' | 'echo-500' | 'echo-200' | 'echo-401';
 
 export interface BadApi {
   url(mode: BadMode): string;
@@ -50,7 +50,6 @@ export async function startBadApi(): Promise<BadApi> {
       case 'html-403': return reply(403, 'text/html; charset=UTF-8', CLOUDFLARE_403);
       case 'not-json': return reply(200, 'text/html; charset=UTF-8', '<html><body>Down for maintenance</body></html>');
       case 'bad-number': return reply(200, 'application/json', page([good, order(BAD_ORDER_ID, BAD_ORDER_AT, { total_ordered: 'abc' })]));
-      case 'bad-last-modified': return reply(200, 'application/json', page([good, order(BAD_ORDER_ID, 'garbage')]));
       case 'no-list': return reply(200, 'application/json', JSON.stringify({ result: { status: 'success' }, orders: [] }));
       case 'bad-items': return reply(200, 'application/json', page([good, order(BAD_ORDER_ID, BAD_ORDER_AT, { items: 'three widgets' })]));
       // Servers that echo the credentials back: the tap must still never print them.
@@ -156,7 +155,6 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: 'HTTP 200 with a body that is not JSON', args: (c) => ['--config', badApiConfig(c, 'notjson', 'not-json')], what: /API_NOT_JSON: .*HTTP 200 with a body that is not JSON/, todo: /check base_url/ },
   { name: 'JSON without the purchase-orders list', args: (c) => ['--config', badApiConfig(c, 'nolist', 'no-list')], what: /API_CONTRACT_VIOLATED: .*without a "purchase-orders" list/, todo: /check base_url/ },
   { name: 'with strict_values, a number that is not a number (total_ordered "abc")', args: (c) => ['--config', badApiConfig(c, 'badnum', 'bad-number', { strict_values: true })], what: new RegExp(`RECORD_INVALID: purchase_orders record purchase_order_id="${BAD_ORDER_ID}": field total_ordered .*"abc"`), todo: /report the value/, badOrders: true },
-  { name: 'a last_modified that is not a date-time ("garbage")', args: (c) => ['--config', badApiConfig(c, 'badlm', 'bad-last-modified')], what: new RegExp(`API_CONTRACT_VIOLATED: purchase order "${BAD_ORDER_ID}" has no usable last_modified .*"garbage"`), todo: /report it/, badOrders: true },
   { name: 'items that are not a list', args: (c) => ['--config', badApiConfig(c, 'baditems', 'bad-items')], what: new RegExp(`RECORD_INVALID: purchase_order_items of purchase_order_id="${BAD_ORDER_ID}": items is not a list`), todo: /report the value/, badOrders: true },
   { name: 'base_url path that does not exist (404)', args: (c) => ['--config', config(c, 'path404', { base_url: c.sandbox.baseUrl.replace('/api/v1', '/api/v9') })], what: /API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 404/, todo: /Check base_url: it must be the API root, ending in \/api\/v1/ },
   { name: 'nothing listening at base_url', args: (c) => ['--config', config(c, 'refused', { base_url: `http://127.0.0.1:${c.closedPort}/api/v1` })], what: /API_NETWORK_ERROR: GET \/purchase-orders failed \(ECONNREFUSED\) after 2 attempt/, todo: /Check base_url and the network/ },

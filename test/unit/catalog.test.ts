@@ -260,7 +260,7 @@ describe('selectedSchema', () => {
     const cut = selectedSchema(schema, ['purchase_order_id', 'last_modified', 'status']);
     expect(Object.keys(cut.properties!)).toEqual(['purchase_order_id', 'last_modified', 'status']);
     expect(cut.properties!.status).toEqual(schema.properties!.status);
-    expect(cut.required).toEqual(['purchase_order_id', 'last_modified']);
+    expect(cut.required).toEqual(['purchase_order_id']);
     expect(cut.type).toBe('object');
     expect(cut.additionalProperties).toBe(false);
     expect(schema).toEqual(before);

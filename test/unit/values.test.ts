@@ -4,7 +4,6 @@ import {
   isRfc3339DateOrDateTime,
   parseInstant,
   requireText,
-  requireUtcDateTime,
   toDate,
   toNumber,
   toText,
@@ -91,14 +90,6 @@ describe('toUtcDateTime', () => {
   });
 });
 
-describe('requireUtcDateTime', () => {
-  it('normalises a present value and rejects a missing one', () => {
-    expect(requireUtcDateTime('2024-03-06T14:12:09+00:00')).toBe('2024-03-06T14:12:09.000Z');
-    expect(() => requireUtcDateTime(undefined)).toThrow(/required/);
-    expect(() => requireUtcDateTime('')).toThrow(ValueError);
-    expect(() => requireUtcDateTime(null)).toThrow(ValueError);
-  });
-});
 
 describe('toDate', () => {
   it('keeps a YYYY-MM-DD date', () => {

@@ -1,0 +1,67 @@
+// Page sizes from bytes, not counts: purchase orders range from a few hundred bytes to megabytes (hundreds
+// of lines, or an API that ignores fields=). The limit asked for is page_size, or fewer orders so that all
+// the pages held at once (in flight and waiting, in every window) stay within a byte budget, sized from the
+// bytes per order actually received. A response larger than a page may be is abandoned as it arrives and
+// asked again with a smaller limit; a single order larger than that ends the run with a clear error.
+import { getHeapStatistics } from 'node:v8';
+import { ApiError } from '../errors.js';
+import type { ResponseTooLargeError } from './http.js';
+
+/** A response was abandoned for its size: ask again with limit() (it is smaller now). */
+export class PageTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`a page of ${limit} orders was too large`);
+  }
+}
+
+// JSON text of the pages held, as a share of V8's heap limit: parsed, a page takes 2-4 times its text, and
+// the response being parsed needs its text and its objects at once.
+const BUDGET_SHARE = 0.15;
+
+export class PageSizer {
+  /** Pages that may be held at once (set by the reader: two per parallel window, plus the one being written). */
+  pagesHeld = 3;
+  private bytesPerOrder = 0;
+
+  constructor(
+    readonly pageSize: number,
+    readonly budgetBytes = Math.round(getHeapStatistics().heap_size_limit * BUDGET_SHARE),
+  ) {}
+
+  /** The limit to ask for now. */
+  limit(): number {
+    if (this.bytesPerOrder === 0) return this.pageSize;
+    return Math.max(1, Math.min(this.pageSize, Math.floor(this.budgetBytes / this.pagesHeld / this.bytesPerOrder)));
+  }
+
+  /** The largest response taken: half the budget (one large page while the others are small). */
+  maxResponseBytes(): number {
+    return Math.round(this.budgetBytes / 2);
+  }
+
+  observe(bytes: number, orders: number): void {
+    // The largest average seen, slowly forgotten: one light page does not undo a heavy one.
+    if (orders > 0) this.bytesPerOrder = Math.max(this.bytesPerOrder * 0.95, bytes / orders);
+  }
+
+  /** Learns from an abandoned response; the error to throw (fatal when even one order is too large). */
+  tooLarge(error: ResponseTooLargeError, limit: number): Error {
+    // Without Content-Length only a part arrived: guess the whole at four times that, to get there in few tries.
+    this.bytesPerOrder = Math.max(this.bytesPerOrder, (error.complete ? 1 : 4) * error.bytes / limit);
+    if (limit > 1) return new PageTooLargeError(limit);
+    const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
+    return new ApiError('API_PAGE_TOO_LARGE', `one purchase order is ${error.complete ? '' : 'over '}${mb(error.bytes)} MB of JSON, more than the ${mb(error.maxBytes)} MB a page may take in this process's heap.`,
+      'Give the tap more heap: run its bin through node, e.g. node --max-old-space-size=1024 dist/src/cli.js --config ...; the page size allowed grows with it.');
+  }
+}
+
+/** Runs `request` with limit(), asking again with the smaller limit after a page too large to hold. */
+export async function withLimit<T>(limit: () => number, request: (limit: number) => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await request(limit());
+    } catch (error) {
+      if (!(error instanceof PageTooLargeError)) throw error;
+    }
+  }
+}
