@@ -22,7 +22,7 @@ start_date?: string
  */
 base_url?: string
 /**
- * Orders per API page (the API caps it at 1000).
+ * Most orders per API page (1000 is the largest known to work); the tap asks for fewer when orders are large, sizing pages by bytes, and believes a smaller cap the API reports.
  */
 page_size?: number
 /**
