@@ -143,3 +143,53 @@ describe('tap | target-snowflake (fakesnow)', () => {
   });
 });
 
+
+// Deletions (docs/deletions.md) through the SDK's SQL sink, which never touches rows whose version is NULL:
+// every record is versioned, so rows loaded by incremental runs are not shielded from a later pass.
+describe('tap | target-snowflake (fakesnow): FULL_TABLE pass and ACTIVATE_VERSION', () => {
+  const fullCatalog = () => {
+    const copy = structuredClone(catalog) as unknown as { streams: { metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+    for (const s of copy.streams) s.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = 'FULL_TABLE';
+    return writeJson(join(dir, 'catalog-full.json'), copy);
+  };
+
+  it.each([true, false])('hard_delete %s: exactly the deleted orders and removed lines go, after an incremental run loaded edits', async (hardDelete) => {
+    const own = await startSandbox({ orders: 600, itemsPerOrder: 3, seed: hardDelete ? 61 : 62, apiKey: API_KEY });
+    try {
+      const config = writeJson(join(dir, `tap-del-${hardDelete}.json`), { api_key: API_KEY, account_id: own.accountId, base_url: own.baseUrl, page_size: 200 });
+      const t = fakesnowTarget(dir, freshSchemaName(hardDelete ? 'sf_delhard' : 'sf_delsoft'), { hard_delete: hardDelete });
+      dbPaths.push(t.dbPath);
+      const first = await pipeTapToFakesnow(['--config', config], t);
+      expectCleanRun(first);
+      own.edit(30, 5); // an incremental run between passes: its rows must not be shielded from the pass
+      const second = await pipeTapToFakesnow(['--config', config, '--state', writeJson(join(dir, `${t.schema}-state1.json`), first.state)], t);
+      expectCleanRun(second);
+      const deleted = new Set(own.deleteOrders(15));
+      const removed = own.removeLines(10);
+      const pass = await pipeTapToFakesnow(['--config', config, '--catalog', fullCatalog(), '--state', writeJson(join(dir, `${t.schema}-state2.json`), second.state)], t);
+      expectCleanRun(pass);
+
+      const truth = own.truth() as unknown as Record<string, Row[]>;
+      const loaded = await readFakesnow(t.dbPath, t.schema);
+      for (const [stream, key] of Object.entries(KEYS)) {
+        const rows = loaded.rows[stream]!;
+        expect(rows.filter((r) => r._sdc_table_version === null).length, `${stream}: rows without a version`).toBe(0);
+        const live = hardDelete ? rows : rows.filter((r) => r._sdc_deleted_at === null);
+        const marked = rows.filter((r) => r._sdc_deleted_at !== null);
+        expect(summary(compareTable(stream, live, truth[stream]!, key, comparableTypes(loaded.types[stream] ?? {}))), stream).toEqual(clean(stream, truth[stream]!.length));
+        const truthKeys = new Set(truth[stream]!.map((r) => String(r[key])));
+        const gone = hardDelete ? [] : marked.map((r) => String(r[key]));
+        expect(gone.filter((k) => truthKeys.has(k)), `${stream}: rows that exist but were marked deleted`).toEqual([]);
+        if (stream === 'purchase_orders' && !hardDelete) expect(new Set(gone)).toEqual(deleted);
+        if (stream === 'purchase_order_items') {
+          for (const line of removed) expect(live.some((r) => r.key === line.key), `removed line ${line.key}`).toBe(false);
+          if (!hardDelete) expect(gone.length).toBeGreaterThanOrEqual(removed.length + deleted.size);
+        }
+      }
+      console.log(`target-snowflake FULL_TABLE (hard_delete ${hardDelete}): ${deleted.size} orders deleted and ${removed.length} lines removed in the sandbox; `
+        + `rows left ${loaded.rows.purchase_orders!.length} orders / ${loaded.rows.purchase_order_items!.length} lines`);
+    } finally {
+      await own.close();
+    }
+  });
+});
