@@ -8,7 +8,7 @@ import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
-import { planStreams, startState, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
+import { planStreams, startState, withPassAbandoned, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
@@ -86,6 +86,7 @@ export class SyncRun {
     const progress = new Progress(log, active.map((a) => a.stream.descriptor.name));
     log.info(`sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${formatInstantUs(since)}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`);
 
+    let readMayHaveMissed = false;
     for await (const batch of readPurchaseOrders(this.options.api, {
       since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
     }, log)) {
@@ -111,9 +112,10 @@ export class SyncRun {
       active.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
       progress.batch(batch.orders.length, active.map((a) => a.emitted));
       if (testMode) break;
+      if (batch.mayHaveMissed) readMayHaveMissed = true;
       if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);
     }
-    if (!testMode) await this.completePasses(active);
+    if (!testMode) await this.completePasses(active, readMayHaveMissed);
     for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
     this.values.finish();
@@ -185,10 +187,20 @@ export class SyncRun {
    * older versions), then the STATE that closes the passes. Never earlier: a target acts on it at once, and a
    * pass killed after it resumes with the same version, so sending it again deletes nothing more.
    */
-  private async completePasses(active: ActiveStream[]): Promise<void> {
+  private async completePasses(active: ActiveStream[], readMayHaveMissed: boolean): Promise<void> {
     const full = active.filter((a) => a.plan.fullTable);
     if (full.length === 0) return;
     let next = this.latestState;
+    if (readMayHaveMissed) {
+      // ACTIVATE_VERSION would delete every row this pass did not send, including one it skipped.
+      this.options.log.warn(`the full-table pass of ${full.map((a) => a.stream.descriptor.name).join(', ')} read pages by offset while they shifted `
+        + '(the API ignores the last_modified filters, and orders changed or were deleted during the run): no ACTIVATE_VERSION, nothing is deleted; '
+        + 'the next run starts a new pass');
+      for (const a of full) next = withPassAbandoned(next, a.stream.descriptor.name);
+      await this.options.writer.message({ type: 'STATE', value: next });
+      this.latestState = next;
+      return;
+    }
     for (const a of full) {
       await this.options.writer.message({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
       next = withPassCompleted(next, a.stream.descriptor.name, REPLICATION_KEY);

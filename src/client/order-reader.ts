@@ -27,6 +27,11 @@ export interface ReadOptions {
 export interface OrderBatch extends OrdersWithLms {
   /** Inclusive resume point (epoch microseconds) that is safe once this batch is handled; absent = unchanged. */
   checkpoint?: number;
+  /**
+   * The read went by offsets that may have shifted under it (the filter-ignoring fallback): an order that
+   * existed throughout may not have been yielded, so the read must not be taken as complete.
+   */
+  mayHaveMissed?: true;
 }
 
 type Mode = 'windows' | 'keyset' | 'scan';
@@ -70,7 +75,9 @@ async function* single(fetch: PageFetcher, limit: Limit, since: number | undefin
 }
 
 async function* scan(fetch: PageFetcher, limit: Limit, since: number | undefined): AsyncGenerator<OrderBatch> {
-  for await (const batch of prefetch(offsetScan(fetch, limit, since))) yield orderBatch(batch, batch.cursor);
+  for await (const batch of prefetch(offsetScan(fetch, limit, since))) {
+    yield batch.shifted ? { ...orderBatch(batch, batch.cursor), mayHaveMissed: true } : orderBatch(batch, batch.cursor);
+  }
 }
 
 async function* windowed(

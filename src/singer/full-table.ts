@@ -88,6 +88,14 @@ export function withPassCompleted(state: State, stream: string, replicationKey: 
   return withStream(state, stream, { ...bookmark, full_table_pass: undefined, full_table_version: pass.version });
 }
 
+/**
+ * The pass read everything it could but cannot vouch for it (a row may have been skipped): it is dropped
+ * without ACTIVATE_VERSION, so nothing is deleted on its word; the next pass starts afresh with a new version.
+ */
+export function withPassAbandoned(state: State, stream: string): State {
+  return withStream(state, stream, { full_table_pass: undefined });
+}
+
 /** Sets (undefined: removes) keys of one stream's bookmark, keeping the others. */
 function withStream(state: State, stream: string, changes: Record<string, unknown>): State {
   const merged: Record<string, unknown> = { ...state.bookmarks?.[stream], ...changes };

@@ -143,6 +143,50 @@ describe('readPurchaseOrders: a server that ignores the filters', () => {
   });
 });
 
+describe('readPurchaseOrders: whether an offset scan can vouch for what it read', () => {
+  async function mayHaveMissed(store: FakeOrders): Promise<boolean> {
+    let flagged = false;
+    for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1 }, quiet)) flagged ||= batch.mayHaveMissed === true;
+    return flagged;
+  }
+  const scanning = (): FakeOrders => {
+    const store = new FakeOrders(seconds(500));
+    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified']) store.ignore.add(name);
+    return store;
+  };
+
+  it('vouches when nothing changed during the scan or orders were only created, and for keyset reads with edits', async () => {
+    expect(await mayHaveMissed(scanning())).toBe(false);
+    const created = scanning();
+    created.beforeList = (n, s) => { if (n === 5) s.create(); };
+    expect(await mayHaveMissed(created)).toBe(false);
+    const keyset = new FakeOrders(seconds(500));
+    keyset.beforeList = (n, s) => { if (n === 3) s.edit(s.orders[10]!.id); };
+    expect(await mayHaveMissed(keyset)).toBe(false);
+  });
+
+  it('does not when an order was deleted or edited while the scan read by offset', async () => {
+    const deleted = scanning();
+    deleted.beforeList = (n, s) => { if (n === 5) s.orders.splice(10, 1); };
+    expect(await mayHaveMissed(deleted)).toBe(true);
+    const edited = scanning();
+    edited.beforeList = (n, s) => { if (n === 5) s.edit(s.orders[10]!.id); };
+    expect(await mayHaveMissed(edited)).toBe(true);
+  });
+
+  it('after a deletion during the scan, the resume point stays where the scan started, so the next run reads what it hid', async () => {
+    const store = scanning();
+    store.beforeList = (n, s) => { if (n === 5) s.orders.splice(10, 1); };
+    const since = T0 + 5_000;
+    const first = await readAll(store, { since });
+    expect(first.checkpoints.at(-1)).toBe(since);
+    store.beforeList = undefined;
+    const second = await readAll(store, { since: first.checkpoints.at(-1)! });
+    const read = new Set([...first.seen, ...second.seen].map((o) => o.id));
+    expect(store.orders.filter((o) => o.lm >= since && !read.has(o.id)).map((o) => o.id)).toEqual([]);
+  });
+});
+
 describe('unrequestedFields', () => {
   it('names top-level and line fields that fields= did not ask for', () => {
     const order = { id: '1', last_modified: 't', status: 'open', items: [{ id: 'a', sku: 'S', cost_price: 1 }] };

@@ -15,16 +15,24 @@ const DAY = 86_400_000;
 const LAST = '2024-03-10T08:00:00.000Z';
 let queries: Record<string, string>[] = [];
 let failAfter = Infinity;
+/** This test's copy of the rows, the filter parameters the fake server ignores, and a hook before each answer. */
+let live = rows;
+let ignored = new Set<string>();
+let beforeAnswer: ((query: Record<string, string>) => void) | undefined;
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
   queries = [];
   failAfter = Infinity;
+  live = [...rows];
+  ignored = new Set();
+  beforeAnswer = undefined;
   nock(API).persist().get('/api/v1/purchase-orders').query(true).reply(function (uri) {
     const query = Object.fromEntries(new URL(uri, API).searchParams);
     queries.push(query);
     if (queries.length > failAfter) return [404, { result: { status: 'error', message: 'gone' } }];
-    return [200, answerList(query, rows)];
+    beforeAnswer?.(query);
+    return [200, answerList(query, live, ignored)];
   });
 });
 afterEach(() => nock.cleanAll());
@@ -135,5 +143,34 @@ describe('full_table_every_days (frozen clock)', () => {
     expect(queries[0]!.last_modified_gte).toBe('2024-03-10T08:00:00+00:00');
     expect(byType(messages, 'ACTIVATE_VERSION')).toHaveLength(0);
     expect(byType(messages, 'RECORD').every((r) => r.version === V)).toBe(true);
+  });
+});
+
+describe('a full pass read by offsets that shifted (the API ignores the last_modified filters)', () => {
+  it('sends no ACTIVATE_VERSION and drops the pass when an order is deleted mid-read; the next pass, undisturbed, activates', async () => {
+    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified']) ignored.add(name);
+    let deleted: string | undefined;
+    beforeAnswer = (query) => {
+      // The offset scan's second page: an order of its first page is deleted, so every later offset moves by one.
+      if (deleted === undefined && query.page === '1') deleted = String((live.shift()!.body as { id: unknown }).id);
+    };
+    const first = await runSync({ catalog: catalogWith(BOTH_FULL) });
+    expect(first.error).toBeUndefined();
+    expect(deleted).toBeDefined();
+    expect(byType(first.messages, 'ACTIVATE_VERSION')).toHaveLength(0);
+    expect(first.logs.some((l) => /no ACTIVATE_VERSION, nothing is deleted/.test(l))).toBe(true);
+    for (const stream of ['purchase_orders', 'purchase_order_items']) {
+      expect(first.latestState.bookmarks![stream]).not.toHaveProperty('full_table_pass');
+      expect(first.latestState.bookmarks![stream]).not.toHaveProperty('full_table_version');
+    }
+    expect(byType(first.messages, 'STATE').at(-1)!.value).toEqual(first.latestState);
+
+    beforeAnswer = undefined;
+    const later = new Date(FROZEN.getTime() + 60_000);
+    const second = await runSync({ catalog: catalogWith(BOTH_FULL), state: first.latestState, now: later });
+    expect(second.error).toBeUndefined();
+    expectActivateAtTheEnd(second.messages, 'purchase_orders', later.getTime());
+    const sent = new Set(byType(second.messages, 'RECORD').filter((r) => r.stream === 'purchase_orders').map((r) => r.record.purchase_order_id));
+    expect(sent).toEqual(new Set(live.map((row) => String((row.body as { id: unknown }).id))));
   });
 });
