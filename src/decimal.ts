@@ -15,21 +15,21 @@ export function toDecimalText(value: unknown, precision: number, scale: number):
   if (value === undefined || value === null) return null;
   let text: string;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ValueError(`expected a number, got ${String(value)}`);
+    if (!Number.isFinite(value)) throw new ValueError('expected a number', { value });
     text = String(value);
   } else if (typeof value === 'string') {
     text = value.trim();
     if (text === '') return null;
   } else {
-    throw new ValueError(`expected a number, got ${describe(value)}`);
+    throw new ValueError('expected a number', { value });
   }
   const m = NUMERIC.exec(text);
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new ValueError(`expected a number, got ${describe(value)}`);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new ValueError('expected a number', { value });
   let [whole, fraction] = shift(m[2]!, m[3] ?? '', Number(m[4] ?? 0));
   if (fraction.length > scale) [whole, fraction] = round(whole, fraction, scale);
   whole = whole.replace(/^0+(?=\d)/, '') || '0';
   if (whole.length > precision - scale) {
-    throw new ValueError(`${text} does not fit ${precision - scale} digits before the decimal point`);
+    throw new ValueError(`expected at most ${precision - scale} digits before the decimal point`, { value });
   }
   const negative = m[1] === '-' && /[1-9]/.test(whole + fraction);
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
@@ -52,9 +52,4 @@ function round(whole: string, fraction: string, scale: number): [string, string]
   const digits = roundsUp ? (BigInt(kept || '0') + 1n).toString().padStart(kept.length, '0') : kept;
   const cut = digits.length - scale;
   return [digits.slice(0, cut) || '0', digits.slice(cut).replace(/0+$/, '')];
-}
-
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -65,7 +65,11 @@ describe('toDecimalText', () => {
       expect(() => dec(bad), JSON.stringify(bad)).toThrow(ValueError);
     }
     expect(dec('9'.repeat(28))).toBe('9'.repeat(28));
-    expect(() => dec('1' + '0'.repeat(28))).toThrow(/does not fit 28 digits before the decimal point/);
+    expect(() => dec('1' + '0'.repeat(28))).toThrow(/expected at most 28 digits before the decimal point/);
+    // The problem alone (what a warning names) never carries the value; the message adds it for the debug log.
+    const error = (() => { try { dec('$8.50'); } catch (e) { return e as ValueError; } })()!;
+    expect(error.problem).toBe('expected a number');
+    expect(error.message).toContain('"$8.50"');
     expect(() => dec('999.995', 5, 2)).toThrow(ValueError); // rounds up to 1000.00
   });
 });
