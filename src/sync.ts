@@ -1,20 +1,24 @@
-// The one place that decides when SCHEMA, RECORD and STATE go out. One pass over the API serves every
-// selected stream; each stream keeps its own bookmark and only gets orders at or after its own start.
+// The one place that decides when SCHEMA, RECORD, ACTIVATE_VERSION and STATE go out. Each API resource with a
+// selected stream is read once for all of its streams (stream.resource): purchase orders incrementally, where
+// each stream keeps its own bookmark and only gets orders at or after its own start; the collections
+// (variants, warehouses, vendors) in full every run, as versioned passes that resume by offset.
 // A STATE goes out only after the records it covers were written, so the process may die after any line.
 import type { ApiClient } from './client/http.js';
+import { readCollection, type CollectionResume } from './client/collection-reader.js';
+import { COLLECTIONS, type CollectionName } from './client/collections.js';
 import { readPurchaseOrders } from './client/order-reader.js';
 import type { Settings } from './config.js';
 import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
-import { planStreams, startState, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
+import { planStreams, startState, withPassCompleted, withPassPosition, withPassResume, type StreamPlan } from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
-import type { Row, Stream } from './streams/stream.js';
+import type { Row, RowContext, Stream } from './streams/stream.js';
 import { recordValidator } from './validation.js';
 import { ValueError } from './values.js';
 import { formatInstantUs, parseInstantUs } from './instants.js';
@@ -68,7 +72,9 @@ export class SyncRun {
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
     const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
-    const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: sel.replicationMethod })), runStart, settings.fullTableEveryDays);
+    // A collection has no replication key: it is read in full whatever the catalog says.
+    const method = (sel: Selection) => (streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE');
+    const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
     this.latestState = startState(this.latestState, plans);
     const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
@@ -81,6 +87,23 @@ export class SyncRun {
     if (active.length === 0) return { records: {} };
     if (!testMode && Object.keys(this.latestState).length) await writer.message({ type: 'STATE', value: this.latestState });
 
+    const orders = active.filter((a) => a.stream.resource === 'purchase-orders');
+    if (orders.length) await this.syncOrders(orders);
+    for (const name of Object.keys(COLLECTIONS) as CollectionName[]) {
+      const group = active.filter((a) => a.stream.resource === name);
+      if (group.length) await this.syncCollection(name, group);
+    }
+    if (!testMode) await this.completePasses(active);
+    for (const a of active) a.counter.flush();
+    this.values.finish();
+    this.future.finish(log);
+    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
+  }
+
+  /** Purchase orders for their streams (`active`): from the earliest start among them, checkpoint by checkpoint. */
+  private async syncOrders(active: ActiveStream[]): Promise<void> {
+    const { settings, writer, log, testMode } = this.options;
+    const now = this.options.now ?? (() => new Date());
     const since = active.some((a) => a.start === undefined) ? undefined : Math.min(...active.map((a) => a.start!));
     const fields = settings.fieldProjection ? [...new Set(active.flatMap((a) => a.stream.apiFields(a.fields)))] : undefined;
     const progress = new Progress(log, active.map((a) => a.stream.descriptor.name));
@@ -113,16 +136,59 @@ export class SyncRun {
       if (testMode) break;
       if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);
     }
-    if (!testMode) await this.completePasses(active);
-    for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
-    this.values.finish();
-    this.future.finish(log);
-    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
+  }
+
+  /**
+   * A collection read in full for its streams (`group`, all in a pass). The streams share one read: it resumes
+   * where all of them stopped at the same point, and starts over otherwise (rows written again carry the same
+   * version, so nothing is lost or doubled in the target).
+   */
+  private async syncCollection(name: CollectionName, group: ActiveStream[]): Promise<void> {
+    const { settings, writer, log, testMode } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const resumes = group.map((a) => a.plan.resume);
+    const first = resumes[0];
+    const resume = first && resumes.every((r) => r?.offset === first.offset && r.id === first.id) ? first : undefined;
+    // A stream asking for no field at all needs whole records.
+    const asked = group.map((a) => a.stream.apiFields(a.fields));
+    const fields = settings.fieldProjection && asked.every((f) => f.length) ? [...new Set(asked.flat())] : undefined;
+    const names = group.map((a) => a.stream.descriptor.name);
+    const progress = new Progress(log, names);
+    log.info(`${name}: read in full for ${names.join(', ')}${resume ? `, resumed at offset ${resume.offset}` : ''}`);
+    const pageSize = testMode ? Math.min(settings.pageSize, 10) : settings.pageSize;
+    for await (const batch of readCollection(this.options.api, COLLECTIONS[name], { pageSize, fields, resume }, log)) {
+      const syncedAt = now().toISOString();
+      const context: RowContext = { accountId: settings.accountId, syncedAt, onBadValue: this.values.sink };
+      const emittedBefore = group.map((a) => a.emitted);
+      for (const record of batch.records) {
+        for (const a of group) {
+          if (testMode && a.emitted > 0) continue;
+          for (const row of a.stream.rows(record, context)) {
+            if (testMode && a.emitted > 0) break;
+            a.emitted += 1;
+            if (writer.add(a.line(this.checked(a, row), syncedAt))) await writer.flush();
+          }
+        }
+      }
+      await writer.flush();
+      group.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
+      progress.batch(batch.records.length, group.map((a) => a.emitted));
+      if (testMode) break;
+      await this.passCheckpoint(group, batch.resume);
+    }
+    progress.done(group.map((a) => a.emitted));
+  }
+
+  private async passCheckpoint(group: ActiveStream[], resume: CollectionResume): Promise<void> {
+    let next = this.latestState;
+    for (const a of group) next = withPassResume(next, a.stream.descriptor.name, resume);
+    await this.options.writer.message({ type: 'STATE', value: next });
+    this.latestState = next;
   }
 
   private activate(selection: Selection, plan: StreamPlan): ActiveStream {
-    const stream = STREAMS.find((s) => s.descriptor.name === selection.stream)!;
+    const stream = streamNamed(selection.stream);
     const name = stream.descriptor.name;
     // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
     const bookmark = plan.fullTable ? plan.position : getBookmark(this.options.state, name, REPLICATION_KEY);
@@ -142,7 +208,7 @@ export class SyncRun {
     return {
       stream, fields: selection.fields, start,
       allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-      validate: recordValidator(name, this.options.settings.useSingerDecimal),
+      validate: recordValidator(name, this.options.settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined),
       line: recordLineBuilder(name, plan.version),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
@@ -196,4 +262,8 @@ export class SyncRun {
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;
   }
+}
+
+function streamNamed(name: string): Stream {
+  return STREAMS.find((s) => s.descriptor.name === name)!;
 }

@@ -1,6 +1,10 @@
 // The stream registry, in sync order.
 import { purchaseOrderItems } from './purchase-order-items.js';
 import { purchaseOrders } from './purchase-orders.js';
+import { vendors, warehouses } from './reference.js';
 import type { Stream } from './stream.js';
+import { variantVendors } from './variant-vendors.js';
+import { variantWarehouses } from './variant-warehouses.js';
+import { variants } from './variants.js';
 
-export const STREAMS: Stream[] = [purchaseOrders, purchaseOrderItems];
+export const STREAMS: Stream[] = [purchaseOrders, purchaseOrderItems, variants, variantWarehouses, variantVendors, warehouses, vendors];

@@ -1,5 +1,6 @@
 // What a stream is: its Singer description, the API fields its columns need, and a pure mapping from
-// one API purchase order to its rows. Streams never write anything.
+// one API record (of the stream's resource) to its rows. Streams never write anything.
+import type { CollectionName } from '../client/collections.js';
 import type { ApiOrder } from '../client/order-pages.js';
 import { RecordError } from '../errors.js';
 import type { StreamDescriptor } from '../singer/catalog.js';
@@ -33,8 +34,12 @@ export type BadValueSink = (bad: BadValue) => void;
 
 export type Row = Record<string, unknown>;
 
+/** The API resource a stream's rows come from: purchase orders (incremental) or a collection read in full. */
+export type Resource = 'purchase-orders' | CollectionName;
+
 export interface Stream {
   descriptor: StreamDescriptor;
+  resource: Resource;
   /** API fields (fields= names, items.* for line fields) that the selected columns are read from. */
   apiFields(columns: string[]): string[];
   rows(order: ApiOrder, context: RowContext): Row[];
