@@ -75,7 +75,9 @@ export class SyncRun {
     // A collection has no replication key: it is read in full whatever the catalog says.
     const method = (sel: Selection) => (streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE');
     const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
-    this.latestState = startState(this.latestState, plans);
+    // A collection's pass goes into state with its first checkpoint (passCheckpoint): until something is read,
+    // the STATE is the input's.
+    this.latestState = startState(this.latestState, plans.filter((p) => streamNamed(p.stream).resource === 'purchase-orders'));
     const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
@@ -181,7 +183,7 @@ export class SyncRun {
   }
 
   private async passCheckpoint(group: ActiveStream[], resume: CollectionResume): Promise<void> {
-    let next = this.latestState;
+    let next = startState(this.latestState, group.map((a) => a.plan));
     for (const a of group) next = withPassResume(next, a.stream.descriptor.name, resume);
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;

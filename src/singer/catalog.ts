@@ -54,7 +54,9 @@ function catalogEntry(d: StreamDescriptor): CatalogEntry {
         'selected-by-default': true,
         'table-key-properties': d.keyProperties,
         'valid-replication-keys': d.replicationKey ? [d.replicationKey] : [],
-        // No forced-replication-method: a catalog may choose FULL_TABLE or INCREMENTAL (replication-method).
+        // A stream with INCREMENTAL as its default may be read FULL_TABLE (replication-method) too; one without
+        // (no replication key to resume from) is always FULL_TABLE.
+        ...(d.replicationMethod === 'FULL_TABLE' ? { 'forced-replication-method': 'FULL_TABLE' } : {}),
       },
     },
     ...Object.keys(d.schema.properties ?? {}).map((field) => ({

@@ -14,7 +14,7 @@ const toWarehouseRow = compileRowMapper('warehouses', [], warehouseColumns, TAIL
 export const warehouses: Stream = {
   resource: 'warehouses',
   descriptor: { name: 'warehouses', schema: warehouseSchema, keyProperties: ['name'], replicationMethod: 'FULL_TABLE' },
-  apiFields: (selected) => ['name', ...sourceFields(warehouseColumns, selected)],
+  apiFields: (selected) => [...new Set(['name', ...sourceFields(warehouseColumns, selected)])],
   rows: (w, context) => [toWarehouseRow(w, context.accountId, context.syncedAt, context.onBadValue)],
 };
 

@@ -16,7 +16,7 @@ const toRow = compileRowMapper('variant_warehouses', ['key', 'variant_id'], colu
 export const variantWarehouses: Stream = {
   resource: 'variants',
   descriptor: { name: 'variant_warehouses', schema, keyProperties: ['key'], replicationMethod: 'FULL_TABLE' },
-  apiFields: (selected) => ['id', 'warehouse.warehouse', ...sourceFields(columns, selected).map((f) => `warehouse.${f}`)],
+  apiFields: (selected) => [...new Set(['id', 'warehouse.warehouse', ...sourceFields(columns, selected).map((f) => `warehouse.${f}`)])],
   rows: (variant, context) => {
     const variantId = parentId('variant_warehouses', variant);
     return blocks('variant_warehouses', variantId, variant.warehouse).map((block) => {

@@ -12,6 +12,6 @@ const toRow = compileRowMapper('variants', [], columns, TAIL, describe);
 export const variants: Stream = {
   resource: 'variants',
   descriptor: { name: 'variants', schema, keyProperties: ['id'], replicationMethod: 'FULL_TABLE' },
-  apiFields: (selected) => ['id', ...sourceFields(columns, selected)],
+  apiFields: (selected) => [...new Set(['id', ...sourceFields(columns, selected)])],
   rows: (variant, context) => [toRow(variant, context.accountId, context.syncedAt, context.onBadValue)],
 };

@@ -54,6 +54,7 @@ describe('the packed tarball, installed into a fresh prefix', () => {
     expect(filesUnder(installed)).toEqual([
       'README.md', 'dist/src/cli.js', 'dist/src/tap.cjs', 'dist/src/tap.cjs.cache', 'package.json',
       'schemas/catalog.json', 'schemas/config.json', 'schemas/purchase_order_items.json', 'schemas/purchase_orders.json', 'schemas/state.json',
+      'schemas/variant_vendors.json', 'schemas/variant_warehouses.json', 'schemas/variants.json', 'schemas/vendors.json', 'schemas/warehouses.json',
     ]);
   });
 
