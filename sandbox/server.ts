@@ -9,7 +9,7 @@ import { SandboxOptions } from './options.js';
 import { SandboxState, SandboxStats, emptyStats } from './state.js';
 import { countUnreadable } from './quirks.js';
 import { Truth, collectTruth } from './truth.js';
-import { collectionTruth, type CollectionTruth } from './variant-truth.js';
+import { collectionTruth, snapshotTruth, type CollectionTruth } from './variant-truth.js';
 
 export type { ExtraAccount } from './accounts.js';
 export type { FaultKind, Operator, SandboxOptions } from './options.js';
@@ -30,6 +30,8 @@ export interface SandboxAccount {
   truth(): Truth;
   /** Rows of variants, variant_warehouses, variant_vendors, warehouses and vendors for the current data. */
   collectionTruth(): CollectionTruth;
+  /** variant_snapshots rows of a run on `date` (YYYY-MM-DD). */
+  snapshotTruth(date: string): Record<string, unknown>[];
   /** Removes `count` variants picked by the seed (or these ids); returns their ids. */
   removeVariants(which: number | string[]): string[];
   /** Adds `count` variants (ids after every existing one); returns their ids. */
@@ -100,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     removeLines: first.removeLines,
     truth: first.truth,
     collectionTruth: first.collectionTruth,
+    snapshotTruth: first.snapshotTruth,
     removeVariants: first.removeVariants,
     addVariants: first.addVariants,
     changeVariantsAt: first.changeVariantsAt,
@@ -131,6 +134,7 @@ function accountHandle(st: SandboxState): SandboxAccount {
     removeLines: (count) => st.removeLines(count),
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
     collectionTruth: () => collectionTruth(st.variants, st.opts.accountId),
+    snapshotTruth: (date) => snapshotTruth(st.variants, st.opts.accountId, date),
     removeVariants: (which) => st.removeVariants(which),
     addVariants: (count) => st.variants.add(count),
     changeVariantsAt: (request, change) => {

@@ -36,6 +36,16 @@ function fill(cols: string[], values: Row): Row {
   return Object.fromEntries(cols.map((c) => [c, canonical(c, values[c])]));
 }
 
+/** variant_snapshots rows for a run on `date` (YYYY-MM-DD): the variant's row (warehouse "") and one per block. */
+export function snapshotTruth(store: VariantStore, accountId: string, date: string): Row[] {
+  const cols = columns('variant_snapshots');
+  return store.live.flatMap((n) => {
+    const m = store.model(n);
+    const head = { snapshot_date: date, variant_id: m.id, sku: m.fields.sku, _account_id: accountId };
+    return [fill(cols, { ...m.fields, ...head, warehouse: '' }), ...m.blocks.map((b) => fill(cols, { ...b, ...head, warehouse: b.warehouse }))];
+  });
+}
+
 export function collectionTruth(store: VariantStore, accountId: string): CollectionTruth {
   const cols = Object.fromEntries(Object.keys(COLLECTION_KEYS).map((s) => [s, columns(s)]));
   const truth: CollectionTruth = { variants: [], variant_warehouses: [], variant_vendors: [], warehouses: [], vendors: [] };

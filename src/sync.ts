@@ -12,7 +12,7 @@ import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
-import { planStreams, startState, withPassCompleted, withPassPosition, withPassResume, type StreamPlan } from './singer/full-table.js';
+import { planStream, planStreams, startState, withPassCompleted, withPassPosition, withPassResume, type StreamPlan } from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
@@ -60,6 +60,7 @@ export class SyncRun {
   latestState: State;
   private readonly values: ValueProblems;
   private readonly future: FutureTimestamps;
+  private runStart = 0;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
@@ -71,10 +72,14 @@ export class SyncRun {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
+    this.runStart = runStart;
     const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
-    // A collection has no replication key: it is read in full whatever the catalog says.
+    // A collection has no replication key: it is read in full whatever the catalog says. Snapshots are never a
+    // pass (an ACTIVATE_VERSION would delete the history they build), and never taken along by one.
+    const snapshot = (sel: Selection): boolean => streamNamed(sel.stream).descriptor.name === 'variant_snapshots';
     const method = (sel: Selection) => (streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE');
-    const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
+    const passes = planStreams(this.latestState, selections.filter((sel) => !snapshot(sel)).map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
+    const plans = selections.map((sel) => passes.find((p) => p.stream === sel.stream) ?? planStream(this.latestState, sel.stream, 'INCREMENTAL', runStart));
     // A collection's pass goes into state with its first checkpoint (passCheckpoint): until something is read,
     // the STATE is the input's.
     this.latestState = startState(this.latestState, plans.filter((p) => streamNamed(p.stream).resource === 'purchase-orders'));
@@ -159,9 +164,10 @@ export class SyncRun {
     const progress = new Progress(log, names);
     log.info(`${name}: read in full for ${names.join(', ')}${resume ? `, resumed at offset ${resume.offset}` : ''}`);
     const pageSize = testMode ? Math.min(settings.pageSize, 10) : settings.pageSize;
+    const runDate = new Date(this.runStart).toISOString().slice(0, 10);
     for await (const batch of readCollection(this.options.api, COLLECTIONS[name], { pageSize, fields, resume }, log)) {
       const syncedAt = now().toISOString();
-      const context: RowContext = { accountId: settings.accountId, syncedAt, onBadValue: this.values.sink };
+      const context: RowContext = { accountId: settings.accountId, syncedAt, runDate, onBadValue: this.values.sink };
       const emittedBefore = group.map((a) => a.emitted);
       for (const record of batch.records) {
         for (const a of group) {
@@ -183,8 +189,10 @@ export class SyncRun {
   }
 
   private async passCheckpoint(group: ActiveStream[], resume: CollectionResume): Promise<void> {
-    let next = startState(this.latestState, group.map((a) => a.plan));
-    for (const a of group) next = withPassResume(next, a.stream.descriptor.name, resume);
+    const full = group.filter((a) => a.plan.fullTable);
+    if (full.length === 0) return;
+    let next = startState(this.latestState, full.map((a) => a.plan));
+    for (const a of full) next = withPassResume(next, a.stream.descriptor.name, resume);
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;
   }

@@ -569,6 +569,40 @@ __synced_at: string
 }
 
 /**
+ * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
+ */
+export interface VariantSnapshotRow {
+/**
+ * The run's start date (UTC): a second run on the same day replaces that day's rows.
+ */
+snapshot_date: string
+variant_id: string
+/**
+ * The warehouse id of a per-warehouse row; "" for the variant's all-warehouses row.
+ */
+warehouse: string
+sku?: (string | null)
+in_stock?: (number | null)
+replenishment?: (number | null)
+to_order?: (number | null)
+lead_time?: (number | null)
+oos?: (number | null)
+forecasted_stock?: (number | null)
+current_forecast?: (number | null)
+last_7_days_sales?: (number | null)
+last_30_days_sales?: (number | null)
+cost_price?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
  * One purchase order (also transfers and assembly orders) as loaded into the warehouse.
  */
 export interface PurchaseOrderRowDecimal {

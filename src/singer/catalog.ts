@@ -14,6 +14,8 @@ export interface StreamDescriptor {
   replicationKey?: string;
   /** The default; a catalog may choose the other one (both are valid for every stream). */
   replicationMethod: ReplicationMethod;
+  /** False: discovery marks the stream not selected by default, and a run without a catalog leaves it out. */
+  selectedByDefault?: boolean;
 }
 
 export type ReplicationMethod = 'INCREMENTAL' | 'FULL_TABLE';
@@ -51,7 +53,7 @@ function catalogEntry(d: StreamDescriptor): CatalogEntry {
       breadcrumb: [],
       metadata: {
         inclusion: 'available',
-        'selected-by-default': true,
+        'selected-by-default': d.selectedByDefault ?? true,
         'table-key-properties': d.keyProperties,
         'valid-replication-keys': d.replicationKey ? [d.replicationKey] : [],
         // A stream with INCREMENTAL as its default may be read FULL_TABLE (replication-method) too; one without
@@ -89,9 +91,9 @@ export function parseCatalog(text: string, path: string): SingerCatalog {
   return parsed;
 }
 
-/** Which streams and fields to emit. No catalog: everything. Key and replication-key fields always. */
+/** Which streams and fields to emit. No catalog: every stream selected by default. Key and replication-key fields always. */
 export function selectStreams(catalog: SingerCatalog | undefined, streams: StreamDescriptor[]): Selection[] {
-  if (!catalog) return streams.map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}), replicationMethod: d.replicationMethod }));
+  if (!catalog) return streams.filter((d) => d.selectedByDefault !== false).map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}), replicationMethod: d.replicationMethod }));
   const known = new Map(streams.map((d) => [d.name, d]));
   const selections: Selection[] = [];
   for (const entry of catalog.streams) {

@@ -9,6 +9,8 @@ import { ValueError } from '../values.js';
 export interface RowContext {
   accountId: string;
   syncedAt: string;
+  /** The run's start date (UTC, YYYY-MM-DD): the day a snapshot row belongs to. */
+  runDate?: string;
   /** use_singer_decimal: money and quantities as exact decimal strings (the schema's decimal form). */
   decimal?: boolean;
   /** Where a value that cannot be read goes (the column is then null); absent: it stops the run. */

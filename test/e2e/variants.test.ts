@@ -118,4 +118,42 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     // The resumed run does not read the variants again from the start.
     expect(resumed.stdout.split('\n').filter((l) => l.startsWith('{"type":"RECORD","stream":"variants"')).length).toBeLessThan(1500);
   });
+
+  it('variant_snapshots (opt-in): rows of the day per variant and warehouse, no ACTIVATE_VERSION; a second run the same day replaces the day', async () => {
+    sandbox = await startSandbox({ orders: 10, variants: 200, seed: 8 });
+    const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
+    const entry = catalog.streams.find((e: any) => e.tap_stream_id === 'variant_snapshots');
+    expect(entry.metadata[0].metadata['selected-by-default']).toBe(false);
+    entry.metadata[0].metadata.selected = true;
+    const cat = writeJson(join(dir, 'catalog-snapshots.json'), catalog);
+    const cfg = config(sandbox, { page_size: 70 });
+    const first = await runTap({ args: ['--config', cfg, '--catalog', cat] });
+    expect(first.code).toBe(0);
+    const today = new Date().toISOString().slice(0, 10);
+    const compare = (output: SingerOutput) => {
+      const table = output.tables.get('variant_snapshots')!;
+      const truth = sandbox!.snapshotTruth(today);
+      const byKey = new Map(truth.map((r) => [`${r.snapshot_date}|${r.variant_id}|${r.warehouse}`, r]));
+      const actual = new Map([...table.values()].map((r) => [`${r.snapshot_date}|${r.variant_id}|${r.warehouse}`, r]));
+      expect([...actual.keys()].sort()).toEqual([...byKey.keys()].sort());
+      for (const [k, row] of byKey) {
+        const { __synced_at: _, ...rest } = actual.get(k)!;
+        expect(rest, k).toEqual(row);
+      }
+    };
+    const once = applySingerOutput(first.stdout);
+    compare(once);
+    expect(once.tables.get('variant_snapshots')!.size).toBe(200 * 4);
+    expect(first.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('variant_snapshots'))).toEqual([]);
+    expectExact(once, sandbox);
+    // Same day again, after variants were removed: the day's rows are upserted, yesterday's history would stay.
+    const removed = sandbox.removeVariants(4);
+    const second = await runTap({ args: ['--config', cfg, '--catalog', cat, '--state', writeJson(join(dir, 'state-snap.json'), once.lastState)] });
+    expect(second.code).toBe(0);
+    const twice = applySingerOutput(second.stdout, once);
+    expect(twice.counts.variant_snapshots).toBe(2 * 800 - 16);
+    expect(twice.tables.get('variant_snapshots')!.size).toBe(800);
+    expect([...twice.tables.get('variants')!.keys()].filter((id) => removed.includes(id))).toEqual([]);
+    expect(JSON.stringify((twice.lastState as any).bookmarks.variant_snapshots ?? {})).not.toContain('full_table_pass');
+  });
 });

@@ -35,7 +35,7 @@ function meta(e: CatalogEntry, breadcrumb: string[]): Record<string, unknown> {
 describe('discoverCatalog', () => {
   it('lists purchase_orders, purchase_order_items, then the collection streams, tap_stream_id = stream, lowercase snake case', () => {
     const { streams } = discoveredAll();
-    expect(streams.map((s) => s.tap_stream_id)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'warehouses', 'vendors']);
+    expect(streams.map((s) => s.tap_stream_id)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'variant_snapshots', 'warehouses', 'vendors']);
     for (const s of streams) {
       expect(s.tap_stream_id).toMatch(/^[a-z_0-9]+$/);
       expect(s.stream).toBe(s.tap_stream_id);
@@ -49,11 +49,13 @@ describe('discoverCatalog', () => {
       const streamLevel = s.metadata.filter((m) => m.breadcrumb.length === 0);
       expect(streamLevel).toHaveLength(1);
       const m = streamLevel[0]!.metadata;
-      const full = !s.stream.startsWith('purchase_order');
+      const snapshots = s.stream === 'variant_snapshots';
+      const full = !s.stream.startsWith('purchase_order') && !snapshots;
       expect(Object.keys(m).sort()).toEqual(
         ['inclusion', 'selected-by-default', 'table-key-properties', 'valid-replication-keys', ...(full ? ['forced-replication-method'] : [])].sort());
       expect(m.inclusion).toBe('available');
-      expect(m['selected-by-default']).toBe(true);
+      // variant_snapshots is opt-in.
+      expect(m['selected-by-default']).toBe(!snapshots);
       expect(m['table-key-properties']).toEqual(s.key_properties);
       // Purchase orders: not forced, the catalog may choose FULL_TABLE or INCREMENTAL (the default). Collections
       // have no replication key: always FULL_TABLE.
@@ -120,6 +122,11 @@ describe('discoverCatalog', () => {
 });
 
 describe('selectStreams', () => {
+  it('leaves out a stream not selected by default when there is no catalog', () => {
+    expect(selectStreams(undefined, all).map((s) => s.stream)).not.toContain('variant_snapshots');
+    expect(selectStreams(undefined, all)).toHaveLength(all.length - 1);
+  });
+
   it('selects every stream and every field when there is no catalog', () => {
     expect(selectStreams(undefined, descriptors)).toEqual([
       { stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' },

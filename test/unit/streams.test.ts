@@ -278,8 +278,8 @@ describe('toPurchaseOrderItemRows', () => {
 
 describe('the Stream objects', () => {
   it('are registered in sync order', () => {
-    expect(STREAMS.map((s) => s.descriptor.name)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'warehouses', 'vendors']);
-    expect(STREAMS.map((s) => s.resource)).toEqual(['purchase-orders', 'purchase-orders', 'variants', 'variants', 'variants', 'warehouses', 'vendors']);
+    expect(STREAMS.map((s) => s.descriptor.name)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'variant_snapshots', 'warehouses', 'vendors']);
+    expect(STREAMS.map((s) => s.resource)).toEqual(['purchase-orders', 'purchase-orders', 'variants', 'variants', 'variants', 'variants', 'warehouses', 'vendors']);
   });
 
   it('rows() gives the same rows as the mapping functions', () => {

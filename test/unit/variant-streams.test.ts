@@ -105,3 +105,16 @@ describe('JSON column coercions', () => {
     expect(() => toHistory([['2020-01-01']])).toThrow(/pairs/);
   });
 });
+
+describe('variant_snapshots', () => {
+  it('one row for the variant (warehouse "") and one per block, dated by the run, keyed (snapshot_date, variant_id, warehouse)', async () => {
+    const { variantSnapshots } = await import('../../src/streams/variant-snapshots.js');
+    expect(variantSnapshots.descriptor.selectedByDefault).toBe(false);
+    expect(variantSnapshots.descriptor.keyProperties).toEqual(['snapshot_date', 'variant_id', 'warehouse']);
+    const rows = variantSnapshots.rows(variant(), { ...CONTEXT, runDate: '2026-01-01' });
+    expect(rows.map((r) => [r.snapshot_date, r.warehouse, r.in_stock, r.sku])).toEqual([
+      ['2026-01-01', '', 10, 'SKU-1'], ['2026-01-01', 'c18098_49481991', 4, 'SKU-1'], ['2026-01-01', 'c955_330498075', 6, 'SKU-1']]);
+    for (const row of rows) expect(recordValidator('variant_snapshots')(row)).toBe(true);
+    expect(variantSnapshots.apiFields([])).toContain('warehouse.in_stock');
+  });
+});
