@@ -51,7 +51,7 @@ export function collectionTruth(store: VariantStore, accountId: string): Collect
   const truth: CollectionTruth = { variants: [], variant_warehouses: [], variant_vendors: [], warehouses: [], vendors: [] };
   for (const n of store.live) {
     const m = store.model(n);
-    truth.variants.push(fill(cols.variants!, { ...m.fields, _account_id: accountId, connections: m.connections }));
+    truth.variants.push(fill(cols.variants!, { ...m.fields, record_version: m.fields.version, _account_id: accountId, connections: m.connections }));
     for (const b of m.blocks) {
       truth.variant_warehouses.push(fill(cols.variant_warehouses!, { ...b, key: key(m.id, b.warehouse as string), variant_id: m.id, _account_id: accountId }));
     }

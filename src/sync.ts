@@ -76,7 +76,7 @@ export class SyncRun {
     const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
     // A collection has no replication key: it is read in full whatever the catalog says. Snapshots are never a
     // pass (an ACTIVATE_VERSION would delete the history they build), and never taken along by one.
-    const snapshot = (sel: Selection): boolean => streamNamed(sel.stream).descriptor.name === 'variant_snapshots';
+    const snapshot = (sel: Selection): boolean => streamNamed(sel.stream).resource !== 'purchase-orders' && streamNamed(sel.stream).descriptor.replicationMethod === 'INCREMENTAL';
     const method = (sel: Selection) => (streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE');
     const passes = planStreams(this.latestState, selections.filter((sel) => !snapshot(sel)).map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
     const plans = selections.map((sel) => passes.find((p) => p.stream === sel.stream) ?? planStream(this.latestState, sel.stream, 'INCREMENTAL', runStart));

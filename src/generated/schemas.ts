@@ -233,7 +233,10 @@ updated_at_time?: (string | null)
  * API: Unix seconds.
  */
 last_forecast_time?: (string | null)
-version?: (number | null)
+/**
+ * API field version (a counter of the record's writes). Renamed: target-postgres cannot load a column named version (its ACTIVATE_VERSION statement reserves the name).
+ */
+record_version?: (number | null)
 price?: (number | null)
 regular_price?: (number | null)
 in_stock?: (number | null)

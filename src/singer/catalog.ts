@@ -12,7 +12,7 @@ export interface StreamDescriptor {
   keyProperties: string[];
   /** Present when the stream's own records carry the replication key. */
   replicationKey?: string;
-  /** The default; a catalog may choose the other one (both are valid for every stream). */
+  /** The default; a catalog may choose the other one where discovery does not force FULL_TABLE. */
   replicationMethod: ReplicationMethod;
   /** False: discovery marks the stream not selected by default, and a run without a catalog leaves it out. */
   selectedByDefault?: boolean;

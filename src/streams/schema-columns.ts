@@ -51,9 +51,13 @@ function coercion(name: string, property: JsonSchema): Column['convert'] {
   return toText;
 }
 
-/** Every property of `schema` but `except`, as columns from the API field of the same name; `strict` ones are required text. */
+/** Every property of `schema` but `except`, as columns from the API field of the same name (or its `x-api-field`); `strict` ones are required text. */
 export function schemaColumns(schema: JsonSchema, except: string[], strict: string[] = []): Column[] {
   return Object.entries(schema.properties ?? {})
     .filter(([name]) => !except.includes(name))
-    .map(([name, property]) => (strict.includes(name) ? { name, from: name, convert: requireText, strict: true } : { name, from: name, convert: coercion(name, property) }));
+    .map(([name, property]) => {
+      // `x-api-field`: a column renamed from its API field (e.g. version, which target-postgres reserves).
+      const from = typeof property['x-api-field'] === 'string' ? property['x-api-field'] : name;
+      return strict.includes(name) ? { name, from, convert: requireText, strict: true } : { name, from, convert: coercion(name, property) };
+    });
 }

@@ -44,7 +44,7 @@ describe('tap | target-postgres: every stream with its key', () => {
     const target = writeJson(join(dir, 'target.json'), { ...PG, default_target_schema: schema, hard_delete: true });
     const check = async () => {
       const types = await columnTypes(schema);
-      const truth: Record<string, Row[]> = { ...(sandbox.truth() as never), ...sandbox.collectionTruth() };
+      const truth: Record<string, Row[]> = { ...(sandbox.truth() as unknown as Record<string, Row[]>), ...sandbox.collectionTruth() };
       const keys: Record<string, string> = { purchase_orders: 'purchase_order_id', purchase_order_items: 'key', ...COLLECTION_KEYS };
       const out = [];
       for (const [stream, key] of Object.entries(keys)) {

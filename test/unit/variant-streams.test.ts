@@ -30,7 +30,7 @@ describe('variants', () => {
   it('maps a sample-shaped variant: numbers, UTC instants (Unix seconds, offsets), [] maps as {}, history in UTC, no extra fields', () => {
     const [row] = variants.rows(variant(), CONTEXT);
     expect(row).toMatchObject({
-      id: 'c18098_4410', price: 12.5, in_stock: 10, published: true, last_forecast_time: '2020-01-28T07:44:59.000Z',
+      id: 'c18098_4410', record_version: 259, price: 12.5, in_stock: 10, published: true, last_forecast_time: '2020-01-28T07:44:59.000Z',
       created_at: '2019-11-01T00:05:53.000Z', stock_hist: [['2019-10-31T00:00:00.000Z', 0]], revenue_by_month: {}, orders_by_day: {},
       orders_by_month: { '2020': { '1': 0 } }, connections: [{ sku: 'SKU-1', removed: false, vendors: expect.any(Array) }], under_value: null,
       _account_id: 'a1', __synced_at: CONTEXT.syncedAt,
