@@ -4,6 +4,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { JSON_TYPE, Reply, errorReply, jsonReply, readBody, send } from './http-util.js';
 import { SandboxState, emptyStats } from './state.js';
 import { TruthRow, truthRows } from './truth.js';
+import { collectionTruth } from './variant-truth.js';
 
 export async function handleAdmin(st: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
@@ -44,6 +45,28 @@ async function dispatch(st: SandboxState, route: string, req: IncomingMessage): 
       if (!isCount(count)) throw new Error('count must be a non-negative integer');
       return jsonReply({ removed: st.removeLines(count) });
     }
+    case 'POST /__admin/variants/remove': {
+      const body = parseObject(await readBody(req));
+      if (Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) return jsonReply({ removed: st.removeVariants(body.ids as string[]) });
+      const count = body.count ?? 1;
+      if (!isCount(count)) throw new Error('count must be a non-negative integer (or ids a list of variant ids)');
+      return jsonReply({ removed: st.removeVariants(count) });
+    }
+    case 'POST /__admin/variants/add': {
+      const count = parseObject(await readBody(req)).count ?? 1;
+      if (!isCount(count)) throw new Error('count must be a non-negative integer');
+      return jsonReply({ added: st.variants.add(count) });
+    }
+    case 'POST /__admin/variants/change-at': {
+      // At the `request`-th variants list request from now: remove `remove` and add `add` variants (mid-run).
+      const body = parseObject(await readBody(req));
+      const [request, remove, add] = [body.request ?? 1, body.remove ?? 0, body.add ?? 0];
+      if (!isCount(request) || !isCount(remove) || !isCount(add)) throw new Error('request, remove and add must be non-negative integers');
+      st.variantChanges.push({ atRequest: st.variantListSeq + request, remove, add });
+      return jsonReply({ atRequest: st.variantListSeq + request, remove, add });
+    }
+    case 'GET /__admin/collection-truth':
+      return jsonReply(collectionTruth(st.variants, st.opts.accountId));
     case 'GET /__admin/stats':
       return jsonReply(st.stats);
     case 'POST /__admin/stats/reset':

@@ -1,6 +1,7 @@
 // The imitated REST API: gatekeeping (User-Agent, rate limit, faults, latency),
-// then auth and the purchase-orders routes.
+// then auth, the purchase-orders routes and the collections (sandbox/collections-api.ts).
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { collectionRoute } from './collections-api.js';
 import { executeList } from './execute.js';
 import { pickFault } from './faults.js';
 import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, Reply, errorReply, send } from './http-util.js';
@@ -59,6 +60,8 @@ function route(st: SandboxState, req: IncomingMessage, url: URL): Reply {
   if (req.headers.authorization !== apiKey || req.headers.account !== accountId) {
     return errorReply(401, 'Invalid API key or account');
   }
+  const collection = collectionRoute(st, url);
+  if (collection) return req.method === 'GET' ? collection : errorReply(405, 'Method not allowed');
   const isList = LIST_PATH.test(url.pathname);
   const one = ONE_PATH.exec(url.pathname);
   if (!isList && !one) return errorReply(404, 'Not found');

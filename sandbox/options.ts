@@ -56,6 +56,10 @@ export interface SandboxOptions {
   singleOrder404?: boolean;
   /** An empty list is sent as `{}` (PHP's empty array). */
   emptyListAsObject?: boolean;
+  /** Variants (GET /variants, issue 15; sandbox/variants.ts), warehouse blocks per variant (= warehouses), history points per history array. */
+  variants?: number;
+  warehouseBlocks?: number;
+  historyPoints?: number;
 }
 
 export type ResolvedOptions = Required<SandboxOptions>;
@@ -93,11 +97,14 @@ export const DEFAULTS: ResolvedOptions = {
   itemsPerOrderMin: 0,
   singleOrder404: false,
   emptyListAsObject: false,
+  variants: 20,
+  warehouseBlocks: 3,
+  historyPoints: 3,
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
 export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount', 'futureOrders', 'oddValueRate', 'oddColumns',
-  'duplicateLineRate', 'lmPrecision', 'nullLastModified', 'itemsPerOrderMin'] as const;
+  'duplicateLineRate', 'lmPrecision', 'nullLastModified', 'itemsPerOrderMin', 'variants', 'warehouseBlocks', 'historyPoints'] as const;
 
 type Check = (v: unknown) => boolean;
 const int = (lo: number, hi: number): Check => (v) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
@@ -111,6 +118,9 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   seed: int(-(2 ** 31), 2 ** 32 - 1),
   orders: int(1, 1_000_000),
   itemsPerOrder: int(1, 1000),
+  variants: int(0, 1_000_000),
+  warehouseBlocks: int(0, 50),
+  historyPoints: int(0, 5000),
   apiKey: str,
   accountId: str,
   latencyMs: num(0, 600_000),

@@ -9,11 +9,14 @@ import { SandboxOptions } from './options.js';
 import { SandboxState, SandboxStats, emptyStats } from './state.js';
 import { countUnreadable } from './quirks.js';
 import { Truth, collectTruth } from './truth.js';
+import { collectionTruth, snapshotTruth, type CollectionTruth } from './variant-truth.js';
 
 export type { ExtraAccount } from './accounts.js';
 export type { FaultKind, Operator, SandboxOptions } from './options.js';
 export type { SandboxStats } from './state.js';
 export type { Truth } from './truth.js';
+export type { CollectionTruth } from './variant-truth.js';
+export { COLLECTION_KEYS } from './variant-truth.js';
 
 /** One account's data, options and counters. */
 export interface SandboxAccount {
@@ -25,6 +28,16 @@ export interface SandboxAccount {
   /** Removes lines from orders, which are thereby modified (ground truth follows); returns the lines' keys. */
   removeLines(count: number): { purchase_order_id: string; key: string }[];
   truth(): Truth;
+  /** Rows of variants, variant_warehouses, variant_vendors, warehouses and vendors for the current data. */
+  collectionTruth(): CollectionTruth;
+  /** variant_snapshots rows of a run on `date` (YYYY-MM-DD). */
+  snapshotTruth(date: string): Record<string, unknown>[];
+  /** Removes `count` variants picked by the seed (or these ids); returns their ids. */
+  removeVariants(which: number | string[]): string[];
+  /** Adds `count` variants (ids after every existing one); returns their ids. */
+  addVariants(count: number): string[];
+  /** At the k-th variants list request from now, remove and add this many variants (a change mid-run). */
+  changeVariantsAt(request: number, change: { remove?: number; add?: number }): void;
   /** Odd values the tap cannot read, by `stream.column`, in the current data (options oddValueRate/oddColumns). */
   unreadableValues(): Record<string, number>;
   stats(): SandboxStats;
@@ -88,6 +101,11 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     deleteOrders: first.deleteOrders,
     removeLines: first.removeLines,
     truth: first.truth,
+    collectionTruth: first.collectionTruth,
+    snapshotTruth: first.snapshotTruth,
+    removeVariants: first.removeVariants,
+    addVariants: first.addVariants,
+    changeVariantsAt: first.changeVariantsAt,
     unreadableValues: first.unreadableValues,
     stats: first.stats,
     resetStats: first.resetStats,
@@ -115,6 +133,13 @@ function accountHandle(st: SandboxState): SandboxAccount {
     deleteOrders: (which) => st.deleteOrders(which),
     removeLines: (count) => st.removeLines(count),
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
+    collectionTruth: () => collectionTruth(st.variants, st.opts.accountId),
+    snapshotTruth: (date) => snapshotTruth(st.variants, st.opts.accountId, date),
+    removeVariants: (which) => st.removeVariants(which),
+    addVariants: (count) => st.variants.add(count),
+    changeVariantsAt: (request, change) => {
+      st.variantChanges.push({ atRequest: st.variantListSeq + request, remove: change.remove ?? 0, add: change.add ?? 0 });
+    },
     unreadableValues: () => {
       const counts: Record<string, number> = {};
       for (let i = 0; i < st.store.count; i++) countUnreadable(st.gen.order(st.store, i), counts);

@@ -6,6 +6,7 @@ import { FAULT_KINDS, FaultKind, ResolvedOptions, applyPatch } from './options.j
 import { Rng, SALT } from './rng.js';
 import { OrderStore } from './store.js';
 import { itemKey } from './truth.js';
+import { VariantStore } from './variants.js';
 
 export interface SandboxStats {
   requests: number;
@@ -16,6 +17,8 @@ export interface SandboxStats {
   edits: number; // orders edited
   created: number;
   statusCounts: Record<string, number>;
+  /** List requests to variants, warehouses and vendors (not in listRequests, which counts purchase orders). */
+  collectionRequests: number;
 }
 
 export function emptyStats(): SandboxStats {
@@ -28,6 +31,7 @@ export function emptyStats(): SandboxStats {
     edits: 0,
     created: 0,
     statusCounts: {},
+    collectionRequests: 0,
   };
 }
 
@@ -35,6 +39,11 @@ export class SandboxState {
   opts: ResolvedOptions;
   readonly store: OrderStore;
   readonly gen: OrderGenerator;
+  readonly variants: VariantStore;
+  /** Variants removed (or added, if negative) at the k-th variants list request: [k, count] (admin switch). */
+  variantChanges: { atRequest: number; remove: number; add: number }[] = [];
+  variantListSeq = 0;
+  private variantPicks = 0;
   stats = emptyStats();
   readonly limiter = new RateLimiter();
   requestSeq = 0;
@@ -46,6 +55,7 @@ export class SandboxState {
     this.opts = opts;
     this.store = new OrderStore(opts.seed, opts.orders, opts);
     const quirks = opts.oddValueRate > 0 || opts.duplicateLineRate > 0 ? opts : undefined;
+    this.variants = new VariantStore(opts.seed, { variants: opts.variants, warehouseBlocks: opts.warehouseBlocks, historyPoints: opts.historyPoints });
     this.gen = new OrderGenerator(opts.seed, opts.itemsPerOrder, opts.orders, buildCatalog(opts.seed), quirks, opts.itemsPerOrderMin);
   }
 
@@ -88,6 +98,21 @@ export class SandboxState {
       removed.push({ purchase_order_id: id, key: itemKey(id, this.gen.catalog.variants[variant]!.id) });
     }
     return removed;
+  }
+
+  /** Removes `count` variants (or these ids) as a user does in the app; returns their ids. */
+  removeVariants(which: number | string[]): string[] {
+    return this.variants.remove(which, ++this.variantPicks);
+  }
+
+  /** Counts a variants list request and applies the changes due at it. */
+  countVariantRequest(): void {
+    this.variantListSeq++;
+    for (const change of this.variantChanges) {
+      if (change.atRequest !== this.variantListSeq) continue;
+      this.removeVariants(change.remove);
+      this.variants.add(change.add);
+    }
   }
 
   /** Counts a list request and applies the edit event due on every editEvery-th one. */

@@ -7,7 +7,7 @@ import ts from 'typescript';
 
 const root = new URL('../', import.meta.url);
 /** The schemas both generators read (scripts/gen-validators.mjs too), in the order their output lists them. */
-export const SCHEMAS = ['config', 'state', 'catalog', 'purchase_orders', 'purchase_order_items'];
+export const SCHEMAS = ['config', 'state', 'catalog', 'purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'warehouses', 'vendors', 'variant_snapshots'];
 export const readSchema = async (name) => JSON.parse(await readFile(new URL(`schemas/${name}.json`, root), 'utf8'));
 export const GENERATED_PATH = fileURLToPath(new URL('src/generated/schemas.ts', root));
 /** Record schemas that also have a decimal form (use_singer_decimal), generated as `<name>_decimal`. */

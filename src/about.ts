@@ -3,9 +3,10 @@
 import { configSchema, envVarName } from './config.js';
 import type { JsonSchema } from './schemas.js';
 import { packageVersion } from './schemas.js';
+import { STREAMS } from './streams/index.js';
 
 export const CAPABILITIES = ['about', 'catalog', 'discover', 'state', 'test', 'structured-logging'];
-const DESCRIPTION = 'Singer tap for Inventory Planner: purchase orders and their line items, incremental on last_modified.';
+const DESCRIPTION = 'Singer tap for Inventory Planner: purchase orders and their line items (incremental on last_modified); variants with their per-warehouse and per-vendor rows, warehouses and vendors (read in full every run).';
 
 export function aboutInfo(): Record<string, unknown> {
   return {
@@ -27,6 +28,16 @@ export function aboutText(format: 'text' | 'json' | 'markdown'): string {
     `Capabilities: ${CAPABILITIES.join(', ')}`, 'Settings:', ...settings].join('\n');
 }
 
+/** The streams, their keys, replication and columns: the README's streams table is this output. */
+export function streamsTable(): string {
+  const rows = STREAMS.map(({ descriptor: d, resource }) => {
+    const replication = d.replicationKey ? `${d.replicationMethod} on \`${d.replicationKey}\`` : d.replicationMethod === 'FULL_TABLE' ? 'FULL_TABLE (every run, ACTIVATE_VERSION)' : `${d.replicationMethod} (its order's \`last_modified\`)`;
+    const columns = Object.keys(d.schema.properties ?? {}).filter((c) => !d.keyProperties.includes(c) && c !== '_account_id' && c !== '__synced_at');
+    return `| \`${d.name}\` | \`GET /${resource}\` | ${d.keyProperties.map((k) => `\`${k}\``).join(', ')} | ${replication} | ${columns.length} | ${columns.join(', ')} |`;
+  });
+  return ['| Stream | From | Key | Replication | Columns | Column names (besides the key, `_account_id`, `__synced_at`) |', '|:--|:--|:--|:--|--:|:--|', ...rows].join('\n');
+}
+
 export function settingsTable(): string {
   const rows = Object.entries(configSchema.properties ?? {}).map(([name, s]) =>
     `| ${name} | ${required(name) ? 'yes' : 'no'} | ${defaultOf(s)} | ${envVarName(name)} | ${s.description ?? ''} |`);
@@ -35,7 +46,7 @@ export function settingsTable(): string {
 
 function aboutMarkdown(): string {
   return [`# \`tap-inventory-planner\``, '', DESCRIPTION, '', '## Capabilities', '', ...CAPABILITIES.map((c) => `* \`${c}\``), '',
-    '## Settings', '', settingsTable(), '',
+    '## Streams', '', streamsTable(), '', '## Settings', '', settingsTable(), '',
     'Settings can come from `--config FILE` (repeatable, later files win) and, with `--config ENV`, from the environment variables above, which win over files.', ''].join('\n');
 }
 

@@ -18,7 +18,9 @@ function findPackageRoot(): string {
 
 export const PACKAGE_ROOT = findPackageRoot();
 
-export function loadSchema(name: 'config' | 'state' | 'catalog' | 'purchase_orders' | 'purchase_order_items'): JsonSchema {
+export type SchemaName = 'config' | 'state' | 'catalog' | 'purchase_orders' | 'purchase_order_items' | 'variants' | 'variant_warehouses' | 'variant_vendors' | 'warehouses' | 'vendors' | 'variant_snapshots';
+
+export function loadSchema(name: SchemaName): JsonSchema {
   return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.json`), 'utf8')) as JsonSchema;
 }
 

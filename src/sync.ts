@@ -1,20 +1,24 @@
-// The one place that decides when SCHEMA, RECORD and STATE go out. One pass over the API serves every
-// selected stream; each stream keeps its own bookmark and only gets orders at or after its own start.
+// The one place that decides when SCHEMA, RECORD, ACTIVATE_VERSION and STATE go out. Each API resource with a
+// selected stream is read once for all of its streams (stream.resource): purchase orders incrementally, where
+// each stream keeps its own bookmark and only gets orders at or after its own start; the collections
+// (variants, warehouses, vendors) in full every run, as versioned passes that resume by offset.
 // A STATE goes out only after the records it covers were written, so the process may die after any line.
 import type { ApiClient } from './client/http.js';
+import { readCollection, type CollectionResume } from './client/collection-reader.js';
+import { COLLECTIONS, type CollectionName } from './client/collections.js';
 import { readPurchaseOrders } from './client/order-reader.js';
 import type { Settings } from './config.js';
 import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
-import { planStreams, startState, withPassAbandoned, withPassCompleted, withPassPosition, type StreamPlan } from './singer/full-table.js';
+import { planStream, planStreams, startState, withPassAbandoned, withPassCompleted, withPassPosition, withPassResume, type StreamPlan } from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
-import type { Row, Stream } from './streams/stream.js';
+import type { Row, RowContext, Stream } from './streams/stream.js';
 import { recordValidator } from './validation.js';
 import { ValueError } from './values.js';
 import { formatInstantUs, parseInstantUs } from './instants.js';
@@ -56,6 +60,7 @@ export class SyncRun {
   latestState: State;
   private readonly values: ValueProblems;
   private readonly future: FutureTimestamps;
+  private runStart = 0;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
@@ -67,9 +72,17 @@ export class SyncRun {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
+    this.runStart = runStart;
     const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
-    const plans = planStreams(this.latestState, selections.map((sel) => ({ stream: sel.stream, method: sel.replicationMethod })), runStart, settings.fullTableEveryDays);
-    this.latestState = startState(this.latestState, plans);
+    // A collection has no replication key: it is read in full whatever the catalog says. Snapshots are never a
+    // pass (an ACTIVATE_VERSION would delete the history they build), and never taken along by one.
+    const snapshot = (sel: Selection): boolean => streamNamed(sel.stream).resource !== 'purchase-orders' && streamNamed(sel.stream).descriptor.replicationMethod === 'INCREMENTAL';
+    const method = (sel: Selection) => (streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE');
+    const passes = planStreams(this.latestState, selections.filter((sel) => !snapshot(sel)).map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
+    const plans = selections.map((sel) => passes.find((p) => p.stream === sel.stream) ?? planStream(this.latestState, sel.stream, 'INCREMENTAL', runStart));
+    // A collection's pass goes into state with its first checkpoint (passCheckpoint): until something is read,
+    // the STATE is the input's.
+    this.latestState = startState(this.latestState, plans.filter((p) => streamNamed(p.stream).resource === 'purchase-orders'));
     const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
@@ -81,6 +94,26 @@ export class SyncRun {
     if (active.length === 0) return { records: {} };
     if (!testMode && Object.keys(this.latestState).length) await writer.message({ type: 'STATE', value: this.latestState });
 
+    const orders = active.filter((a) => a.stream.resource === 'purchase-orders');
+    const ordersUnsure = orders.length ? await this.syncOrders(orders) : false;
+    for (const name of Object.keys(COLLECTIONS) as CollectionName[]) {
+      const group = active.filter((a) => a.stream.resource === name);
+      if (group.length) await this.syncCollection(name, group);
+    }
+    if (!testMode) await this.completePasses(active, ordersUnsure ? orders : []);
+    for (const a of active) a.counter.flush();
+    this.values.finish();
+    this.future.finish(log);
+    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
+  }
+
+  /**
+   * Purchase orders for their streams (`active`): from the earliest start among them, checkpoint by checkpoint.
+   * True when the read cannot vouch that it saw every order (offsets shifted under the filter-ignoring fallback).
+   */
+  private async syncOrders(active: ActiveStream[]): Promise<boolean> {
+    const { settings, writer, log, testMode } = this.options;
+    const now = this.options.now ?? (() => new Date());
     const since = active.some((a) => a.start === undefined) ? undefined : Math.min(...active.map((a) => a.start!));
     const fields = settings.fieldProjection ? [...new Set(active.flatMap((a) => a.stream.apiFields(a.fields)))] : undefined;
     const progress = new Progress(log, active.map((a) => a.stream.descriptor.name));
@@ -115,16 +148,63 @@ export class SyncRun {
       if (batch.mayHaveMissed) readMayHaveMissed = true;
       if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);
     }
-    if (!testMode) await this.completePasses(active, readMayHaveMissed);
-    for (const a of active) a.counter.flush();
     progress.done(active.map((a) => a.emitted));
-    this.values.finish();
-    this.future.finish(log);
-    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
+    return readMayHaveMissed;
+  }
+
+  /**
+   * A collection read in full for its streams (`group`, all in a pass). The streams share one read: it resumes
+   * where all of them stopped at the same point, and starts over otherwise (rows written again carry the same
+   * version, so nothing is lost or doubled in the target).
+   */
+  private async syncCollection(name: CollectionName, group: ActiveStream[]): Promise<void> {
+    const { settings, writer, log, testMode } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const resumes = group.map((a) => a.plan.resume);
+    const first = resumes[0];
+    const resume = first && resumes.every((r) => r?.offset === first.offset && r.id === first.id) ? first : undefined;
+    // A stream asking for no field at all needs whole records.
+    const asked = group.map((a) => a.stream.apiFields(a.fields));
+    const fields = settings.fieldProjection && asked.every((f) => f.length) ? [...new Set(asked.flat())] : undefined;
+    const names = group.map((a) => a.stream.descriptor.name);
+    const progress = new Progress(log, names);
+    log.info(`${name}: read in full for ${names.join(', ')}${resume ? `, resumed at offset ${resume.offset}` : ''}`);
+    const pageSize = testMode ? Math.min(settings.pageSize, 10) : settings.pageSize;
+    const runDate = new Date(this.runStart).toISOString().slice(0, 10);
+    for await (const batch of readCollection(this.options.api, COLLECTIONS[name], { pageSize, fields, resume }, log)) {
+      const syncedAt = now().toISOString();
+      const context: RowContext = { accountId: settings.accountId, syncedAt, runDate, onBadValue: this.values.sink };
+      const emittedBefore = group.map((a) => a.emitted);
+      for (const record of batch.records) {
+        for (const a of group) {
+          if (testMode && a.emitted > 0) continue;
+          for (const row of a.stream.rows(record, context)) {
+            if (testMode && a.emitted > 0) break;
+            a.emitted += 1;
+            if (writer.add(a.line(this.checked(a, row), syncedAt))) await writer.flush();
+          }
+        }
+      }
+      await writer.flush();
+      group.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
+      progress.batch(batch.records.length, group.map((a) => a.emitted));
+      if (testMode) break;
+      await this.passCheckpoint(group, batch.resume);
+    }
+    progress.done(group.map((a) => a.emitted));
+  }
+
+  private async passCheckpoint(group: ActiveStream[], resume: CollectionResume): Promise<void> {
+    const full = group.filter((a) => a.plan.fullTable);
+    if (full.length === 0) return;
+    let next = startState(this.latestState, full.map((a) => a.plan));
+    for (const a of full) next = withPassResume(next, a.stream.descriptor.name, resume);
+    await this.options.writer.message({ type: 'STATE', value: next });
+    this.latestState = next;
   }
 
   private activate(selection: Selection, plan: StreamPlan): ActiveStream {
-    const stream = STREAMS.find((s) => s.descriptor.name === selection.stream)!;
+    const stream = streamNamed(selection.stream);
     const name = stream.descriptor.name;
     // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
     const bookmark = plan.fullTable ? plan.position : getBookmark(this.options.state, name, REPLICATION_KEY);
@@ -144,7 +224,7 @@ export class SyncRun {
     return {
       stream, fields: selection.fields, start,
       allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-      validate: recordValidator(name, this.options.settings.useSingerDecimal),
+      validate: recordValidator(name, this.options.settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined),
       line: recordLineBuilder(name, plan.version),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
@@ -185,27 +265,30 @@ export class SyncRun {
   /**
    * Every full stream has been read to the end: ACTIVATE_VERSION for each (the target then drops the rows of
    * older versions), then the STATE that closes the passes. Never earlier: a target acts on it at once, and a
-   * pass killed after it resumes with the same version, so sending it again deletes nothing more.
+   * pass killed after it resumes with the same version, so sending it again deletes nothing more. A pass whose
+   * read cannot vouch for itself (`unsure`) is dropped instead: nothing is deleted on its word.
    */
-  private async completePasses(active: ActiveStream[], readMayHaveMissed: boolean): Promise<void> {
+  private async completePasses(active: ActiveStream[], unsure: ActiveStream[]): Promise<void> {
     const full = active.filter((a) => a.plan.fullTable);
     if (full.length === 0) return;
     let next = this.latestState;
-    if (readMayHaveMissed) {
+    const dropped = full.filter((a) => unsure.includes(a));
+    if (dropped.length) {
       // ACTIVATE_VERSION would delete every row this pass did not send, including one it skipped.
-      this.options.log.warn(`the full-table pass of ${full.map((a) => a.stream.descriptor.name).join(', ')} read pages by offset while they shifted `
+      this.options.log.warn(`the full-table pass of ${dropped.map((a) => a.stream.descriptor.name).join(', ')} read pages by offset while they shifted `
         + '(the API ignores the last_modified filters, and orders changed or were deleted during the run): no ACTIVATE_VERSION, nothing is deleted; '
         + 'the next run starts a new pass');
-      for (const a of full) next = withPassAbandoned(next, a.stream.descriptor.name);
-      await this.options.writer.message({ type: 'STATE', value: next });
-      this.latestState = next;
-      return;
+      for (const a of dropped) next = withPassAbandoned(next, a.stream.descriptor.name);
     }
-    for (const a of full) {
+    for (const a of full.filter((f) => !dropped.includes(f))) {
       await this.options.writer.message({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
       next = withPassCompleted(next, a.stream.descriptor.name, REPLICATION_KEY);
     }
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;
   }
+}
+
+function streamNamed(name: string): Stream {
+  return STREAMS.find((s) => s.descriptor.name === name)!;
 }

@@ -13,6 +13,12 @@ export const validateCatalog = generated.catalog as ValidateFunction<SingerCatal
 const recordValidators: Record<string, ValidateFunction> = {
   purchase_orders: generated.purchase_orders as ValidateFunction<PurchaseOrderRow>,
   purchase_order_items: generated.purchase_order_items as ValidateFunction<PurchaseOrderItemRow>,
+  variants: generated.variants as ValidateFunction,
+  variant_warehouses: generated.variant_warehouses as ValidateFunction,
+  variant_vendors: generated.variant_vendors as ValidateFunction,
+  warehouses: generated.warehouses as ValidateFunction,
+  vendors: generated.vendors as ValidateFunction,
+  variant_snapshots: generated.variant_snapshots as ValidateFunction,
   // The decimal forms (use_singer_decimal), derived from the same schema files by the generators.
   purchase_orders_decimal: generated.purchase_orders_decimal as ValidateFunction<PurchaseOrderRowDecimal>,
   purchase_order_items_decimal: generated.purchase_order_items_decimal as ValidateFunction<PurchaseOrderItemRowDecimal>,

@@ -85,6 +85,13 @@ replication_key_value?: string
 full_table_pass?: {
 version: number
 replication_key_value?: string
+/**
+ * A collection read in full (variants, ...): the offset past what was read and the id of the last record read.
+ */
+resume?: {
+offset: number
+id: string
+}
 }
 /**
  * Table version (start, epoch ms) of the last completed full-table pass.
@@ -191,6 +198,410 @@ cost_price?: (number | null)
  */
 received?: (number | null)
 _account_id: string
+__synced_at: string
+}
+
+/**
+ * One Inventory Planner variant (all warehouses): catalogue, stock, sales, forecast and replenishment metrics. Read in full every run.
+ */
+export interface VariantRow {
+/**
+ * Variant id (c<connection>_<platform variant id>); equals purchase_order_items.purchase_order_item_id.
+ */
+id: string
+sku?: (string | null)
+product_id?: (string | null)
+title?: (string | null)
+product_title?: (string | null)
+handle?: (string | null)
+brand?: (string | null)
+product_type?: (string | null)
+barcode?: (string | null)
+image?: (string | null)
+stock_info?: (string | null)
+segment?: (string | null)
+replenishment_notes?: (string | null)
+published?: (boolean | null)
+removed?: (boolean | null)
+inventory_management?: (boolean | null)
+hide_in_replenishment?: (boolean | null)
+created_at?: (string | null)
+updated_at?: (string | null)
+created_at_time?: (string | null)
+updated_at_time?: (string | null)
+/**
+ * API: Unix seconds.
+ */
+last_forecast_time?: (string | null)
+/**
+ * API field version (a counter of the record's writes). Renamed: target-postgres cannot load a column named version (its ACTIVATE_VERSION statement reserves the name).
+ */
+record_version?: (number | null)
+price?: (number | null)
+regular_price?: (number | null)
+in_stock?: (number | null)
+cost?: (number | null)
+cost_price?: (number | null)
+retail_value?: (number | null)
+gross_retail_value?: (number | null)
+no_cost_variant_count?: (number | null)
+stock_in_bundles?: (number | null)
+purchase_orders_qty?: (number | null)
+purchase_orders_qty_for_bundles?: (number | null)
+purchase_orders_qty_in_bundles?: (number | null)
+purchase_orders_qty_bundles?: (number | null)
+po_cost?: (number | null)
+po_retail_value?: (number | null)
+transfer_cost_in?: (number | null)
+transfer_cost_out?: (number | null)
+transfer_retail_in?: (number | null)
+transfer_retail_out?: (number | null)
+total_sales?: (number | null)
+total_revenue?: (number | null)
+total_sales_cost?: (number | null)
+cur_sales?: (number | null)
+cur_month_sales?: (number | null)
+cur_month_revenue?: (number | null)
+prev_month_sales?: (number | null)
+prev_month_revenue?: (number | null)
+yesterday_sales?: (number | null)
+yesterday_revenue?: (number | null)
+last_7_days_sales?: (number | null)
+last_7_days_revenue?: (number | null)
+last_30_days_sales?: (number | null)
+last_30_days_revenue?: (number | null)
+last_60_days_sales?: (number | null)
+last_60_days_revenue?: (number | null)
+last_180_days_sales?: (number | null)
+last_180_days_revenue?: (number | null)
+last_365_days_sales?: (number | null)
+last_365_days_revenue?: (number | null)
+first_7_days_sales?: (number | null)
+first_7_days_revenue?: (number | null)
+first_30_days_sales?: (number | null)
+first_30_days_revenue?: (number | null)
+first_60_days_sales?: (number | null)
+first_60_days_revenue?: (number | null)
+lead_time?: (number | null)
+review_period?: (number | null)
+replenishment?: (number | null)
+replenishment_cost_value?: (number | null)
+replenishment_retail_value?: (number | null)
+replenishment_gross_retail_value?: (number | null)
+replenishment_for_bundles?: (number | null)
+bundle_replenishment_without_pos?: (number | null)
+minimum_stock?: (number | null)
+oos?: (number | null)
+oos_last_60_days?: (number | null)
+cur_mean_oos?: (number | null)
+current_forecast?: (number | null)
+current_forecast_cost?: (number | null)
+current_revenue_forecast?: (number | null)
+cur_forecast_before_review?: (number | null)
+cur_revenue_forecast_before_review?: (number | null)
+cur_forecasted_stock?: (number | null)
+cur_forecasted_retail_value?: (number | null)
+forecasted_stock?: (number | null)
+forecast_stock_cover_day?: (number | null)
+forecast_stock_cover_week?: (number | null)
+forecast_stock_cover_mo?: (number | null)
+forecast_wholesale?: (number | null)
+forecasted_profit?: (number | null)
+forecasted_lost_sales_lead_time?: (number | null)
+forecasted_lost_revenue_lead_time?: (number | null)
+forecasted_lost_profit_lead_time?: (number | null)
+forecasted_lost_revenue_velocity_days_of_stock?: (number | null)
+overstocked_units?: (number | null)
+overstocked_cost?: (number | null)
+overstocked_value?: (number | null)
+overstocked_variants?: (number | null)
+sells_out_in_first?: (number | null)
+sells_out_in_last?: (number | null)
+under_value?: (number | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+stock_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+stock_cost_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+stock_retail_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+stock_gross_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+cost_price_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+landing_cost_price_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+retail_price_hist?: (unknown[] | null)
+/**
+ * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
+ */
+regular_retail_price_hist?: (unknown[] | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+orders_by_month?: ({
+
+} | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+real_orders_by_month?: ({
+
+} | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+orders_by_day?: ({
+
+} | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+revenue_by_month?: ({
+
+} | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+oos_by_month_user?: ({
+
+} | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+forecast_by_period?: ({
+
+} | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+age?: ({
+
+} | null)
+forecast_description?: ({
+
+} | null)
+alerts?: ({
+
+} | null)
+tags?: (unknown[] | null)
+options?: (unknown[] | null)
+attributes?: (unknown[] | null)
+events?: (unknown[] | null)
+merged?: (unknown[] | null)
+/**
+ * Connected platforms; one object from the API is written as a list of one.
+ */
+connections?: (unknown[] | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One variant's metrics in one warehouse (a block of the variant's warehouse list).
+ */
+export interface VariantWarehouseRow {
+/**
+ * MD5 hex of variant_id + warehouse (as purchase_order_items.key).
+ */
+key: string
+variant_id: string
+/**
+ * Warehouse id (= warehouses.name = purchase_orders.warehouse).
+ */
+warehouse: string
+segment?: (string | null)
+replenishment_notes?: (string | null)
+above_moq?: (boolean | null)
+has_forecast_override?: (boolean | null)
+inventory_management?: (boolean | null)
+replenish_date?: (string | null)
+last_received_at_time?: (string | null)
+in_stock?: (number | null)
+replenishment?: (number | null)
+to_order?: (number | null)
+to_order_cost?: (number | null)
+lead_time?: (number | null)
+avg_lead_time?: (number | null)
+review_period?: (number | null)
+minimum_stock?: (number | null)
+assembly_time?: (number | null)
+assembly_cycle?: (number | null)
+regular_price?: (number | null)
+cost_price?: (number | null)
+landing_cost_price?: (number | null)
+cur_sales?: (number | null)
+oos?: (number | null)
+oos_last_60_days?: (number | null)
+forecasted_stockouts_dos?: (number | null)
+forecast_stock_cover_day?: (number | null)
+forecast_stock_cover_week?: (number | null)
+forecast_stock_cover_mo?: (number | null)
+last_7_days_sales?: (number | null)
+last_7_days_revenue?: (number | null)
+last_30_days_sales?: (number | null)
+last_30_days_revenue?: (number | null)
+last_90_days_sales?: (number | null)
+last_90_days_revenue?: (number | null)
+last_180_days_sales?: (number | null)
+last_180_days_revenue?: (number | null)
+last_365_days_sales?: (number | null)
+last_365_days_revenue?: (number | null)
+forecast_revenue?: (number | null)
+forecasted_lost_revenue_lead_time?: (number | null)
+forecasted_lost_sales_lead_time?: (number | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+forecast_by_period?: ({
+
+} | null)
+forecast_description?: ({
+
+} | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One vendor of one variant (connections[].vendors[]).
+ */
+export interface VariantVendorRow {
+/**
+ * MD5 hex of variant_id + vendor; a vendor repeated on one variant (several connections) gets variant_id + vendor + '#k'.
+ */
+key: string
+variant_id: string
+/**
+ * connections[].sku of the connection the vendor is listed in.
+ */
+connection_sku?: (string | null)
+/**
+ * Vendor id, the lower-cased name (= vendors.id = purchase_orders.vendor).
+ */
+vendor: string
+cost_price?: (number | null)
+cost_price_currency?: (string | null)
+landing_cost_price?: (number | null)
+vendor_reference?: (string | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One warehouse (location) of the account.
+ */
+export interface WarehouseRow {
+/**
+ * Warehouse id (c<connection>_<location>).
+ */
+name: string
+display_name?: (string | null)
+type?: (string | null)
+disabled?: (boolean | null)
+connection?: (string | null)
+currency?: (string | null)
+created_at?: (string | null)
+updated_at?: (string | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One vendor of the account.
+ */
+export interface VendorRow {
+/**
+ * Vendor id, the lower-cased vendor name.
+ */
+id: string
+name?: (string | null)
+display_name?: (string | null)
+/**
+ * The whole vendor record as the API sent it (its fields are not documented).
+ */
+data?: ({
+
+} | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
+ */
+export interface VariantSnapshotRow {
+/**
+ * The run's start date (UTC): a second run on the same day replaces that day's rows.
+ */
+snapshot_date: string
+variant_id: string
+/**
+ * The warehouse id of a per-warehouse row; "" for the variant's all-warehouses row.
+ */
+warehouse: string
+sku?: (string | null)
+in_stock?: (number | null)
+replenishment?: (number | null)
+to_order?: (number | null)
+lead_time?: (number | null)
+oos?: (number | null)
+forecasted_stock?: (number | null)
+current_forecast?: (number | null)
+last_7_days_sales?: (number | null)
+last_30_days_sales?: (number | null)
+cost_price?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
 __synced_at: string
 }
 

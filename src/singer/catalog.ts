@@ -12,8 +12,10 @@ export interface StreamDescriptor {
   keyProperties: string[];
   /** Present when the stream's own records carry the replication key. */
   replicationKey?: string;
-  /** The default; a catalog may choose the other one (both are valid for every stream). */
+  /** The default; a catalog may choose the other one where discovery does not force FULL_TABLE. */
   replicationMethod: ReplicationMethod;
+  /** False: discovery marks the stream not selected by default, and a run without a catalog leaves it out. */
+  selectedByDefault?: boolean;
 }
 
 export type ReplicationMethod = 'INCREMENTAL' | 'FULL_TABLE';
@@ -51,10 +53,12 @@ function catalogEntry(d: StreamDescriptor): CatalogEntry {
       breadcrumb: [],
       metadata: {
         inclusion: 'available',
-        'selected-by-default': true,
+        'selected-by-default': d.selectedByDefault ?? true,
         'table-key-properties': d.keyProperties,
         'valid-replication-keys': d.replicationKey ? [d.replicationKey] : [],
-        // No forced-replication-method: a catalog may choose FULL_TABLE or INCREMENTAL (replication-method).
+        // A stream with INCREMENTAL as its default may be read FULL_TABLE (replication-method) too; one without
+        // (no replication key to resume from) is always FULL_TABLE.
+        ...(d.replicationMethod === 'FULL_TABLE' ? { 'forced-replication-method': 'FULL_TABLE' } : {}),
       },
     },
     ...Object.keys(d.schema.properties ?? {}).map((field) => ({
@@ -87,9 +91,9 @@ export function parseCatalog(text: string, path: string): SingerCatalog {
   return parsed;
 }
 
-/** Which streams and fields to emit. No catalog: everything. Key and replication-key fields always. */
+/** Which streams and fields to emit. No catalog: every stream selected by default. Key and replication-key fields always. */
 export function selectStreams(catalog: SingerCatalog | undefined, streams: StreamDescriptor[]): Selection[] {
-  if (!catalog) return streams.map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}), replicationMethod: d.replicationMethod }));
+  if (!catalog) return streams.filter((d) => d.selectedByDefault !== false).map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}), replicationMethod: d.replicationMethod }));
   const known = new Map(streams.map((d) => [d.name, d]));
   const selections: Selection[] = [];
   for (const entry of catalog.streams) {

@@ -15,6 +15,13 @@ const DAY_MS = 86_400_000;
 export interface FullTablePass {
   version: number;
   replication_key_value?: string;
+  /** A stream read by offset (no replication key): where the pass goes on. */
+  resume?: PassResume;
+}
+
+export interface PassResume {
+  offset: number;
+  id: string;
 }
 
 export interface StreamPlan {
@@ -25,6 +32,8 @@ export interface StreamPlan {
   version: number;
   /** Where a resumed pass goes on (exclusive of nothing read: absent = from the start). */
   position?: string;
+  /** Where a resumed offset-read pass goes on. */
+  resume?: PassResume;
   /** Why: for the log. */
   reason: 'incremental' | 'catalog' | 'due' | 'resumed';
 }
@@ -47,7 +56,7 @@ export function planStream(state: State, stream: string, method: ReplicationMeth
   const due = everyDays !== undefined && (last === undefined || runStartMs - last >= everyDays * DAY_MS);
   const floor = Math.max(last ?? 0, pass?.version ?? 0) + 1;
   if (method !== 'FULL_TABLE' && !due) return { stream, fullTable: false, version: Math.max(runStartMs, floor), reason: 'incremental' };
-  if (pass) return { stream, fullTable: true, version: pass.version, position: pass.replication_key_value, reason: 'resumed' };
+  if (pass) return { stream, fullTable: true, version: pass.version, position: pass.replication_key_value, ...(pass.resume ? { resume: pass.resume } : {}), reason: 'resumed' };
   return { stream, fullTable: true, version: Math.max(runStartMs, floor), reason: method === 'FULL_TABLE' ? 'catalog' : 'due' };
 }
 
@@ -76,6 +85,12 @@ export function startState(state: State, plans: StreamPlan[]): State {
 export function withPassPosition(state: State, stream: string, position: string): State {
   const pass = passInfo(state, stream).full_table_pass!;
   return withStream(state, stream, { full_table_pass: { version: pass.version, replication_key_value: position } });
+}
+
+/** The offset-read pass has read every record up to `resume`. */
+export function withPassResume(state: State, stream: string, resume: PassResume): State {
+  const pass = passInfo(state, stream).full_table_pass!;
+  return withStream(state, stream, { full_table_pass: { version: pass.version, resume } });
 }
 
 /**

@@ -23,6 +23,7 @@ const columns: Column[] = [
 const schema = loadSchema('purchase_order_items');
 
 export const purchaseOrderItems: Stream = {
+  resource: 'purchase-orders',
   descriptor: {
     name: 'purchase_order_items',
     schema: numberForm(schema),

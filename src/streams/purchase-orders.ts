@@ -32,6 +32,7 @@ const columns: Column[] = [
 const schema = loadSchema('purchase_orders');
 
 export const purchaseOrders: Stream = {
+  resource: 'purchase-orders',
   descriptor: {
     name: 'purchase_orders',
     schema: numberForm(schema),

@@ -1,5 +1,6 @@
 // What a stream is: its Singer description, the API fields its columns need, and a pure mapping from
-// one API purchase order to its rows. Streams never write anything.
+// one API record (of the stream's resource) to its rows. Streams never write anything.
+import type { CollectionName } from '../client/collections.js';
 import type { ApiOrder } from '../client/order-pages.js';
 import { RecordError } from '../errors.js';
 import type { StreamDescriptor } from '../singer/catalog.js';
@@ -8,6 +9,8 @@ import { ValueError } from '../values.js';
 export interface RowContext {
   accountId: string;
   syncedAt: string;
+  /** The run's start date (UTC, YYYY-MM-DD): the day a snapshot row belongs to. */
+  runDate?: string;
   /** use_singer_decimal: money and quantities as exact decimal strings (the schema's decimal form). */
   decimal?: boolean;
   /** Where a value that cannot be read goes (the column is then null); absent: it stops the run. */
@@ -33,8 +36,12 @@ export type BadValueSink = (bad: BadValue) => void;
 
 export type Row = Record<string, unknown>;
 
+/** The API resource a stream's rows come from: purchase orders (incremental) or a collection read in full. */
+export type Resource = 'purchase-orders' | CollectionName;
+
 export interface Stream {
   descriptor: StreamDescriptor;
+  resource: Resource;
   /** API fields (fields= names, items.* for line fields) that the selected columns are read from. */
   apiFields(columns: string[]): string[];
   rows(order: ApiOrder, context: RowContext): Row[];

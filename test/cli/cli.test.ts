@@ -63,7 +63,7 @@ describe('CLI syncs against the sandbox', () => {
     const result = await runTap({ args: ['--config', config] });
     expect(result.code).toBe(0);
     expectNoSecrets(result, [API_KEY]);
-    expect(messages(result.stdout).every((m) => ['SCHEMA', 'RECORD', 'STATE'].includes(m.type))).toBe(true);
+    expect(messages(result.stdout).every((m) => ['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION'].includes(m.type))).toBe(true);
     const metrics = lines(result.stderr).filter((l) => l.startsWith('INFO METRIC: ')).map((l) => JSON.parse(l.slice(13)));
     expect(metrics).toContainEqual({ type: 'counter', metric: 'record_count', value: 40, tags: { stream: 'purchase_orders' } });
     const timer = metrics.find((m) => m.metric === 'http_request_duration');
@@ -89,14 +89,15 @@ describe('CLI syncs against the sandbox', () => {
     catalog.streams[1].metadata[0].metadata.selected = false;
     const path = writeJson(join(dir, 'catalog.json'), catalog);
     const result = await runTap({ args: ['--config', config, '--properties', path] });
-    expect(new Set(messages(result.stdout).filter((m) => m.type === 'RECORD').map((m) => m.stream))).toEqual(new Set(['purchase_orders']));
+    expect(new Set(messages(result.stdout).filter((m) => m.type === 'RECORD').map((m) => m.stream)))
+      .toEqual(new Set(['purchase_orders', 'variants', 'variant_warehouses', 'variant_vendors', 'warehouses', 'vendors']));
   });
 
   it('--test emits SCHEMA and one RECORD per stream and exits 0', async () => {
     const result = await runTap({ args: ['--config', config, '--test'] });
     expect(result.code).toBe(0);
-    expect(messages(result.stdout).map((m) => `${m.type}:${m.stream ?? ''}`)).toEqual([
-      'SCHEMA:purchase_orders', 'SCHEMA:purchase_order_items', 'RECORD:purchase_orders', 'RECORD:purchase_order_items']);
+    const streams = ['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'warehouses', 'vendors'];
+    expect(messages(result.stdout).map((m) => `${m.type}:${m.stream ?? ''}`)).toEqual([...streams.map((s) => `SCHEMA:${s}`), ...streams.map((s) => `RECORD:${s}`)]);
   });
 
   it('JSON logs carry the Meltano SDK log fields; debug level logs requests without the key', async () => {

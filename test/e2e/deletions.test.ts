@@ -48,12 +48,14 @@ describe('deletions against the sandbox', () => {
     const withPassAge = (ageMs: number) => writeJson(join(dir, `state-${ageMs}.json`), { bookmarks: Object.fromEntries(
       Object.entries(lastState.bookmarks).map(([s, b]) => [s, { ...b, full_table_version: Date.now() - ageMs }])) });
     const young = messages(await tap(['--config', writeJson(join(dir, 'every7.json'), { full_table_every_days: 7 }), '--state', withPassAge(7 * DAY - 600_000)]));
-    expect(young.filter((m) => m.type === 'ACTIVATE_VERSION')).toHaveLength(0);
+    // (the variant streams are read in full, with ACTIVATE_VERSION, every run)
+    const orderActivations = (ms: Record<string, any>[]) => ms.filter((m) => m.type === 'ACTIVATE_VERSION' && String(m.stream).startsWith('purchase_order'));
+    expect(orderActivations(young)).toHaveLength(0);
     expect(young.filter((m) => m.type === 'RECORD' && m.stream === 'purchase_orders').length).toBeLessThan(20); // only what changed
 
     const dueText = await tap(['--config', join(dir, 'every7.json'), '--state', withPassAge(7 * DAY + 600_000)]);
     const due = messages(dueText);
-    expect(due.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream)).toEqual(['purchase_orders', 'purchase_order_items']);
+    expect(orderActivations(due).map((m) => m.stream)).toEqual(['purchase_orders', 'purchase_order_items']);
     expect(due.filter((m) => m.type === 'RECORD' && m.stream === 'purchase_orders')).toHaveLength(800 - 6);
     // an order and its lines go out with one __synced_at (batches differ): what the stale-line view relies on
     const syncedAt = new Map(due.filter((m) => m.type === 'RECORD' && m.stream === 'purchase_orders').map((m) => [m.record.purchase_order_id, m.record.__synced_at]));

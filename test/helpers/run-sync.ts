@@ -8,10 +8,22 @@ import { Logger } from '../../src/log.js';
 import type { State } from '../../src/singer/state.js';
 import { SingerWriter } from '../../src/singer/writer.js';
 import { SyncRun } from '../../src/sync.js';
+import { discoverCatalog } from '../../src/singer/catalog.js';
+import { STREAMS } from '../../src/streams/index.js';
 
 export const FROZEN = new Date('2026-01-02T03:04:05.678Z');
 
-export async function runSync(options: { config?: Record<string, unknown>; catalog?: SingerCatalog; state?: State; testMode?: boolean; now?: Date } = {}) {
+/**
+ * These tests mock GET /purchase-orders only: the catalog (the discovered one when none is given) is cut down
+ * to the purchase-order streams, unless `collections` says the test serves variants, warehouses and vendors too.
+ */
+function ordersOnly(catalog: SingerCatalog | undefined): SingerCatalog {
+  const orderStreams = new Set(STREAMS.filter((s) => s.resource === 'purchase-orders').map((s) => s.descriptor.name));
+  const full = catalog ?? (discoverCatalog(STREAMS.map((s) => s.descriptor)) as unknown as SingerCatalog);
+  return { ...full, streams: full.streams.filter((e) => orderStreams.has(e.tap_stream_id)) };
+}
+
+export async function runSync(options: { config?: Record<string, unknown>; catalog?: SingerCatalog; state?: State; testMode?: boolean; now?: Date; collections?: boolean } = {}) {
   const logs: string[] = [];
   const log = new Logger({ level: 'debug', sink: (line) => logs.push(line) });
   const settings = resolveSettings({ api_key: 'test-key-123', account_id: 'acct-1', base_url: 'https://api.example.test/api/v1',
@@ -23,7 +35,8 @@ export async function runSync(options: { config?: Record<string, unknown>; catal
   out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
   const api = createApiClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
     timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs, log });
-  const run = new SyncRun({ settings, api, writer: new SingerWriter(out), log, catalog: options.catalog, state: options.state ?? {},
+  const catalog = options.collections ? options.catalog : ordersOnly(options.catalog);
+  const run = new SyncRun({ settings, api, writer: new SingerWriter(out), log, catalog, state: options.state ?? {},
     testMode: options.testMode, now: () => options.now ?? FROZEN });
   let error: unknown;
   await run.run().catch((e: unknown) => { error = e; });

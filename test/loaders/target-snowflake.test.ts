@@ -23,7 +23,7 @@ let sandbox: Sandbox;
 let tapConfig: string;
 
 type Property = { type: string | string[]; format?: string };
-let catalog: { streams: { stream: string; schema: { properties: Record<string, Property> } }[] };
+let catalog: { streams: { stream: string; schema: { properties: Record<string, Property> }; metadata: { metadata: Record<string, unknown> }[] }[] };
 
 beforeAll(async () => {
   requireLoaders();
@@ -68,7 +68,7 @@ function expectedSnowflakeType(p: Property): string {
   const type = (Array.isArray(p.type) ? p.type : [p.type]).filter((t) => t !== 'null')[0];
   if (type === 'string' && p.format === 'date-time') return 'TIMESTAMP_NTZ';
   if (type === 'string' && p.format === 'date') return 'DATE';
-  return { string: 'TEXT', number: 'FLOAT', integer: 'NUMBER(38,0)', boolean: 'BOOLEAN' }[type!] ?? `? ${type}`;
+  return { string: 'TEXT', number: 'FLOAT', integer: 'NUMBER(38,0)', boolean: 'BOOLEAN', object: 'VARIANT', array: 'VARIANT' }[type!] ?? `? ${type}`;
 }
 
 const bookmark = (state: unknown) =>
@@ -80,10 +80,12 @@ describe('tap | target-snowflake (fakesnow)', () => {
     const r = await load(t);
     expectCleanRun(r);
     const truth = sandbox.truth();
-    expect(r.records).toEqual({ purchase_orders: truth.purchase_orders.length, purchase_order_items: truth.purchase_order_items.length });
+    // (the variant streams are selected by default too: test/loaders/variants.test.ts compares their tables)
+    const collections = Object.fromEntries(Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]));
+    expect(r.records).toEqual({ purchase_orders: truth.purchase_orders.length, purchase_order_items: truth.purchase_order_items.length, ...collections });
 
     const loaded = await readFakesnow(t.dbPath, t.schema);
-    expect(Object.keys(loaded.types).sort()).toEqual(['purchase_order_items', 'purchase_orders']);
+    expect(Object.keys(loaded.types).sort()).toEqual(['purchase_order_items', 'purchase_orders', 'variant_vendors', 'variant_warehouses', 'variants', 'vendors', 'warehouses']);
     expect(compareWithTruth(loaded)).toEqual([
       clean('purchase_orders', truth.purchase_orders.length),
       clean('purchase_order_items', truth.purchase_order_items.length),
@@ -95,12 +97,13 @@ describe('tap | target-snowflake (fakesnow)', () => {
       _sdc_table_version: 'NUMBER(38,0)', _sdc_deleted_at: 'TIMESTAMP_NTZ',
     });
     expect(loaded.types.purchase_order_items).toMatchObject({ key: 'TEXT', replenishment: 'FLOAT', cost_price: 'FLOAT', received: 'FLOAT' });
-    for (const stream of catalog.streams) {
+    for (const stream of catalog.streams.filter((s) => s.metadata[0]!.metadata['selected-by-default'] !== false)) {
       const expected = Object.fromEntries(Object.entries(stream.schema.properties).map(([name, p]) => [name, expectedSnowflakeType(p)]));
       expect(loaded.types[stream.stream], stream.stream).toMatchObject(expected);
     }
 
-    expect(loaded.keys).toEqual({ purchase_orders: ['purchase_order_id'], purchase_order_items: ['key'] });
+    expect(loaded.keys).toEqual({ purchase_orders: ['purchase_order_id'], purchase_order_items: ['key'], variants: ['id'], variant_warehouses: ['key'],
+      variant_vendors: ['key'], warehouses: ['name'], vendors: ['id'] });
 
     const newest = truth.purchase_orders.map((o) => Date.parse(String(o.last_modified))).reduce((a, b) => Math.max(a, b));
     expect(bookmark(r.state)).toBe(newest);

@@ -54,6 +54,7 @@ describe('the packed tarball, installed into a fresh prefix', () => {
     expect(filesUnder(installed)).toEqual([
       'README.md', 'dist/src/cli.js', 'dist/src/tap.cjs', 'dist/src/tap.cjs.cache', 'package.json',
       'schemas/catalog.json', 'schemas/config.json', 'schemas/purchase_order_items.json', 'schemas/purchase_orders.json', 'schemas/state.json',
+      'schemas/variant_snapshots.json', 'schemas/variant_vendors.json', 'schemas/variant_warehouses.json', 'schemas/variants.json', 'schemas/vendors.json', 'schemas/warehouses.json',
     ]);
   });
 
@@ -66,7 +67,8 @@ describe('the packed tarball, installed into a fresh prefix', () => {
     expect(JSON.parse(about.stdout)).toMatchObject({ name: 'tap-inventory-planner', version: pkg.version });
     const discover = await tap(['--discover']);
     expect(discover.code, discover.stderr).toBe(0);
-    expect((JSON.parse(discover.stdout) as { streams: { tap_stream_id: string }[] }).streams.map((s) => s.tap_stream_id).sort()).toEqual(['purchase_order_items', 'purchase_orders']);
+    expect((JSON.parse(discover.stdout) as { streams: { tap_stream_id: string }[] }).streams.map((s) => s.tap_stream_id).sort())
+      .toEqual(['purchase_order_items', 'purchase_orders', 'variant_snapshots', 'variant_vendors', 'variant_warehouses', 'variants', 'vendors', 'warehouses']);
   });
 
   it('uses the code cache written at build time from where it is installed', () => {

@@ -104,7 +104,7 @@ describe('errors', () => {
   });
 
   it('answers 404 with the error shape for an unknown id or path', async () => {
-    for (const path of ['/purchase-orders/000000000000000000000000', '/purchase-orders/nope', '/vendors']) {
+    for (const path of ['/purchase-orders/000000000000000000000000', '/purchase-orders/nope', '/products', '/variants/nope']) {
       const a = await api(sb, path);
       expect(a.status).toBe(404);
       expect(a.json.result.status).toBe('error');

@@ -8,7 +8,10 @@ import { discoverCatalog, parseCatalog, selectedSchema, selectStreams, type Cata
 import { STREAMS } from '../../src/streams/index.js';
 import { inputFileError } from '../helpers/errors.js';
 
-const descriptors = STREAMS.map((s) => s.descriptor);
+const all = STREAMS.map((s) => s.descriptor);
+const discoveredAll = (): { streams: CatalogEntry[] } => discoverCatalog(all);
+// The selection rules are the same for every stream: they are tested on the purchase-order streams.
+const descriptors = STREAMS.filter((s) => s.resource === 'purchase-orders').map((s) => s.descriptor);
 const discovered = (): { streams: CatalogEntry[] } => discoverCatalog(descriptors);
 const fieldsOf = (name: string): string[] => Object.keys(descriptors.find((d) => d.name === name)!.schema.properties!);
 
@@ -30,9 +33,9 @@ function meta(e: CatalogEntry, breadcrumb: string[]): Record<string, unknown> {
 }
 
 describe('discoverCatalog', () => {
-  it('lists purchase_orders then purchase_order_items, tap_stream_id = stream, lowercase snake case', () => {
-    const { streams } = discovered();
-    expect(streams.map((s) => s.tap_stream_id)).toEqual(['purchase_orders', 'purchase_order_items']);
+  it('lists purchase_orders, purchase_order_items, then the collection streams, tap_stream_id = stream, lowercase snake case', () => {
+    const { streams } = discoveredAll();
+    expect(streams.map((s) => s.tap_stream_id)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'variant_snapshots', 'warehouses', 'vendors']);
     for (const s of streams) {
       expect(s.tap_stream_id).toMatch(/^[a-z_0-9]+$/);
       expect(s.stream).toBe(s.tap_stream_id);
@@ -42,18 +45,22 @@ describe('discoverCatalog', () => {
   });
 
   it('has exactly one stream-level metadata entry per stream, with the standard keys', () => {
-    for (const s of discovered().streams) {
+    for (const s of discoveredAll().streams) {
       const streamLevel = s.metadata.filter((m) => m.breadcrumb.length === 0);
       expect(streamLevel).toHaveLength(1);
       const m = streamLevel[0]!.metadata;
+      const snapshots = s.stream === 'variant_snapshots';
+      const full = !s.stream.startsWith('purchase_order') && !snapshots;
       expect(Object.keys(m).sort()).toEqual(
-        ['inclusion', 'selected-by-default', 'table-key-properties', 'valid-replication-keys'].sort());
+        ['inclusion', 'selected-by-default', 'table-key-properties', 'valid-replication-keys', ...(full ? ['forced-replication-method'] : [])].sort());
       expect(m.inclusion).toBe('available');
-      expect(m['selected-by-default']).toBe(true);
+      // variant_snapshots is opt-in.
+      expect(m['selected-by-default']).toBe(!snapshots);
       expect(m['table-key-properties']).toEqual(s.key_properties);
-      // Not forced: the catalog may choose FULL_TABLE or INCREMENTAL; INCREMENTAL is the default.
-      expect(m['forced-replication-method']).toBeUndefined();
-      expect(s.replication_method).toBe('INCREMENTAL');
+      // Purchase orders: not forced, the catalog may choose FULL_TABLE or INCREMENTAL (the default). Collections
+      // have no replication key: always FULL_TABLE.
+      expect(m['forced-replication-method']).toBe(full ? 'FULL_TABLE' : undefined);
+      expect(s.replication_method).toBe(full ? 'FULL_TABLE' : 'INCREMENTAL');
     }
   });
 
@@ -92,7 +99,7 @@ describe('discoverCatalog', () => {
   });
 
   it('carries the schema files unchanged but for the x-decimal annotation (their number form)', () => {
-    for (const s of discovered().streams) {
+    for (const s of discoveredAll().streams) {
       const file = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${s.stream}.json`), 'utf8'));
       expect(JSON.stringify(s.schema)).not.toContain('x-decimal');
       expect(s.schema).toEqual(numberForm(file));
@@ -101,8 +108,8 @@ describe('discoverCatalog', () => {
 
   it('equals the committed catalog.json at the repository root, byte for byte as --discover prints it', () => {
     const text = readFileSync(join(PACKAGE_ROOT, 'catalog.json'), 'utf8');
-    expect(JSON.parse(text)).toEqual(discovered());
-    expect(text).toBe(JSON.stringify(discovered(), null, 2) + '\n');
+    expect(JSON.parse(text)).toEqual(discoveredAll());
+    expect(text).toBe(JSON.stringify(discoveredAll(), null, 2) + '\n');
   });
 
   it('is read back by parseCatalog and then selects every stream and field', () => {
@@ -115,6 +122,11 @@ describe('discoverCatalog', () => {
 });
 
 describe('selectStreams', () => {
+  it('leaves out a stream not selected by default when there is no catalog', () => {
+    expect(selectStreams(undefined, all).map((s) => s.stream)).not.toContain('variant_snapshots');
+    expect(selectStreams(undefined, all)).toHaveLength(all.length - 1);
+  });
+
   it('selects every stream and every field when there is no catalog', () => {
     expect(selectStreams(undefined, descriptors)).toEqual([
       { stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' },

@@ -1,0 +1,53 @@
+// GET /variants (and /variants/{id}), /warehouses and /vendors: offset pages (page is 0-based, at most 1000
+// rows, said in meta.limit), in id order, with fields= as the research found it (sandbox/variants.ts).
+import { JSON_TYPE, Reply, errorReply } from './http-util.js';
+import { parseFields } from './query.js';
+import { SandboxState } from './state.js';
+import { projectVariant, wireVariant } from './variants.js';
+
+const PATH = /^\/api\/v1\/(variants|warehouses|vendors)(?:\/([^/]+))?\/?$/;
+const ONE: Record<string, string> = { variants: 'variant', warehouses: 'warehouse', vendors: 'vendor' };
+
+type Obj = Record<string, unknown>;
+
+/** The reply for a collection route, or undefined when the path is not one. */
+export function collectionRoute(st: SandboxState, url: URL): Reply | undefined {
+  const m = PATH.exec(url.pathname);
+  if (!m) return undefined;
+  const name = m[1]!;
+  const fields = st.opts.ignoreFields ? undefined : parseFields(url.searchParams.get('fields'));
+  if (m[2] !== undefined) {
+    const id = decodeURIComponent(m[2]);
+    const record = name === 'variants'
+      ? st.variants.live.filter((n) => st.variants.id(n) === id).map((n) => wireVariant(st.variants.model(n), n))[0]
+      : records(st, name).find((r) => String(r.id ?? r.name) === id);
+    if (!record) return errorReply(404, `Failed to find ${ONE[name]} ${id}`);
+    return json({ [ONE[name]!]: fields ? project(name, record, fields) : record });
+  }
+  st.stats.collectionRequests++;
+  if (name === 'variants') st.countVariantRequest();
+  const limit = Math.min(Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100), st.opts.pageCap || 1000);
+  const page = Math.max(0, Number(url.searchParams.get('page') ?? 0) || 0);
+  const start = page * limit;
+  const total = name === 'variants' ? st.variants.live.length : records(st, name).length;
+  const rows = slice(st, name, start, start + limit).map((r) => (fields ? project(name, r, fields) : r));
+  const meta = { name, display_name: name, total, count: rows.length, limit, page, start, end: start + rows.length };
+  return json({ meta, [name]: rows.length === 0 && st.opts.emptyListAsObject ? {} : rows });
+}
+
+function records(st: SandboxState, name: string): Obj[] {
+  return name === 'warehouses' ? st.variants.warehouses() : st.variants.vendors();
+}
+
+/** Rows [from, to) in id order; variants are rendered only for the page. */
+function slice(st: SandboxState, name: string, from: number, to: number): Obj[] {
+  if (name !== 'variants') return records(st, name).slice(from, to);
+  return st.variants.live.slice(from, to).map((n) => wireVariant(st.variants.model(n), n));
+}
+
+function project(name: string, record: Obj, fields: string[]): Obj {
+  if (name === 'variants') return projectVariant(record, fields);
+  return Object.fromEntries(Object.entries(record).filter(([k]) => fields.includes(k)));
+}
+
+const json = (body: unknown): Reply => ({ status: 200, body: JSON.stringify(body), type: JSON_TYPE });
