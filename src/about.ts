@@ -4,6 +4,7 @@ import { configSchema, envVarName } from './config.js';
 import type { JsonSchema } from './schemas.js';
 import { packageVersion } from './schemas.js';
 import { STREAMS } from './streams/index.js';
+import type { StreamDescriptor } from './singer/catalog.js';
 
 export const CAPABILITIES = ['about', 'catalog', 'discover', 'state', 'test', 'structured-logging'];
 const DESCRIPTION = 'Singer tap for Inventory Planner: purchase orders and their line items (incremental on last_modified); variants with their per-warehouse and per-vendor rows, warehouses and vendors (read in full every run).';
@@ -31,11 +32,18 @@ export function aboutText(format: 'text' | 'json' | 'markdown'): string {
 /** The streams, their keys, replication and columns: the README's streams table is this output. */
 export function streamsTable(): string {
   const rows = STREAMS.map(({ descriptor: d, resource }) => {
-    const replication = d.replicationKey ? `${d.replicationMethod} on \`${d.replicationKey}\`` : d.replicationMethod === 'FULL_TABLE' ? 'FULL_TABLE (every run, ACTIVATE_VERSION)' : `${d.replicationMethod} (its order's \`last_modified\`)`;
+    const replication = replicationOf(d);
     const columns = Object.keys(d.schema.properties ?? {}).filter((c) => !d.keyProperties.includes(c) && c !== '_account_id' && c !== '__synced_at');
     return `| \`${d.name}\` | \`GET /${resource}\` | ${d.keyProperties.map((k) => `\`${k}\``).join(', ')} | ${replication} | ${columns.length} | ${columns.join(', ')} |`;
   });
   return ['| Stream | From | Key | Replication | Columns | Column names (besides the key, `_account_id`, `__synced_at`) |', '|:--|:--|:--|:--|--:|:--|', ...rows].join('\n');
+}
+
+function replicationOf(d: StreamDescriptor): string {
+  if (d.replicationKey) return `${d.replicationMethod} on \`${d.replicationKey}\``;
+  if (d.replicationMethod === 'FULL_TABLE') return 'FULL_TABLE (every run, ACTIVATE_VERSION)';
+  if (d.selectedByDefault === false) return `${d.replicationMethod}, opt-in (the run's date in the key: upserted, never deleted)`;
+  return `${d.replicationMethod} (its order's \`last_modified\`)`;
 }
 
 export function settingsTable(): string {
