@@ -33,25 +33,15 @@ async function dispatch(st: SandboxState, route: string, req: IncomingMessage): 
       st.edit(count, create);
       return jsonReply({ edited: Math.min(count, st.store.count), created: create, orders: st.store.count });
     }
-    case 'POST /__admin/delete': {
-      const body = parseObject(await readBody(req));
-      if (Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) return jsonReply({ deleted: st.deleteOrders(body.ids as string[]) });
-      const count = body.count ?? 1;
-      if (!isCount(count)) throw new Error('count must be a non-negative integer (or ids a list of order ids)');
-      return jsonReply({ deleted: st.deleteOrders(count) });
-    }
+    case 'POST /__admin/delete':
+      return jsonReply({ deleted: st.deleteOrders(countOrIds(parseObject(await readBody(req)), 'order')) });
     case 'POST /__admin/remove-lines': {
       const count = parseObject(await readBody(req)).count ?? 1;
       if (!isCount(count)) throw new Error('count must be a non-negative integer');
       return jsonReply({ removed: st.removeLines(count) });
     }
-    case 'POST /__admin/variants/remove': {
-      const body = parseObject(await readBody(req));
-      if (Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) return jsonReply({ removed: st.removeVariants(body.ids as string[]) });
-      const count = body.count ?? 1;
-      if (!isCount(count)) throw new Error('count must be a non-negative integer (or ids a list of variant ids)');
-      return jsonReply({ removed: st.removeVariants(count) });
-    }
+    case 'POST /__admin/variants/remove':
+      return jsonReply({ removed: st.removeVariants(countOrIds(parseObject(await readBody(req)), 'variant')) });
     case 'POST /__admin/variants/add': {
       const count = parseObject(await readBody(req)).count ?? 1;
       if (!isCount(count)) throw new Error('count must be a non-negative integer');
@@ -78,6 +68,14 @@ async function dispatch(st: SandboxState, route: string, req: IncomingMessage): 
 }
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/** `{"ids": [...]}` or `{"count": n}` (default 1): which records an admin call acts on. */
+function countOrIds(body: Record<string, unknown>, what: string): number | string[] {
+  if (Array.isArray(body.ids) && body.ids.every((id) => typeof id === 'string')) return body.ids as string[];
+  const count = body.count ?? 1;
+  if (!isCount(count)) throw new Error(`count must be a non-negative integer (or ids a list of ${what} ids)`);
+  return count;
+}
 
 function parseObject(text: string): Record<string, unknown> {
   const value: unknown = text.trim() === '' ? {} : JSON.parse(text);

@@ -31,6 +31,3 @@ export function formatInstantUs(us: number): string {
 export function floorToSecond(us: number): number {
   return Math.floor(us / SECOND_US) * SECOND_US;
 }
-
-/** Epoch ms (for Date and logs) from epoch microseconds. */
-export const usToMs = (us: number): number => Math.floor(us / 1000);

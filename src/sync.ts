@@ -141,9 +141,7 @@ export class SyncRun {
           }
         }
       }
-      await writer.flush();
-      active.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
-      progress.batch(batch.orders.length, active.map((a) => a.emitted));
+      await this.endBatch(active, emittedBefore, progress, batch.orders.length);
       if (testMode) break;
       if (batch.mayHaveMissed) readMayHaveMissed = true;
       if (batch.checkpoint !== undefined) await this.checkpoint(active, batch.checkpoint);
@@ -185,13 +183,18 @@ export class SyncRun {
           }
         }
       }
-      await writer.flush();
-      group.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
-      progress.batch(batch.records.length, group.map((a) => a.emitted));
+      await this.endBatch(group, emittedBefore, progress, batch.records.length);
       if (testMode) break;
       await this.passCheckpoint(group, batch.resume);
     }
     progress.done(group.map((a) => a.emitted));
+  }
+
+  /** A batch's records are written: flush them, count them, report progress. */
+  private async endBatch(group: ActiveStream[], emittedBefore: number[], progress: Progress, size: number): Promise<void> {
+    await this.options.writer.flush();
+    group.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
+    progress.batch(size, group.map((a) => a.emitted));
   }
 
   private async passCheckpoint(group: ActiveStream[], resume: CollectionResume): Promise<void> {

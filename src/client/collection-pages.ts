@@ -5,6 +5,7 @@ import { ApiError } from '../errors.js';
 import { listOf } from '../values.js';
 import { ResponseTooLargeError, type ApiClient } from './http.js';
 import type { Collection } from './collections.js';
+import { metaCount } from './order-pages.js';
 import type { PageSizer } from './page-sizer.js';
 
 type ApiRecord = Record<string, unknown>;
@@ -35,8 +36,8 @@ export async function fetchCollectionPage(api: ApiClient, c: Collection, page: n
   const records = listIn(body, c);
   if (sizer && bytes !== undefined) sizer.observe(bytes, records.length);
   const meta = (body as { meta?: Record<string, unknown> }).meta;
-  const served = count(meta?.limit);
-  return { records, asked: limit, limit: served !== undefined && served > 0 && served < limit ? served : limit, start: count(meta?.start), total: count(meta?.total) };
+  const served = metaCount(meta?.limit);
+  return { records, asked: limit, limit: served !== undefined && served > 0 && served < limit ? served : limit, start: metaCount(meta?.start), total: metaCount(meta?.total) };
 }
 
 function listIn(body: unknown, c: Collection): ApiRecord[] {
@@ -45,11 +46,6 @@ function listIn(body: unknown, c: Collection): ApiRecord[] {
     throw new ApiError('API_CONTRACT_VIOLATED', `GET /${c.path} answered without a "${c.list}" list.`, 'The API changed or base_url points elsewhere; check base_url.');
   }
   return list as ApiRecord[];
-}
-
-function count(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 export class CollectionProjection {

@@ -84,7 +84,7 @@ export function parseOrderPage(body: unknown): OrderPage {
   // An order without a usable last_modified is still an order: it is read, and never moves a cursor.
   const lms = list.map((order: ApiOrder) => lastModifiedOf(order));
   const meta = envelope?.meta;
-  return { orders: list as ApiOrder[], lms, total: count(meta?.total), limit: count(meta?.limit) || undefined, start: count(meta?.start) };
+  return { orders: list as ApiOrder[], lms, total: metaCount(meta?.total), limit: metaCount(meta?.limit) || undefined, start: metaCount(meta?.start) };
 }
 
 export function lastModifiedOf(order: ApiOrder): number | null {
@@ -97,7 +97,8 @@ export function lastModifiedOf(order: ApiOrder): number | null {
 
 const isEmptyObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
-function count(value: unknown): number | undefined {
+/** A meta number (count, total, limit, start) the server may send as a number or a string; else undefined. */
+export function metaCount(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
