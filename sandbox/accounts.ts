@@ -2,7 +2,7 @@
 // account is an independent SandboxState (its own data, options, counters), chosen per request by the
 // `Account` header. The first account is the one the options describe; the others are built from the same
 // options with their own id and, unless given, their own seed (so their order ids differ too).
-import { SandboxOptions, resolveOptions } from './options.js';
+import { type SandboxOptions, resolveOptions } from './options.js';
 import { SandboxState } from './state.js';
 
 export interface ExtraAccount {
@@ -20,7 +20,16 @@ export class Accounts {
     extra.forEach((account, k) => {
       if (this.find(account.accountId)) throw new Error(`account ${account.accountId} is given twice`);
       const seed = account.seed ?? primary.opts.seed + k + 1;
-      this.all.push(new SandboxState(resolveOptions({ ...options, seed, orders: account.orders ?? primary.opts.orders, accountId: account.accountId })));
+      this.all.push(
+        new SandboxState(
+          resolveOptions({
+            ...options,
+            seed,
+            orders: account.orders ?? primary.opts.orders,
+            accountId: account.accountId,
+          }),
+        ),
+      );
     });
   }
 

@@ -1,12 +1,17 @@
 // Admin endpoints: no auth, never faulted or delayed.
 import { once } from 'node:events';
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { JSON_TYPE, Reply, errorReply, jsonReply, readBody, send } from './http-util.js';
-import { SandboxState, emptyStats } from './state.js';
-import { TruthRow, truthRows } from './truth.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JSON_TYPE, type Reply, errorReply, jsonReply, readBody, send } from './http-util.js';
+import { type SandboxState, emptyStats } from './state.js';
+import { type TruthRow, truthRows } from './truth.js';
 import { collectionTruth } from './variant-truth.js';
 
-export async function handleAdmin(st: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleAdmin(
+  st: SandboxState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
   if (route === 'GET /__admin/truth') return streamTruth(st, res, url.searchParams.get('format') === 'ndjson');
   let reply: Reply;
@@ -51,7 +56,8 @@ async function dispatch(st: SandboxState, route: string, req: IncomingMessage): 
       // At the `request`-th variants list request from now: remove `remove` and add `add` variants (mid-run).
       const body = parseObject(await readBody(req));
       const [request, remove, add] = [body.request ?? 1, body.remove ?? 0, body.add ?? 0];
-      if (!isCount(request) || !isCount(remove) || !isCount(add)) throw new Error('request, remove and add must be non-negative integers');
+      if (!isCount(request) || !isCount(remove) || !isCount(add))
+        throw new Error('request, remove and add must be non-negative integers');
       st.variantChanges.push({ atRequest: st.variantListSeq + request, remove, add });
       return jsonReply({ atRequest: st.variantListSeq + request, remove, add });
     }
@@ -79,7 +85,8 @@ function countOrIds(body: Record<string, unknown>, what: string): number | strin
 
 function parseObject(text: string): Record<string, unknown> {
   const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('body must be a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -94,7 +101,7 @@ async function streamTruth(st: SandboxState, res: ServerResponse, ndjson: boolea
   let current: TruthRow['stream'] = 'purchase_orders';
   let first = true;
   for (const r of rows) {
-    if (ndjson) chunk += JSON.stringify(r) + '\n';
+    if (ndjson) chunk += `${JSON.stringify(r)}\n`;
     else {
       if (r.stream !== current) {
         chunk += '],"purchase_order_items":[';

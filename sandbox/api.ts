@@ -1,15 +1,15 @@
 // The imitated REST API: gatekeeping (User-Agent, rate limit, faults, latency),
 // then auth, the purchase-orders routes and the collections (sandbox/collections-api.ts).
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectionRoute } from './collections-api.js';
 import { executeList } from './execute.js';
 import { pickFault } from './faults.js';
-import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, Reply, errorReply, send } from './http-util.js';
-import { WireObject } from './items.js';
+import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, type Reply, errorReply, send } from './http-util.js';
+import type { WireObject } from './items.js';
 import { project } from './projection.js';
 import { parseFields, parseListQuery } from './query.js';
 import { itemsAsObject, renderJson } from './quirks.js';
-import { SandboxState } from './state.js';
+import type { SandboxState } from './state.js';
 
 const LIST_PATH = /^\/api\/v1\/purchase-orders\/?$/;
 const ONE_PATH = /^\/api\/v1\/purchase-orders\/([^/]+)\/?$/;
@@ -26,10 +26,12 @@ export function handleApi(st: SandboxState, req: IncomingMessage, res: ServerRes
   const retryAfter = { 'Retry-After': String(o.retryAfterSeconds) };
 
   if (o.requireUserAgent && !req.headers['user-agent']) {
-    return st.later(o.latencyMs, () => reply({ status: 403, body: HTML_403, type: HTML_TYPE }));
+    st.later(o.latencyMs, () => reply({ status: 403, body: HTML_403, type: HTML_TYPE }));
+    return;
   }
   if (o.rateLimitPerSecond > 0 && !st.limiter.allow(o.rateLimitPerSecond, Date.now())) {
-    return st.later(o.latencyMs, () => reply(errorReply(429, 'Too many requests', retryAfter)));
+    st.later(o.latencyMs, () => reply(errorReply(429, 'Too many requests', retryAfter)));
+    return;
   }
   const fault = pickFault(o.seed, seq, o.faultRate, o.faultKinds);
   if (fault) st.recordFault(fault);
@@ -39,13 +41,17 @@ export function handleApi(st: SandboxState, req: IncomingMessage, res: ServerRes
       req.socket.destroy();
       return;
     case '429':
-      return st.later(o.latencyMs, () => reply(errorReply(429, 'Too many requests', retryAfter)));
+      st.later(o.latencyMs, () => reply(errorReply(429, 'Too many requests', retryAfter)));
+      return;
     case '500':
-      return st.later(o.latencyMs, () => reply(errorReply(500, 'Internal server error')));
+      st.later(o.latencyMs, () => reply(errorReply(500, 'Internal server error')));
+      return;
     case '502':
-      return st.later(o.latencyMs, () => reply({ status: 502, body: HTML_502, type: HTML_TYPE }));
+      st.later(o.latencyMs, () => reply({ status: 502, body: HTML_502, type: HTML_TYPE }));
+      return;
     case '503':
-      return st.later(o.latencyMs, () => reply({ status: 503, body: HTML_503, type: HTML_TYPE }));
+      st.later(o.latencyMs, () => reply({ status: 503, body: HTML_503, type: HTML_TYPE }));
+      return;
   }
   const delay = o.latencyMs + (fault === 'slow' ? o.slowMs : 0);
   // The answer is worked out at once and sent `delay` ms after the request arrived: the sandbox's own work
@@ -76,9 +82,12 @@ function list(st: SandboxState, url: URL): Reply {
   const { total, orders } = executeList(st.store, st.gen, q, st.opts.floorFilters);
   const fields = st.opts.ignoreFields ? undefined : q.fields;
   const projected: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
-  const rows = st.opts.itemsAsObject > 0
-    ? projected.map((order) => itemsAsObject(order, st.opts.itemsAsObject, st.opts.seed, st.gen.indexOf(st.store, String(order.id))))
-    : projected;
+  const rows =
+    st.opts.itemsAsObject > 0
+      ? projected.map((order) =>
+          itemsAsObject(order, st.opts.itemsAsObject, st.opts.seed, st.gen.indexOf(st.store, String(order.id))),
+        )
+      : projected;
   const start = q.page * q.limit;
   const meta = {
     name: 'purchase-orders',
@@ -91,7 +100,11 @@ function list(st: SandboxState, url: URL): Reply {
     end: start + rows.length,
   };
   const list = rows.length === 0 && st.opts.emptyListAsObject ? {} : rows;
-  return { status: 200, body: renderJson({ meta, 'purchase-orders': list }, st.opts.oddValueRate > 0), type: JSON_TYPE };
+  return {
+    status: 200,
+    body: renderJson({ meta, 'purchase-orders': list }, st.opts.oddValueRate > 0),
+    type: JSON_TYPE,
+  };
 }
 
 function single(st: SandboxState, url: URL, id: string): Reply {

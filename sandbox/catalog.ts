@@ -42,19 +42,47 @@ export interface Catalog {
 /** Prime, so a stride walk over variants never repeats within one order. */
 export const VARIANT_COUNT = 10_007;
 
-const VENDOR_A = ['Northwind', 'Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent'];
+const VENDOR_A = [
+  'Northwind',
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Stark',
+  'Wayne',
+  'Hooli',
+  'Vandelay',
+  'Soylent',
+];
 const VENDOR_B = ['Textiles', 'Packaging', 'Supply Co', 'Trading', 'Imports', 'Goods', 'Manufacturing', 'Outfitters'];
 const CURRENCIES = ['USD', 'USD', 'USD', 'EUR', 'GBP', 'CAD'];
 const TERMS = ['', '', '', 'Net 30', 'Net 60', 'Prepaid'];
 const METHODS = ['', '', 'Sea freight', 'Air freight', 'Ground'];
 const WAREHOUSE_NAMES = ['Main Warehouse', 'East Coast DC', 'West Coast DC', 'EU Fulfilment', 'Returns Hub'];
-const PRODUCTS = ['Classic Tee', 'Hoodie', 'Mailer Box', 'Canvas Tote', 'Water Bottle', 'Desk Lamp', 'Notebook', 'Beanie', 'Socks', 'Phone Case', 'Yoga Mat', 'Candle'];
+const PRODUCTS = [
+  'Classic Tee',
+  'Hoodie',
+  'Mailer Box',
+  'Canvas Tote',
+  'Water Bottle',
+  'Desk Lamp',
+  'Notebook',
+  'Beanie',
+  'Socks',
+  'Phone Case',
+  'Yoga Mat',
+  'Candle',
+];
 const COLORS = ['Black', 'White', 'Navy', 'Red', 'Olive', 'Sand', 'Grey'];
 const SIZES = ['XS', 'S', 'M', 'L', 'XL', 'One Size'];
 const TYPES = ['Apparel', 'Packaging', 'Accessories', 'Home', ''];
 const UOMS = [1, 1, 1, 6, 12, 50];
 
-const code = (word: string): string => word.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase();
+const code = (word: string): string =>
+  word
+    .replace(/[^A-Za-z]/g, '')
+    .slice(0, 3)
+    .toUpperCase();
 
 export function buildCatalog(seed: number): Catalog {
   const r = new Rng(seed, 0, SALT.catalog);
@@ -92,7 +120,9 @@ export function buildCatalog(seed: number): Catalog {
       id: `${connection}_${idBase + k * 13 + r.int(13)}`,
       sku: `${code(product)}-${code(color)}-${size.replace(' ', '').toUpperCase()}-${String(k).padStart(5, '0')}`,
       title: `${product} - ${color} / ${size}`,
-      vendorReference: r.chance(0.25) ? String(r.range(0, 999_999)).padStart(6, '0') : `VR-${code(product)}-${r.range(100, 9999)}`,
+      vendorReference: r.chance(0.25)
+        ? String(r.range(0, 999_999)).padStart(6, '0')
+        : `VR-${code(product)}-${r.range(100, 9999)}`,
       vendorName: r.chance(0.7) ? `${product} ${color} ${size}`.toLowerCase() : undefined,
       cost,
       price: Math.round(cost * (1.5 + r.next() * 2) * 100) / 100,

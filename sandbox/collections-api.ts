@@ -1,8 +1,8 @@
 // GET /variants (and /variants/{id}), /warehouses and /vendors: offset pages (page is 0-based, at most 1000
 // rows, said in meta.limit), in id order, with fields= as the research found it (sandbox/variants.ts).
-import { JSON_TYPE, Reply, errorReply } from './http-util.js';
+import { JSON_TYPE, type Reply, errorReply } from './http-util.js';
 import { parseFields } from './query.js';
-import { SandboxState } from './state.js';
+import type { SandboxState } from './state.js';
 import { projectVariant, wireVariant } from './variants.js';
 
 const PATH = /^\/api\/v1\/(variants|warehouses|vendors)(?:\/([^/]+))?\/?$/;
@@ -18,9 +18,10 @@ export function collectionRoute(st: SandboxState, url: URL): Reply | undefined {
   const fields = st.opts.ignoreFields ? undefined : parseFields(url.searchParams.get('fields'));
   if (m[2] !== undefined) {
     const id = decodeURIComponent(m[2]);
-    const record = name === 'variants'
-      ? st.variants.live.filter((n) => st.variants.id(n) === id).map((n) => wireVariant(st.variants.model(n), n))[0]
-      : records(st, name).find((r) => String(r.id ?? r.name) === id);
+    const record =
+      name === 'variants'
+        ? st.variants.live.filter((n) => st.variants.id(n) === id).map((n) => wireVariant(st.variants.model(n), n))[0]
+        : records(st, name).find((r) => String(r.id ?? r.name) === id);
     if (!record) return errorReply(404, `Failed to find ${ONE[name]} ${id}`);
     return json({ [ONE[name]!]: fields ? project(name, record, fields) : record });
   }

@@ -1,6 +1,6 @@
 // Filter and sort semantics on canonical values: timestamps compare as instants,
 // numbers (and numeric strings) numerically, other strings lexicographically.
-import { Operator } from './options.js';
+import type { Operator } from './options.js';
 import { NumStr, Stamp } from './values.js';
 
 type Scalar = { kind: 'time'; ms: number } | { kind: 'num'; n: number; text: string } | { kind: 'text'; text: string };
@@ -9,9 +9,11 @@ const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 export function scalarOf(v: unknown): Scalar | undefined {
   if (v instanceof Stamp) return { kind: 'time', ms: v.ms };
-  if (v instanceof NumStr) return Number.isNaN(v.value) ? { kind: 'text', text: '' } : { kind: 'num', n: v.value, text: v.text };
+  if (v instanceof NumStr)
+    return Number.isNaN(v.value) ? { kind: 'text', text: '' } : { kind: 'num', n: v.value, text: v.text };
   if (typeof v === 'number') return { kind: 'num', n: v, text: String(v) };
-  if (typeof v === 'string') return NUMERIC.test(v) ? { kind: 'num', n: Number(v), text: v } : { kind: 'text', text: v };
+  if (typeof v === 'string')
+    return NUMERIC.test(v) ? { kind: 'num', n: Number(v), text: v } : { kind: 'text', text: v };
   if (typeof v === 'boolean') return { kind: 'text', text: String(v) };
   return undefined;
 }

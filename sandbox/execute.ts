@@ -1,10 +1,10 @@
 // Runs a list query. last_modified ranges use binary search over the sorted
 // positions, so the tap's incremental queries cost O(log N + page); every other
 // filter or sort falls back to a linear scan (generating orders as needed).
-import { SortKey, compareKeys, matches, sortKeyOf } from './compare.js';
-import { OrderGenerator, Order } from './generator.js';
-import { Filter, ListQuery } from './query.js';
-import { OrderStore } from './store.js';
+import { type SortKey, compareKeys, matches, sortKeyOf } from './compare.js';
+import type { OrderGenerator, Order } from './generator.js';
+import type { Filter, ListQuery } from './query.js';
+import type { OrderStore } from './store.js';
 import { Stamp, parseMicros } from './values.js';
 
 export interface PageResult {

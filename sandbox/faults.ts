@@ -1,9 +1,14 @@
 // Fault injection and rate limiting for API requests.
-import { FaultKind } from './options.js';
+import type { FaultKind } from './options.js';
 import { Rng, SALT } from './rng.js';
 
 /** Deterministic per (seed, request number): whether and which fault this request gets. */
-export function pickFault(seed: number, requestNo: number, rate: number, kinds: readonly FaultKind[]): FaultKind | undefined {
+export function pickFault(
+  seed: number,
+  requestNo: number,
+  rate: number,
+  kinds: readonly FaultKind[],
+): FaultKind | undefined {
   if (rate <= 0 || kinds.length === 0) return undefined;
   const r = new Rng(seed, requestNo, SALT.fault);
   return r.next() < rate ? r.pick(kinds) : undefined;

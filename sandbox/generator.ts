@@ -1,11 +1,11 @@
 // Builds the canonical API object of an order from (seed, index, version) plus the
 // stored instants. Same inputs, same object: no state is kept here.
-import { Catalog } from './catalog.js';
-import { WireObject, renderItem } from './items.js';
-import { OrderState, orderState } from './order-state.js';
-import { Quirks, applyQuirks } from './quirks.js';
+import type { Catalog } from './catalog.js';
+import { type WireObject, renderItem } from './items.js';
+import { type OrderState, orderState } from './order-state.js';
+import { type Quirks, applyQuirks } from './quirks.js';
 import { Rng, SALT, mix32 } from './rng.js';
-import { StoreView, creationStep, initialTimes } from './store.js';
+import { type StoreView, creationStep, initialTimes } from './store.js';
 import { Stamp, isoDate, pickOffset, quirkNumber } from './values.js';
 
 export interface Order extends WireObject {
@@ -15,13 +15,51 @@ export interface Order extends WireObject {
 
 /** Top-level scalar fields: the ones filters and sorts apply to. */
 export const ORDER_SCALAR_FIELDS = new Set([
-  'id', 'reference', 'extra_reference', 'status', 'type', 'source_type', 'vendor', 'source', 'source_warehouse',
-  'vendor_display_name', 'source_display_name', 'warehouse', 'warehouse_display_name', 'replenishment_type',
-  'currency', 'created_date', 'expected_date', 'received_date', 'payment_date', 'shipment_date', 'last_modified',
-  'created_at', 'updated_at', 'total', 'total_ordered', 'total_received', 'version', 'readonly', 'email', 'attn',
-  'notes', 'shipment_method', 'payment_terms', 'shipping_handling', 'shipping_handling_tax', 'min_budget',
-  'min_quantity', 'uom_ordering', 'uom_round', 'moq', 'discount_enabled', 'shop_name', 'vendor_address',
-  'billing_address', 'shipping_address',
+  'id',
+  'reference',
+  'extra_reference',
+  'status',
+  'type',
+  'source_type',
+  'vendor',
+  'source',
+  'source_warehouse',
+  'vendor_display_name',
+  'source_display_name',
+  'warehouse',
+  'warehouse_display_name',
+  'replenishment_type',
+  'currency',
+  'created_date',
+  'expected_date',
+  'received_date',
+  'payment_date',
+  'shipment_date',
+  'last_modified',
+  'created_at',
+  'updated_at',
+  'total',
+  'total_ordered',
+  'total_received',
+  'version',
+  'readonly',
+  'email',
+  'attn',
+  'notes',
+  'shipment_method',
+  'payment_terms',
+  'shipping_handling',
+  'shipping_handling_tax',
+  'min_budget',
+  'min_quantity',
+  'uom_ordering',
+  'uom_round',
+  'moq',
+  'discount_enabled',
+  'shop_name',
+  'vendor_address',
+  'billing_address',
+  'shipping_address',
 ]);
 export const TIMESTAMP_FIELDS = new Set(['last_modified', 'created_at', 'updated_at']);
 
@@ -72,7 +110,18 @@ export class OrderGenerator {
     const lm = view.lmSec[i]!;
     const state = this.state(view, i);
     const updated = version > 0 ? lm : this.baseUpdated(i, created);
-    const order = this.render(state, i, version, created, lm, updated, this.orderId(view, i), withItems, view.lmSub[i]!, view.lmDigits);
+    const order = this.render(
+      state,
+      i,
+      version,
+      created,
+      lm,
+      updated,
+      this.orderId(view, i),
+      withItems,
+      view.lmSub[i]!,
+      view.lmDigits,
+    );
     if (this.quirks) applyQuirks(order, this.quirks, this.seed, i, version);
     return order;
   }
@@ -85,7 +134,18 @@ export class OrderGenerator {
     return state;
   }
 
-  private render(s: OrderState, i: number, version: number, created: number, lm: number, updated: number, id: string, withItems: boolean, lmSub: number, lmDigits: number): Order {
+  private render(
+    s: OrderState,
+    i: number,
+    version: number,
+    created: number,
+    lm: number,
+    updated: number,
+    id: string,
+    withItems: boolean,
+    lmSub: number,
+    lmDigits: number,
+  ): Order {
     const q = new Rng(this.seed, i, SALT.quirk, version);
     const qItems = new Rng(this.seed, i, SALT.itemQuirk, version);
     const { vendors, warehouses, variants } = this.catalog;
@@ -94,7 +154,9 @@ export class OrderGenerator {
     const src = warehouses[s.sourceWarehouse]!;
     const createdAt = new Stamp(created, pickOffset(q));
     const createdText = createdAt.toJSON();
-    const items = !withItems ? [] : s.lines.map((line) => renderItem(qItems, variants[line.variant]!, line, vendor.currency, createdText));
+    const items = !withItems
+      ? []
+      : s.lines.map((line) => renderItem(qItems, variants[line.variant]!, line, vendor.currency, createdText));
     const ordered = s.lines.reduce((sum, l) => sum + l.qty, 0);
     const received = s.lines.reduce((sum, l) => sum + l.received, 0);
     const shipping = q.chance(0.3) ? q.money(5, 250) : 0;

@@ -1,5 +1,5 @@
 // Small response helpers and canned bodies.
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const HTML_TYPE = 'text/html; charset=UTF-8';
@@ -18,15 +18,31 @@ export const errorReply = (status: number, message: string, headers?: Record<str
   headers,
 });
 
-export const jsonReply = (value: unknown, status = 200): Reply => ({ status, body: JSON.stringify(value), type: JSON_TYPE });
+export const jsonReply = (value: unknown, status = 200): Reply => ({
+  status,
+  body: JSON.stringify(value),
+  type: JSON_TYPE,
+});
 
 const page = (title: string, heading: string, text: string): string =>
   `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><center><h1>${heading}</h1></center>` +
   `<p>${text}</p><hr><center>cloudflare</center></body></html>\n`;
 
-export const HTML_403 = page('Attention Required! | Cloudflare', 'Sorry, you have been blocked', 'You are unable to access inventory-planner.com. The action you just performed triggered the security solution.');
-export const HTML_502 = page('502 Bad Gateway', '502 Bad Gateway', 'Bad gateway: the origin web server returned an invalid response.');
-export const HTML_503 = page('503 Service Temporarily Unavailable', '503 Service Temporarily Unavailable', 'The server is temporarily unable to service your request.');
+export const HTML_403 = page(
+  'Attention Required! | Cloudflare',
+  'Sorry, you have been blocked',
+  'You are unable to access inventory-planner.com. The action you just performed triggered the security solution.',
+);
+export const HTML_502 = page(
+  '502 Bad Gateway',
+  '502 Bad Gateway',
+  'Bad gateway: the origin web server returned an invalid response.',
+);
+export const HTML_503 = page(
+  '503 Service Temporarily Unavailable',
+  '503 Service Temporarily Unavailable',
+  'The server is temporarily unable to service your request.',
+);
 
 /**
  * Writes a reply and returns the body bytes written. With `truncate`, the headers

@@ -1,9 +1,9 @@
 // Renders one order line as an API item object (about 40 fields, with wire quirks).
 // One literal with a fixed shape keeps generation and JSON.stringify fast; absent
 // fields are `undefined`, which JSON.stringify leaves out.
-import { Variant } from './catalog.js';
-import { LineState } from './order-state.js';
-import { Rng } from './rng.js';
+import type { Variant } from './catalog.js';
+import type { LineState } from './order-state.js';
+import type { Rng } from './rng.js';
 import { quirkNumber } from './values.js';
 
 export type WireObject = Record<string, unknown>;

@@ -1,18 +1,23 @@
 // CLI: npm run sandbox -- --port 8080 --orders 10000 --fault-rate 0.05 ...
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FAULT_KINDS, FaultKind, LM_PRECISIONS, LmPrecision, OPERATORS, Operator } from './options.js';
+import { FAULT_KINDS, type FaultKind, LM_PRECISIONS, type LmPrecision, OPERATORS, type Operator } from './options.js';
 import { ODD_COLUMN_NAMES } from './quirks.js';
 import { startSandbox } from './server.js';
 
-const list = <T extends string>(allowed: readonly T[]) => (raw: string | undefined): T[] | undefined => {
-  if (raw === undefined) return undefined;
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const item of items) {
-    if (!allowed.includes(item as T)) throw new Error(`unknown value "${item}" (allowed: ${allowed.join(',')})`);
-  }
-  return items as T[];
-};
+const list =
+  <T extends string>(allowed: readonly T[]) =>
+  (raw: string | undefined): T[] | undefined => {
+    if (raw === undefined) return undefined;
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    for (const item of items) {
+      if (!allowed.includes(item as T)) throw new Error(`unknown value "${item}" (allowed: ${allowed.join(',')})`);
+    }
+    return items as T[];
+  };
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('sandbox')
@@ -24,30 +29,57 @@ const argv = await yargs(hideBin(process.argv))
     items: { type: 'number', describe: 'average items per order (default 3)' },
     'api-key': { type: 'string' },
     'account-id': { type: 'string' },
-    accounts: { type: 'string', describe: 'more account ids served with the same API key, comma-separated (each with its own data; admin routes take ?account=ID)' },
+    accounts: {
+      type: 'string',
+      describe:
+        'more account ids served with the same API key, comma-separated (each with its own data; admin routes take ?account=ID)',
+    },
     latency: { type: 'number', describe: 'response time of every API request in ms (the sandbox works within it)' },
     'rate-limit': { type: 'number', describe: 'requests per second, 0 = off' },
     'retry-after': { type: 'number', describe: 'Retry-After seconds on 429' },
     'fault-rate': { type: 'number', describe: 'share of API requests that get a fault (0..1)' },
-    faults: { type: 'string', describe: `fault kinds, comma-separated: ${FAULT_KINDS.join(',')}`, coerce: list<FaultKind>(FAULT_KINDS) },
+    faults: {
+      type: 'string',
+      describe: `fault kinds, comma-separated: ${FAULT_KINDS.join(',')}`,
+      coerce: list<FaultKind>(FAULT_KINDS),
+    },
     'slow-ms': { type: 'number', describe: 'stall of a "slow" fault' },
-    'require-user-agent': { type: 'boolean', default: true, describe: 'use --no-require-user-agent to accept UA-less requests' },
+    'require-user-agent': {
+      type: 'boolean',
+      default: true,
+      describe: 'use --no-require-user-agent to accept UA-less requests',
+    },
     'edit-every': { type: 'number', describe: 'edit event every K-th list request, 0 = off' },
     'edit-count': { type: 'number', describe: 'orders edited per edit event' },
     'create-count': { type: 'number', describe: 'orders created per edit event' },
     'tie-block-size': { type: 'number', describe: 'orders per block sharing one last_modified' },
     'tie-block-count': { type: 'number', describe: 'number of tie blocks' },
-    'ignore-operators': { type: 'string', describe: `filter operators to ignore: ${OPERATORS.join(',')}`, coerce: list<Operator>(OPERATORS) },
+    'ignore-operators': {
+      type: 'string',
+      describe: `filter operators to ignore: ${OPERATORS.join(',')}`,
+      coerce: list<Operator>(OPERATORS),
+    },
     'ignore-fields': { type: 'boolean', describe: 'ignore the fields= projection' },
     'future-orders': { type: 'number', describe: 'orders stamped last_modified 2099 (edits then take the real clock)' },
     'odd-value-rate': { type: 'number', describe: 'share of orders with odd values ("N/A", "1,234.50", 1e400, ...)' },
-    'odd-columns': { type: 'string', describe: `API fields that get odd values: ${ODD_COLUMN_NAMES.join(',')}`, coerce: list<string>(ODD_COLUMN_NAMES) },
-    'duplicate-line-rate': { type: 'number', describe: 'share of orders repeating their first line\'s item id' },
+    'odd-columns': {
+      type: 'string',
+      describe: `API fields that get odd values: ${ODD_COLUMN_NAMES.join(',')}`,
+      coerce: list<string>(ODD_COLUMN_NAMES),
+    },
+    'duplicate-line-rate': { type: 'number', describe: "share of orders repeating their first line's item id" },
     'items-as-object': { type: 'number', describe: 'share of orders sending items as {"0": ..., "1": ...}' },
-    'items-min': { type: 'number', describe: 'lines per order drawn from [items-min, items] (default: about items on average)' },
+    'items-min': {
+      type: 'number',
+      describe: 'lines per order drawn from [items-min, items] (default: about items on average)',
+    },
     'page-cap': { type: 'number', describe: 'at most this many orders a page, said in meta.limit (0 = 1000)' },
     'floor-filters': { type: 'boolean', describe: 'floor last_modified filter values to whole seconds' },
-    'lm-precision': { type: 'string', describe: `last_modified precision: ${LM_PRECISIONS.join(',')}`, choices: LM_PRECISIONS },
+    'lm-precision': {
+      type: 'string',
+      describe: `last_modified precision: ${LM_PRECISIONS.join(',')}`,
+      choices: LM_PRECISIONS,
+    },
     'null-last-modified': { type: 'number', describe: 'orders without last_modified' },
     'single-order-404': { type: 'boolean', describe: 'GET /purchase-orders/{id} answers 404' },
     'empty-list-as-object': { type: 'boolean', describe: 'send an empty list as {}' },
@@ -56,43 +88,51 @@ const argv = await yargs(hideBin(process.argv))
   .help()
   .parseAsync();
 
-const extraAccounts = (argv.accounts ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-const sandbox = await startSandbox({
-  port: argv.port,
-  seed: argv.seed,
-  orders: argv.orders,
-  itemsPerOrder: argv.items,
-  apiKey: argv['api-key'],
-  accountId: argv['account-id'],
-  latencyMs: argv.latency,
-  rateLimitPerSecond: argv['rate-limit'],
-  retryAfterSeconds: argv['retry-after'],
-  faultRate: argv['fault-rate'],
-  faultKinds: argv.faults,
-  slowMs: argv['slow-ms'],
-  requireUserAgent: argv['require-user-agent'],
-  editEvery: argv['edit-every'],
-  editCount: argv['edit-count'],
-  createCount: argv['create-count'],
-  tieBlockSize: argv['tie-block-size'],
-  tieBlockCount: argv['tie-block-count'],
-  ignoreOperators: argv['ignore-operators'],
-  ignoreFields: argv['ignore-fields'],
-  futureOrders: argv['future-orders'],
-  oddValueRate: argv['odd-value-rate'],
-  oddColumns: argv['odd-columns'],
-  duplicateLineRate: argv['duplicate-line-rate'],
-  itemsAsObject: argv['items-as-object'],
-  itemsPerOrderMin: argv['items-min'],
-  pageCap: argv['page-cap'],
-  floorFilters: argv['floor-filters'],
-  lmPrecision: argv['lm-precision'] as LmPrecision | undefined,
-  nullLastModified: argv['null-last-modified'],
-  singleOrder404: argv['single-order-404'],
-  emptyListAsObject: argv['empty-list-as-object'],
-}, extraAccounts.map((accountId) => ({ accountId })));
+const extraAccounts = (argv.accounts ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
+const sandbox = await startSandbox(
+  {
+    port: argv.port,
+    seed: argv.seed,
+    orders: argv.orders,
+    itemsPerOrder: argv.items,
+    apiKey: argv['api-key'],
+    accountId: argv['account-id'],
+    latencyMs: argv.latency,
+    rateLimitPerSecond: argv['rate-limit'],
+    retryAfterSeconds: argv['retry-after'],
+    faultRate: argv['fault-rate'],
+    faultKinds: argv.faults,
+    slowMs: argv['slow-ms'],
+    requireUserAgent: argv['require-user-agent'],
+    editEvery: argv['edit-every'],
+    editCount: argv['edit-count'],
+    createCount: argv['create-count'],
+    tieBlockSize: argv['tie-block-size'],
+    tieBlockCount: argv['tie-block-count'],
+    ignoreOperators: argv['ignore-operators'],
+    ignoreFields: argv['ignore-fields'],
+    futureOrders: argv['future-orders'],
+    oddValueRate: argv['odd-value-rate'],
+    oddColumns: argv['odd-columns'],
+    duplicateLineRate: argv['duplicate-line-rate'],
+    itemsAsObject: argv['items-as-object'],
+    itemsPerOrderMin: argv['items-min'],
+    pageCap: argv['page-cap'],
+    floorFilters: argv['floor-filters'],
+    lmPrecision: argv['lm-precision'] as LmPrecision | undefined,
+    nullLastModified: argv['null-last-modified'],
+    singleOrder404: argv['single-order-404'],
+    emptyListAsObject: argv['empty-list-as-object'],
+  },
+  extraAccounts.map((accountId) => ({ accountId })),
+);
 
-console.log(`sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`);
+console.log(
+  `sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`,
+);
 
 let stopping = false;
 const stop = (): void => {

@@ -103,15 +103,40 @@ export const DEFAULTS: ResolvedOptions = {
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
-export const FIXED_AT_START = ['port', 'seed', 'orders', 'itemsPerOrder', 'tieBlockSize', 'tieBlockCount', 'futureOrders', 'oddValueRate', 'oddColumns',
-  'duplicateLineRate', 'lmPrecision', 'nullLastModified', 'itemsPerOrderMin', 'variants', 'warehouseBlocks', 'historyPoints'] as const;
+export const FIXED_AT_START = [
+  'port',
+  'seed',
+  'orders',
+  'itemsPerOrder',
+  'tieBlockSize',
+  'tieBlockCount',
+  'futureOrders',
+  'oddValueRate',
+  'oddColumns',
+  'duplicateLineRate',
+  'lmPrecision',
+  'nullLastModified',
+  'itemsPerOrderMin',
+  'variants',
+  'warehouseBlocks',
+  'historyPoints',
+] as const;
 
 type Check = (v: unknown) => boolean;
-const int = (lo: number, hi: number): Check => (v) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
-const num = (lo: number, hi: number): Check => (v) => typeof v === 'number' && v >= lo && v <= hi;
+const int =
+  (lo: number, hi: number): Check =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+const num =
+  (lo: number, hi: number): Check =>
+  (v) =>
+    typeof v === 'number' && v >= lo && v <= hi;
 const str: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
-const subsetOf = (all: readonly string[]): Check => (v) => Array.isArray(v) && v.every((x) => all.includes(x));
+const subsetOf =
+  (all: readonly string[]): Check =>
+  (v) =>
+    Array.isArray(v) && v.every((x) => all.includes(x));
 
 const CHECKS: Record<keyof SandboxOptions, Check> = {
   port: int(0, 65535),

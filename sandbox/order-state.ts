@@ -1,6 +1,6 @@
 // The typed business state of one order at one version: the base draw plus the
 // replayed edit events 1..version. Rendering (with wire quirks) happens elsewhere.
-import { Catalog, VARIANT_COUNT } from './catalog.js';
+import { type Catalog, VARIANT_COUNT } from './catalog.js';
 import { Rng, SALT } from './rng.js';
 
 export type Status = 'draft' | 'open' | 'sent' | 'partial' | 'closed' | 'cancelled';
@@ -45,12 +45,21 @@ function newLine(r: Rng, catalog: Catalog, variant: number): LineState {
   return { variant, qty, received: 0, cost: Math.round(v.cost * (90 + r.int(21))) / 100 };
 }
 
-export function baseState(seed: number, i: number, catalog: Catalog, itemsPerOrder: number, itemsPerOrderMin = 0): OrderState {
+export function baseState(
+  seed: number,
+  i: number,
+  catalog: Catalog,
+  itemsPerOrder: number,
+  itemsPerOrderMin = 0,
+): OrderState {
   const r = new Rng(seed, i, SALT.order);
   const transfer = r.chance(0.03);
   const warehouse = r.int(catalog.warehouses.length);
   const status = baseStatus(r);
-  const lineCount = itemsPerOrderMin > 0 ? itemsPerOrderMin + r.int(Math.max(1, itemsPerOrder - itemsPerOrderMin + 1)) : 1 + r.int(2 * itemsPerOrder - 1);
+  const lineCount =
+    itemsPerOrderMin > 0
+      ? itemsPerOrderMin + r.int(Math.max(1, itemsPerOrder - itemsPerOrderMin + 1))
+      : 1 + r.int(2 * itemsPerOrder - 1);
   const first = r.int(VARIANT_COUNT);
   const stride = 1 + r.int(9);
   const lines: LineState[] = [];
@@ -108,7 +117,14 @@ export function applyEdit(seed: number, i: number, v: number, state: OrderState,
   }
 }
 
-export function orderState(seed: number, i: number, version: number, catalog: Catalog, itemsPerOrder: number, itemsPerOrderMin = 0): OrderState {
+export function orderState(
+  seed: number,
+  i: number,
+  version: number,
+  catalog: Catalog,
+  itemsPerOrder: number,
+  itemsPerOrderMin = 0,
+): OrderState {
   const state = baseState(seed, i, catalog, itemsPerOrder, itemsPerOrderMin);
   for (let v = 1; v <= version; v++) applyEdit(seed, i, v, state, catalog);
   return state;

@@ -1,6 +1,6 @@
 // Parses list query parameters: paging, sort, filters and the fields projection.
 import { ORDER_SCALAR_FIELDS } from './generator.js';
-import { Operator } from './options.js';
+import type { Operator } from './options.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -48,7 +48,10 @@ export function parseFilter(key: string, value: string): Filter | undefined {
 
 export function parseFields(raw: string | null): string[] | undefined {
   if (raw === null) return undefined;
-  const names = raw.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const names = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
   return names.length > 0 ? names : undefined;
 }
 

@@ -39,18 +39,54 @@ const RAW_STRING = /"\\u0000raw:([^"]*)"/g;
 type Kind = 'number' | 'date' | 'date-time' | 'text';
 // [wire value, truth]; a null truth is an unreadable value, but for MySQL's zero dates (README's rule).
 const CASES: Record<Kind, [unknown, unknown][]> = {
-  number: [['N/A', null], ['1,234.50', 1234.5], ['$8.50', null], ['1,234', null], [new RawJson('1e400'), null], [true, null], [{ value: 8.5 }, null]],
-  'date-time': [['0000-00-00 00:00:00', null], ['2024-13-45 10:00:00', null], ['03/15/2024', null], ['N/A', null], [true, null]],
-  date: [['2024-13-45', null], ['03/15/2024', null], ['0000-00-00', null], [{}, null]],
-  text: [[true, null], [{ name: 'x' }, null], [42, '42'], [['a'], null]],
+  number: [
+    ['N/A', null],
+    ['1,234.50', 1234.5],
+    ['$8.50', null],
+    ['1,234', null],
+    [new RawJson('1e400'), null],
+    [true, null],
+    [{ value: 8.5 }, null],
+  ],
+  'date-time': [
+    ['0000-00-00 00:00:00', null],
+    ['2024-13-45 10:00:00', null],
+    ['03/15/2024', null],
+    ['N/A', null],
+    [true, null],
+  ],
+  date: [
+    ['2024-13-45', null],
+    ['03/15/2024', null],
+    ['0000-00-00', null],
+    [{}, null],
+  ],
+  text: [
+    [true, null],
+    [{ name: 'x' }, null],
+    [42, '42'],
+    [['a'], null],
+  ],
 };
 const isZeroDate = (raw: unknown): boolean => typeof raw === 'string' && raw.startsWith('0000-00-00');
 
 /** API fields that may be poisoned (item fields as items.x) and their kinds: never a key nor last_modified. */
 export const ODD_COLUMNS: Record<string, Kind> = {
-  total_ordered: 'number', total_received: 'number', created_at: 'date-time', updated_at: 'date-time',
-  created_date: 'date', expected_date: 'date', received_date: 'date', status: 'text', vendor: 'text', warehouse: 'text',
-  'items.replenishment': 'number', 'items.cost_price': 'number', 'items.received': 'number', 'items.sku': 'text', 'items.title': 'text',
+  total_ordered: 'number',
+  total_received: 'number',
+  created_at: 'date-time',
+  updated_at: 'date-time',
+  created_date: 'date',
+  expected_date: 'date',
+  received_date: 'date',
+  status: 'text',
+  vendor: 'text',
+  warehouse: 'text',
+  'items.replenishment': 'number',
+  'items.cost_price': 'number',
+  'items.received': 'number',
+  'items.sku': 'text',
+  'items.title': 'text',
 };
 export const ODD_COLUMN_NAMES = Object.keys(ODD_COLUMNS);
 
@@ -61,17 +97,25 @@ export interface Quirks {
 }
 
 /** Applies the quirks that change the data (and so the truth) to a freshly rendered order. */
-export function applyQuirks(order: WireObject & { items: WireObject[] }, q: Quirks, seed: number, i: number, version: number): void {
+export function applyQuirks(
+  order: WireObject & { items: WireObject[] },
+  q: Quirks,
+  seed: number,
+  i: number,
+  version: number,
+): void {
   // Drawn without the version: a repeated line stays through edits (lines are never removed from an order).
   const d = q.duplicateLineRate > 0 ? new Rng(seed, i, SALT_DUPLICATE) : undefined;
-  if (d && order.items.length > 0 && d.chance(q.duplicateLineRate)) order.items.push({ ...order.items[0]!, replenishment: d.range(1000, 1999) });
+  if (d && order.items.length > 0 && d.chance(q.duplicateLineRate))
+    order.items.push({ ...order.items[0]!, replenishment: d.range(1000, 1999) });
   if (q.oddValueRate <= 0) return;
   const r = new Rng(seed, i, SALT_ODD, version);
   if (!r.chance(q.oddValueRate)) return;
   const top = q.oddColumns.filter((c) => !c.startsWith('items.'));
   const inItems = q.oddColumns.filter((c) => c.startsWith('items.'));
   if (top.length) poison(order, r.pick(top), r);
-  if (inItems.length && order.items.length) poison(order.items[r.int(order.items.length)]!, r.pick(inItems), r, 'items.');
+  if (inItems.length && order.items.length)
+    poison(order.items[r.int(order.items.length)]!, r.pick(inItems), r, 'items.');
 }
 
 function poison(target: WireObject, column: string, r: Rng, prefix = ''): void {
@@ -83,7 +127,8 @@ function poison(target: WireObject, column: string, r: Rng, prefix = ''): void {
 export function countUnreadable(order: WireObject & { items: WireObject[] }, into: Record<string, number>): void {
   const add = (stream: string, object: WireObject): void => {
     for (const [field, value] of Object.entries(object)) {
-      if (value instanceof OddValue && value.unreadable) into[`${stream}.${field}`] = (into[`${stream}.${field}`] ?? 0) + 1;
+      if (value instanceof OddValue && value.unreadable)
+        into[`${stream}.${field}`] = (into[`${stream}.${field}`] ?? 0) + 1;
     }
   };
   add('purchase_orders', order);

@@ -1,14 +1,14 @@
 // startSandbox(): a local HTTP server imitating the Inventory Planner REST API.
 import { createServer } from 'node:http';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Accounts, type ExtraAccount } from './accounts.js';
 import { handleAdmin } from './admin.js';
 import { handleApi } from './api.js';
 import { errorReply, send } from './http-util.js';
-import { SandboxOptions } from './options.js';
-import { SandboxState, SandboxStats, emptyStats } from './state.js';
+import type { SandboxOptions } from './options.js';
+import { type SandboxState, type SandboxStats, emptyStats } from './state.js';
 import { countUnreadable } from './quirks.js';
-import { Truth, collectTruth } from './truth.js';
+import { type Truth, collectTruth } from './truth.js';
 import { collectionTruth, snapshotTruth, type CollectionTruth } from './variant-truth.js';
 
 export type { ExtraAccount } from './accounts.js';
@@ -138,7 +138,11 @@ function accountHandle(st: SandboxState): SandboxAccount {
     removeVariants: (which) => st.removeVariants(which),
     addVariants: (count) => st.variants.add(count),
     changeVariantsAt: (request, change) => {
-      st.variantChanges.push({ atRequest: st.variantListSeq + request, remove: change.remove ?? 0, add: change.add ?? 0 });
+      st.variantChanges.push({
+        atRequest: st.variantListSeq + request,
+        remove: change.remove ?? 0,
+        add: change.add ?? 0,
+      });
     },
     unreadableValues: () => {
       const counts: Record<string, number> = {};

@@ -2,7 +2,7 @@
 import { buildCatalog } from './catalog.js';
 import { RateLimiter } from './faults.js';
 import { OrderGenerator } from './generator.js';
-import { FAULT_KINDS, FaultKind, ResolvedOptions, applyPatch } from './options.js';
+import { FAULT_KINDS, type FaultKind, type ResolvedOptions, applyPatch } from './options.js';
 import { Rng, SALT } from './rng.js';
 import { OrderStore } from './store.js';
 import { itemKey } from './truth.js';
@@ -55,8 +55,19 @@ export class SandboxState {
     this.opts = opts;
     this.store = new OrderStore(opts.seed, opts.orders, opts);
     const quirks = opts.oddValueRate > 0 || opts.duplicateLineRate > 0 ? opts : undefined;
-    this.variants = new VariantStore(opts.seed, { variants: opts.variants, warehouseBlocks: opts.warehouseBlocks, historyPoints: opts.historyPoints });
-    this.gen = new OrderGenerator(opts.seed, opts.itemsPerOrder, opts.orders, buildCatalog(opts.seed), quirks, opts.itemsPerOrderMin);
+    this.variants = new VariantStore(opts.seed, {
+      variants: opts.variants,
+      warehouseBlocks: opts.warehouseBlocks,
+      historyPoints: opts.historyPoints,
+    });
+    this.gen = new OrderGenerator(
+      opts.seed,
+      opts.itemsPerOrder,
+      opts.orders,
+      buildCatalog(opts.seed),
+      quirks,
+      opts.itemsPerOrderMin,
+    );
   }
 
   configure(patch: Record<string, unknown>): void {
@@ -136,7 +147,10 @@ export class SandboxState {
 
   /** Runs `fn` after `ms` (synchronously when 0); pending timers are dropped on close. */
   later(ms: number, fn: () => void): void {
-    if (ms <= 0) return fn();
+    if (ms <= 0) {
+      fn();
+      return;
+    }
     const t = setTimeout(() => {
       this.timers.delete(t);
       fn();

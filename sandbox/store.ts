@@ -105,7 +105,9 @@ export class OrderStore implements StoreView {
   private resort(): void {
     const lm = this.lmSec;
     const sub = this.lmSub;
-    this.sorted.set(Array.from(this.sorted.subarray(0, this.count)).sort((a, b) => lm[a]! - lm[b]! || sub[a]! - sub[b]!));
+    this.sorted.set(
+      Array.from(this.sorted.subarray(0, this.count)).sort((a, b) => lm[a]! - lm[b]! || sub[a]! - sub[b]!),
+    );
   }
 
   /** The last_modified of an edit: after all others; on the real clock, the current second (ties allowed). */
@@ -261,7 +263,10 @@ export class OrderStore implements StoreView {
   /** A line (by its catalog variant) is removed from a live order, which is thereby modified. */
   removeLine(idx: number, variant: number): void {
     let removed = this.removedLines.get(idx);
-    if (!removed) this.removedLines.set(idx, (removed = new Set()));
+    if (!removed) {
+      removed = new Set();
+      this.removedLines.set(idx, removed);
+    }
     removed.add(variant);
     this.touch([idx]);
   }

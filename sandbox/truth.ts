@@ -1,9 +1,9 @@
 // Ground truth: the rows the tap's two streams must hold for the current data,
 // read from the generator's canonical values (never from rendered JSON).
 import { createHash } from 'node:crypto';
-import { OrderGenerator, Order } from './generator.js';
-import { WireObject } from './items.js';
-import { StoreView } from './store.js';
+import type { OrderGenerator, Order } from './generator.js';
+import type { WireObject } from './items.js';
+import type { StoreView } from './store.js';
 import { truthValue } from './values.js';
 
 export type TruthStream = 'purchase_orders' | 'purchase_order_items';
@@ -50,7 +50,9 @@ const ITEM_COLUMNS: [string, string][] = [
 ];
 
 export const itemKey = (orderId: string, itemId: string): string =>
-  createHash('md5').update(orderId + itemId).digest('hex');
+  createHash('md5')
+    .update(orderId + itemId)
+    .digest('hex');
 
 export function orderRow(order: Order, accountId: string): Record<string, unknown> {
   const row: Record<string, unknown> = {};
@@ -66,19 +68,29 @@ export function orderRow(order: Order, accountId: string): Record<string, unknow
 export function lineKeys(order: Order): string[] {
   const keys = order.items.map((item) => itemKey(order.id, String(item.id)));
   const used = new Set<string>();
-  const later = keys.flatMap((key, j) => (used.has(key) ? [j] : (used.add(key), [])));
+  const later: number[] = [];
+  keys.forEach((key, j) => {
+    if (used.has(key)) later.push(j);
+    else used.add(key);
+  });
   const seen = new Map<string, number>();
   for (const j of later) {
     const id = String(order.items[j]!.id);
     let k = (seen.get(id) ?? 1) + 1;
     while (used.has(itemKey(order.id, `${id}#${k}`))) k += 1;
     seen.set(id, k);
-    used.add((keys[j] = itemKey(order.id, `${id}#${k}`)));
+    keys[j] = itemKey(order.id, `${id}#${k}`);
+    used.add(keys[j]);
   }
   return keys;
 }
 
-export function itemRow(order: Order, item: WireObject, accountId: string, key = itemKey(order.id, String(item.id))): Record<string, unknown> {
+export function itemRow(
+  order: Order,
+  item: WireObject,
+  accountId: string,
+  key = itemKey(order.id, String(item.id)),
+): Record<string, unknown> {
   const row: Record<string, unknown> = { key, purchase_order_id: order.id };
   for (const [column, field] of ITEM_COLUMNS) row[column] = truthValue(item[field]);
   row._account_id = accountId;

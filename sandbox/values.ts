@@ -2,7 +2,7 @@
 // are either plain JSON values or these wrappers; JSON.stringify renders the wire
 // form (via toJSON) while truth and filters read the typed value.
 import { OddValue } from './quirks.js';
-import { Rng } from './rng.js';
+import type { Rng } from './rng.js';
 
 /** A number the API sends as a string: `"26"`, `"8.50"`, or `""` (EMPTY_NUMBER). */
 export class NumStr {

@@ -30,7 +30,10 @@ export class VariantStore {
   live: number[];
   private next: number;
 
-  constructor(readonly seed: number, readonly opts: VariantOptions) {
+  constructor(
+    readonly seed: number,
+    readonly opts: VariantOptions,
+  ) {
     this.live = Array.from({ length: opts.variants }, (_, i) => i);
     this.next = opts.variants;
   }
@@ -41,14 +44,24 @@ export class VariantStore {
 
   warehouses(): Obj[] {
     return Array.from({ length: this.opts.warehouseBlocks }, (_, w) => ({
-      name: `c${1000 + (this.seed % 97)}_${4_000_000 + w}`, display_name: `Warehouse ${w + 1}`, type: w === 0 ? 'main' : 'location',
-      disabled: w === 3, connection: `c${1000 + (this.seed % 97)}`, currency: 'USD',
-      created_at: new Date(BASE + w * DAY).toISOString(), updated_at: new Date(BASE + (w + 30) * DAY).toISOString(),
+      name: `c${1000 + (this.seed % 97)}_${4_000_000 + w}`,
+      display_name: `Warehouse ${w + 1}`,
+      type: w === 0 ? 'main' : 'location',
+      disabled: w === 3,
+      connection: `c${1000 + (this.seed % 97)}`,
+      currency: 'USD',
+      created_at: new Date(BASE + w * DAY).toISOString(),
+      updated_at: new Date(BASE + (w + 30) * DAY).toISOString(),
     }));
   }
 
   vendors(): Obj[] {
-    return VENDORS.map((id) => ({ id, name: id.replace(/\b\w/g, (c) => c.toUpperCase()), display_name: id.toUpperCase(), currency: 'USD' }));
+    return VENDORS.map((id) => ({
+      id,
+      name: id.replace(/\b\w/g, (c) => c.toUpperCase()),
+      display_name: id.toUpperCase(),
+      currency: 'USD',
+    }));
   }
 
   /** Adds `count` variants (at the end of the id order); returns their ids. */
@@ -61,13 +74,17 @@ export class VariantStore {
   /** Removes `count` variants picked by the seed, or the variants with these ids; returns their ids. */
   remove(which: number | string[], pick = 0): string[] {
     const r = new Rng(this.seed, pick, 0x4e30);
-    const indices = typeof which === 'number'
-      ? Array.from({ length: Math.min(which, this.live.length) }, () => this.live.splice(r.int(this.live.length), 1)[0]!)
-      : which.map((id) => {
-        const at = this.live.findIndex((n) => this.id(n) === id);
-        if (at < 0) throw new Error(`no such variant: ${id}`);
-        return this.live.splice(at, 1)[0]!;
-      });
+    const indices =
+      typeof which === 'number'
+        ? Array.from(
+            { length: Math.min(which, this.live.length) },
+            () => this.live.splice(r.int(this.live.length), 1)[0]!,
+          )
+        : which.map((id) => {
+            const at = this.live.findIndex((n) => this.id(n) === id);
+            if (at < 0) throw new Error(`no such variant: ${id}`);
+            return this.live.splice(at, 1)[0]!;
+          });
     return indices.map((n) => this.id(n));
   }
 
@@ -75,47 +92,101 @@ export class VariantStore {
     const r = new Rng(this.seed, n, SALT_VARIANT);
     const id = this.id(n);
     const created = BASE + r.int(300) * DAY;
-    const hist = (lo: number, hi: number) => Array.from({ length: this.opts.historyPoints }, (_, k): [number, number] => [created + k * DAY + 4 * 3_600_000, r.range(lo, hi)]);
-    const ordersByMonth = r.chance(0.3) ? {} : { '2025': Object.fromEntries(Array.from({ length: r.range(1, 12) }, (_, m) => [String(m + 1), r.range(0, 90)])) };
+    const hist = (lo: number, hi: number) =>
+      Array.from({ length: this.opts.historyPoints }, (_, k): [number, number] => [
+        created + k * DAY + 4 * 3_600_000,
+        r.range(lo, hi),
+      ]);
+    const ordersByMonth = r.chance(0.3)
+      ? {}
+      : {
+          '2025': Object.fromEntries(Array.from({ length: r.range(1, 12) }, (_, m) => [String(m + 1), r.range(0, 90)])),
+        };
     const fields: Obj = {
-      id, sku: `SKU-${n}`, product_id: `p${n >> 1}`, title: `Variant ${n}`, product_title: `Product ${n >> 1}`, brand: r.pick(['Acme', 'Globex', null]),
-      barcode: r.chance(0.5) ? String(4_000_000_000_000 + n) : '', price: r.money(5, 200), regular_price: r.money(5, 250),
-      published: r.chance(0.9), removed: false, inventory_management: true, hide_in_replenishment: r.chance(0.1),
-      created_at: created, updated_at: created + r.int(100) * DAY, last_forecast_time: created + 200 * DAY + r.int(86_400) * 1000,
-      version: r.range(1, 400), in_stock: r.range(-5, 900), cost_price: r.money(1, 100), replenishment: r.range(0, 500),
-      lead_time: r.range(7, 60), review_period: r.pick([7, 14, 30]), oos: r.range(0, 365), forecasted_stock: r.money(0, 800),
-      last_30_days_sales: r.range(0, 300), total_sales: r.range(0, 9000), under_value: r.money(0, 5000), segment: r.pick(['A', 'B', 'C']),
-      stock_hist: hist(0, 900), cost_price_hist: hist(1, 100), orders_by_month: ordersByMonth, revenue_by_month: {},
+      id,
+      sku: `SKU-${n}`,
+      product_id: `p${n >> 1}`,
+      title: `Variant ${n}`,
+      product_title: `Product ${n >> 1}`,
+      brand: r.pick(['Acme', 'Globex', null]),
+      barcode: r.chance(0.5) ? String(4_000_000_000_000 + n) : '',
+      price: r.money(5, 200),
+      regular_price: r.money(5, 250),
+      published: r.chance(0.9),
+      removed: false,
+      inventory_management: true,
+      hide_in_replenishment: r.chance(0.1),
+      created_at: created,
+      updated_at: created + r.int(100) * DAY,
+      last_forecast_time: created + 200 * DAY + r.int(86_400) * 1000,
+      version: r.range(1, 400),
+      in_stock: r.range(-5, 900),
+      cost_price: r.money(1, 100),
+      replenishment: r.range(0, 500),
+      lead_time: r.range(7, 60),
+      review_period: r.pick([7, 14, 30]),
+      oos: r.range(0, 365),
+      forecasted_stock: r.money(0, 800),
+      last_30_days_sales: r.range(0, 300),
+      total_sales: r.range(0, 9000),
+      under_value: r.money(0, 5000),
+      segment: r.pick(['A', 'B', 'C']),
+      stock_hist: hist(0, 900),
+      cost_price_hist: hist(1, 100),
+      orders_by_month: ordersByMonth,
+      revenue_by_month: {},
       forecast_by_period: { '2026': { '1': r.range(0, 99), '2': r.range(0, 99) } },
       forecast_description: { method: 'test', sales_velocity30: r.money(0, 9), sales_from: '1 Dec, 2016' },
-      tags: r.chance(0.5) ? [] : ['overstock11/01'], attributes: [{ n: 'Car', t: 'brand' }],
+      tags: r.chance(0.5) ? [] : ['overstock11/01'],
+      attributes: [{ n: 'Car', t: 'brand' }],
     };
     const blocks = this.warehouses().map((w) => ({
-      warehouse: w.name, in_stock: r.range(0, 300), replenishment: r.range(0, 200), lead_time: r.range(7, 60), avg_lead_time: r.money(1, 98),
-      to_order: r.range(0, 100), replenish_date: new Date(BASE + r.int(400) * DAY).toISOString().slice(0, 10),
-      last_received_at_time: created + r.int(300) * DAY, above_moq: r.chance(0.5), forecast_by_period: r.chance(0.3) ? {} : { '2026': { '1': r.range(0, 50) } },
+      warehouse: w.name,
+      in_stock: r.range(0, 300),
+      replenishment: r.range(0, 200),
+      lead_time: r.range(7, 60),
+      avg_lead_time: r.money(1, 98),
+      to_order: r.range(0, 100),
+      replenish_date: new Date(BASE + r.int(400) * DAY).toISOString().slice(0, 10),
+      last_received_at_time: created + r.int(300) * DAY,
+      above_moq: r.chance(0.5),
+      forecast_by_period: r.chance(0.3) ? {} : { '2026': { '1': r.range(0, 50) } },
     }));
     const vendorCount = r.range(0, 2);
-    const connections = [{ sku: `SKU-${n}`, vendors: Array.from({ length: vendorCount }, (_, k) => ({
-      vendor: VENDORS[(n + k) % VENDORS.length]!, cost_price: r.money(1, 90), cost_price_currency: 'USD', landing_cost_price: r.money(1, 99),
-    })) }];
+    const connections = [
+      {
+        sku: `SKU-${n}`,
+        vendors: Array.from({ length: vendorCount }, (_, k) => ({
+          vendor: VENDORS[(n + k) % VENDORS.length]!,
+          cost_price: r.money(1, 90),
+          cost_price_currency: 'USD',
+          landing_cost_price: r.money(1, 99),
+        })),
+      },
+    ];
     return { id, fields, blocks, connections };
   }
 }
 
-const offset = (ms: number): string => new Date(ms - 4 * 3_600_000).toISOString().slice(0, 19) + '-04:00';
-const emptyMapAsList = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 ? [] : v);
+const offset = (ms: number): string => `${new Date(ms - 4 * 3_600_000).toISOString().slice(0, 19)}-04:00`;
+const emptyMapAsList = (v: unknown): unknown =>
+  v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 ? [] : v;
 
 /** The variant as the API sends it. */
 export function wireVariant(m: VariantModel, n: number): Obj {
   const f = m.fields;
   const wire: Obj = { ...f };
-  wire.created_at = new Date(f.created_at as number).toISOString().slice(0, 19) + '+00:00';
+  wire.created_at = `${new Date(f.created_at as number).toISOString().slice(0, 19)}+00:00`;
   wire.updated_at = offset(f.updated_at as number);
   wire.last_forecast_time = Math.floor((f.last_forecast_time as number) / 1000);
-  for (const key of ['stock_hist', 'cost_price_hist']) wire[key] = (f[key] as [number, number][]).map(([t, v]) => [offset(t), v]);
+  for (const key of ['stock_hist', 'cost_price_hist'])
+    wire[key] = (f[key] as [number, number][]).map(([t, v]) => [offset(t), v]);
   for (const key of ['orders_by_month', 'revenue_by_month']) wire[key] = emptyMapAsList(f[key]);
-  wire.warehouse = m.blocks.map((b) => ({ ...b, last_received_at_time: offset(b.last_received_at_time as number), forecast_by_period: emptyMapAsList(b.forecast_by_period) }));
+  wire.warehouse = m.blocks.map((b) => ({
+    ...b,
+    last_received_at_time: offset(b.last_received_at_time as number),
+    forecast_by_period: emptyMapAsList(b.forecast_by_period),
+  }));
   // Every third variant sends its one connection as an object, not a list.
   wire.connections = n % 3 === 0 ? m.connections[0] : m.connections;
   return wire;
@@ -129,7 +200,9 @@ export function projectVariant(wire: Obj, fields: string[]): Obj {
   for (const key of Object.keys(wire)) if (top.has(key)) out[key] = wire[key];
   if (inBlocks.length) {
     // Plain `warehouse` gives only the id stub of each block; dot names add their fields to it.
-    out.warehouse = (wire.warehouse as Obj[]).map((b) => Object.fromEntries(Object.entries(b).filter(([k]) => k === 'warehouse' || inBlocks.includes(k))));
+    out.warehouse = (wire.warehouse as Obj[]).map((b) =>
+      Object.fromEntries(Object.entries(b).filter(([k]) => k === 'warehouse' || inBlocks.includes(k))),
+    );
   } else if (top.has('warehouse')) out.warehouse = (wire.warehouse as Obj[]).map((b) => ({ warehouse: b.warehouse }));
   return out;
 }

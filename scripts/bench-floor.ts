@@ -30,7 +30,11 @@ function get(path: string): Promise<string> {
     const req = request(`${plan.baseUrl}/${path}`, { agent, headers: plan.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`HTTP ${res.statusCode} for ${path}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(Buffer.concat(chunks).toString('utf8'))
+          : reject(new Error(`HTTP ${res.statusCode} for ${path}`)),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -57,7 +61,8 @@ async function write(bytes: number): Promise<void> {
 
 const timeExtracted = new Date().toISOString();
 const version = Date.now(); // the tap's RECORDs carry a table version too
-const recordLine = (stream: string, record: unknown): string => JSON.stringify({ type: 'RECORD', stream, record, version, time_extracted: timeExtracted });
+const recordLine = (stream: string, record: unknown): string =>
+  JSON.stringify({ type: 'RECORD', stream, record, version, time_extracted: timeExtracted });
 
 async function writeRecords(orders: Array<Record<string, unknown>>): Promise<void> {
   let chunk = '';
@@ -68,9 +73,9 @@ async function writeRecords(orders: Array<Record<string, unknown>>): Promise<voi
   };
   for (const order of orders) {
     const { items, ...rest } = order;
-    chunk += recordLine('purchase_orders', rest) + '\n';
+    chunk += `${recordLine('purchase_orders', rest)}\n`;
     for (const item of Array.isArray(items) ? items : []) {
-      chunk += recordLine('purchase_order_items', item) + '\n';
+      chunk += `${recordLine('purchase_order_items', item)}\n`;
       if (chunk.length > 512 * 1024) await flush();
     }
   }

@@ -43,7 +43,9 @@ function childPids(pid: number): number[] {
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     return out;
   }
@@ -144,12 +146,14 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
     }
   });
   child.stderr.on('data', (c: Buffer) => err.push(c));
-  const stopTimer = options.stopAfterSeconds ? setTimeout(() => {
-    rate = undefined; // what the process still writes while it stops is taken at full speed
-    child.stdout.resume();
-    if (nodePid) process.kill(nodePid, 'SIGTERM');
-    else child.kill('SIGTERM');
-  }, options.stopAfterSeconds * 1000) : undefined;
+  const stopTimer = options.stopAfterSeconds
+    ? setTimeout(() => {
+        rate = undefined; // what the process still writes while it stops is taken at full speed
+        child.stdout.resume();
+        if (nodePid) process.kill(nodePid, 'SIGTERM');
+        else child.kill('SIGTERM');
+      }, options.stopAfterSeconds * 1000)
+    : undefined;
   const killTimer = setTimeout(() => {
     if (nodePid) process.kill(nodePid, 'SIGKILL');
     child.kill('SIGKILL');
@@ -181,9 +185,19 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Pr
       rmSync(tmp, { recursive: true, force: true });
       // GNU time exits with the child's code; a signalled child shows up as 128+n there.
       resolve({
-        code, signal, wallSeconds: round(wallSeconds, 3), userSeconds: round(user, 2), sysSeconds: round(sys, 2),
-        cpuSeconds: round(user + sys, 2), peakRssMB: round(peak, 1), method, rssTimeline: timeline,
-        stdoutBytes, stdoutTail: Buffer.concat(tail).subarray(-tailBytes).toString('utf8'), stderr: Buffer.concat(err).toString(), recordDigest: digest?.value(),
+        code,
+        signal,
+        wallSeconds: round(wallSeconds, 3),
+        userSeconds: round(user, 2),
+        sysSeconds: round(sys, 2),
+        cpuSeconds: round(user + sys, 2),
+        peakRssMB: round(peak, 1),
+        method,
+        rssTimeline: timeline,
+        stdoutBytes,
+        stdoutTail: Buffer.concat(tail).subarray(-tailBytes).toString('utf8'),
+        stderr: Buffer.concat(err).toString(),
+        recordDigest: digest?.value(),
       });
     });
   });
@@ -200,7 +214,9 @@ class RecordDigest {
     this.rest = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.startsWith('{"type":"RECORD"')) continue;
-      const stable = line.replace(/"(__synced_at|time_extracted)":"[^"]*"/g, '"$1":""').replace(/,"version":\d+,"time_extracted"/, ',"time_extracted"');
+      const stable = line
+        .replace(/"(__synced_at|time_extracted)":"[^"]*"/g, '"$1":""')
+        .replace(/,"version":\d+,"time_extracted"/, ',"time_extracted"');
       const h = createHash('md5').update(stable).digest();
       for (let i = 0; i < 16; i++) this.acc[i]! ^= h[i]!;
       this.count++;
@@ -244,7 +260,17 @@ export class SandboxProcess {
   ) {}
 
   static async start(o: SandboxProcessOptions): Promise<SandboxProcess> {
-    const args = [SANDBOX_BIN, '--port', '0', '--orders', String(o.orders), '--items', String(o.items), '--seed', String(o.seed ?? 1)];
+    const args = [
+      SANDBOX_BIN,
+      '--port',
+      '0',
+      '--orders',
+      String(o.orders),
+      '--items',
+      String(o.items),
+      '--seed',
+      String(o.seed ?? 1),
+    ];
     if (o.latencyMs) args.push('--latency', String(o.latencyMs));
     if (o.ignoreFields) args.push('--ignore-fields');
     if (o.itemsMin) args.push('--items-min', String(o.itemsMin));
@@ -263,7 +289,9 @@ export class SandboxProcess {
         }
       };
       child.stdout.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`sandbox exited with ${code} before listening: ${err.slice(0, 500)}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`sandbox exited with ${code} before listening: ${err.slice(0, 500)}`)),
+      );
     });
     child.stdout.resume();
     const m = /sandbox listening on (\S+) \(api_key=([^,]+), account_id=([^)]+)\)/.exec(line)!;
@@ -277,12 +305,14 @@ export class SandboxProcess {
   }
 
   private get adminUrl(): string {
-    return this.baseUrl.replace(/\/api\/v1$/, '') + '/__admin';
+    return `${this.baseUrl.replace(/\/api\/v1$/, '')}/__admin`;
   }
 
   private async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.adminUrl + path, {
-      method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`sandbox admin ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as T;

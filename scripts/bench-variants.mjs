@@ -10,20 +10,67 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bench-variants-'));
 const n = Number(process.argv[2] ?? 100000);
-const sandbox = await startSandbox({ orders: 1, variants: n, warehouseBlocks: 3, historyPoints: Number(process.argv[3] ?? 3), seed: 3 });
-const disc = JSON.parse(await new Promise((res) => { let o = ''; const c = spawn(BIN, ['--discover']); c.stdout.on('data', (d) => (o += d)); c.on('close', () => res(o)); }));
+const sandbox = await startSandbox({
+  orders: 1,
+  variants: n,
+  warehouseBlocks: 3,
+  historyPoints: Number(process.argv[3] ?? 3),
+  seed: 3,
+});
+const disc = JSON.parse(
+  await new Promise((res) => {
+    let o = '';
+    const c = spawn(BIN, ['--discover']);
+    c.stdout.on('data', (d) => (o += d));
+    c.on('close', () => res(o));
+  }),
+);
 for (const s of disc.streams) if (s.tap_stream_id.startsWith('purchase_order')) s.metadata[0].metadata.selected = false;
 writeFileSync(join(dir, 'catalog.json'), JSON.stringify(disc));
-writeFileSync(join(dir, 'config.json'), JSON.stringify({ api_key: sandbox.apiKey, account_id: sandbox.accountId, base_url: sandbox.baseUrl }));
+writeFileSync(
+  join(dir, 'config.json'),
+  JSON.stringify({ api_key: sandbox.apiKey, account_id: sandbox.accountId, base_url: sandbox.baseUrl }),
+);
 const started = Date.now();
-const child = spawn('/usr/bin/time', ['-v', BIN, '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
-let records = 0; let bytes = 0; let rest = '';
-child.stdout.on('data', (d) => { bytes += d.length; const t = rest + d; const lines = t.split('\n'); rest = lines.pop(); for (const l of lines) if (l.startsWith('{"type":"RECORD","stream":"variants"')) records++; });
-let err = ''; child.stderr.on('data', (d) => (err += d));
+const child = spawn(
+  '/usr/bin/time',
+  ['-v', BIN, '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')],
+  { stdio: ['ignore', 'pipe', 'pipe'] },
+);
+let records = 0;
+let bytes = 0;
+let rest = '';
+child.stdout.on('data', (d) => {
+  bytes += d.length;
+  const t = rest + d;
+  const lines = t.split('\n');
+  rest = lines.pop();
+  for (const l of lines) if (l.startsWith('{"type":"RECORD","stream":"variants"')) records++;
+});
+let err = '';
+child.stderr.on('data', (d) => (err += d));
 child.on('close', async (code) => {
   const s = (Date.now() - started) / 1000;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1];
-  console.log(JSON.stringify({ variants: n, code, seconds: s, variantsPerSecond: Math.round(records / s), variantRecords: records, stdoutMB: +(bytes / 1e6).toFixed(1), peakRssMB: rss ? Math.round(rss / 1024) : null, sandboxMBSent: +(sandbox.stats().bytesSent / 1e6).toFixed(1), requests: sandbox.stats().collectionRequests }));
-  console.log(err.split('\n').filter((l) => /finished|fields=|shifted|WARN/.test(l)).slice(0, 5).join('\n'));
+  console.log(
+    JSON.stringify({
+      variants: n,
+      code,
+      seconds: s,
+      variantsPerSecond: Math.round(records / s),
+      variantRecords: records,
+      stdoutMB: +(bytes / 1e6).toFixed(1),
+      peakRssMB: rss ? Math.round(rss / 1024) : null,
+      sandboxMBSent: +(sandbox.stats().bytesSent / 1e6).toFixed(1),
+      requests: sandbox.stats().collectionRequests,
+    }),
+  );
+  console.log(
+    err
+      .split('\n')
+      .filter((l) => /finished|fields=|shifted|WARN/.test(l))
+      .slice(0, 5)
+      .join('\n'),
+  );
   await sandbox.close();
 });

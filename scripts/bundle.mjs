@@ -26,4 +26,7 @@ chmodSync(`${dir}/cli.js`, 0o755);
 // The cache is written after a run of the bin itself, so that V8 sees the same flags (the shebang's) as
 // in use, and the functions that run needed are in it compiled.
 rmSync(`${dir}/tap.cjs.cache`, { force: true });
-execFileSync(`${dir}/cli.js`, ['--discover'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TAP_INVENTORY_PLANNER_BUILD_CODE_CACHE: '1' } });
+execFileSync(`${dir}/cli.js`, ['--discover'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, TAP_INVENTORY_PLANNER_BUILD_CODE_CACHE: '1' },
+});

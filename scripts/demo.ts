@@ -10,15 +10,21 @@ import { applySingerOutput, compareWithTruth, STREAM_KEYS, summarize } from './l
 import { REPO_ROOT, runTap, writeJson } from './lib/tap-process.js';
 
 const dir = join(REPO_ROOT, 'out', 'demo');
-const say = (line = ''): boolean => process.stderr.write(line + '\n');
+const say = (line = ''): boolean => process.stderr.write(`${line}\n`);
 
 const sandbox = await startSandbox({ orders: 2000, itemsPerOrder: 5, seed: 7, variants: 500 });
 const KEYS = { ...STREAM_KEYS, ...COLLECTION_KEYS };
 const vsTruth = (output: ReturnType<typeof applySingerOutput>): string =>
   summarize(compareWithTruth(output, { ...sandbox.truth(), ...sandbox.collectionTruth() } as never, KEYS));
 try {
-  const config = writeJson(join(dir, 'config.json'), { api_key: sandbox.apiKey, account_id: sandbox.accountId, base_url: sandbox.baseUrl });
-  say(`Sandbox API at ${sandbox.baseUrl} with 2,000 purchase orders and 500 variants (3 warehouses each). Output in ${dir}/`);
+  const config = writeJson(join(dir, 'config.json'), {
+    api_key: sandbox.apiKey,
+    account_id: sandbox.accountId,
+    base_url: sandbox.baseUrl,
+  });
+  say(
+    `Sandbox API at ${sandbox.baseUrl} with 2,000 purchase orders and 500 variants (3 warehouses each). Output in ${dir}/`,
+  );
 
   const first = await run('1-full-sync', ['--config', config]);
   sandbox.edit(25, 5);
@@ -29,14 +35,20 @@ try {
   const second = await run('2-incremental', ['--config', config, '--state', state]);
 
   const union = applySingerOutput(second.text, applySingerOutput(first.text));
-  say(`\nOrders incremental, variants in full: ACTIVATE_VERSION removed ${union.deleted.variants ?? 0} variants and ${union.deleted.variant_warehouses ?? 0} of their warehouse rows.`);
+  say(
+    `\nOrders incremental, variants in full: ACTIVATE_VERSION removed ${union.deleted.variants ?? 0} variants and ${union.deleted.variant_warehouses ?? 0} of their warehouse rows.`,
+  );
   say(`Both runs upserted by key vs the sandbox's ground truth: ${vsTruth(union)}`);
 
   const deleted = sandbox.deleteOrders(10);
   const removed = sandbox.removeLines(15);
-  say(`\nDeleted 10 orders (e.g. ${deleted[0]}) and removed 15 lines from orders in the sandbox. An incremental run cannot see that;`);
+  say(
+    `\nDeleted 10 orders (e.g. ${deleted[0]}) and removed 15 lines from orders in the sandbox. An incremental run cannot see that;`,
+  );
   say('a FULL_TABLE pass (catalog metadata replication-method) reads everything and ends with ACTIVATE_VERSION:');
-  const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+  const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout) as {
+    streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[];
+  };
   for (const s of catalog.streams) {
     const meta = s.metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
     meta['replication-method'] = 'FULL_TABLE';
@@ -44,11 +56,22 @@ try {
     if (s.tap_stream_id === 'variant_snapshots') meta.selected = true;
   }
   const fullCatalog = writeJson(join(dir, 'catalog-full-table.json'), catalog);
-  const third = await run('3-full-table', ['--config', config, '--catalog', fullCatalog, '--state', writeJson(join(dir, 'state-2.json'), second.lastState)]);
+  const third = await run('3-full-table', [
+    '--config',
+    config,
+    '--catalog',
+    fullCatalog,
+    '--state',
+    writeJson(join(dir, 'state-2.json'), second.lastState),
+  ]);
   const after = applySingerOutput(third.text, union);
-  say(`  ACTIVATE_VERSION removed ${after.deleted.purchase_orders ?? 0} purchase_orders and ${after.deleted.purchase_order_items ?? 0} purchase_order_items `
-    + `(the ${removed.length} removed lines and the deleted orders' lines) from the upserted output`);
-  say(`  variant_snapshots: ${after.counts.variant_snapshots ?? 0} rows for today (one per variant, one per variant and warehouse)`);
+  say(
+    `  ACTIVATE_VERSION removed ${after.deleted.purchase_orders ?? 0} purchase_orders and ${after.deleted.purchase_order_items ?? 0} purchase_order_items ` +
+      `(the ${removed.length} removed lines and the deleted orders' lines) from the upserted output`,
+  );
+  say(
+    `  variant_snapshots: ${after.counts.variant_snapshots ?? 0} rows for today (one per variant, one per variant and warehouse)`,
+  );
   say(`All three runs vs the ground truth: ${vsTruth(after)}`);
 } finally {
   await sandbox.close();
@@ -64,7 +87,11 @@ async function run(name: string, args: string[]) {
   }
   const output = applySingerOutput(result.stdout);
   const stats = sandbox.stats();
-  say(`\n${name}: ${Object.entries(output.counts).map(([s, n]) => `${n} ${s}`).join(', ')} records; ${stats.requests} requests; ${result.seconds.toFixed(2)}s`);
+  say(
+    `\n${name}: ${Object.entries(output.counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')} records; ${stats.requests} requests; ${result.seconds.toFixed(2)}s`,
+  );
   say(`  state: ${JSON.stringify(output.lastState)}`);
   return { text: result.stdout, lastState: output.lastState };
 }

@@ -12,7 +12,9 @@ export const GENERATED_PATH = fileURLToPath(new URL('../src/generated/validators
 
 export async function generateValidators() {
   const ajv = new Ajv({
-    allErrors: true, strict: false, useDefaults: true,
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
     // Every format the code checks is looked up in src/validation-runtime.ts (imported below).
     code: { source: true, esm: true, formats: _`formats` },
   });
@@ -24,10 +26,12 @@ export async function generateValidators() {
   for (const name of RECORD_SCHEMAS) ajv.addSchema(await readDecimalSchema(name), `${name}_decimal`);
   // ajv writes its runtime helpers as require() calls, which an ES module cannot make: the one our schemas
   // need (minLength counts code points) comes from validation-runtime.ts instead.
-  const code = standaloneCode.default(ajv, Object.fromEntries([...SCHEMAS, ...decimalNames].map((name) => [name, name])))
+  const code = standaloneCode
+    .default(ajv, Object.fromEntries([...SCHEMAS, ...decimalNames].map((name) => [name, name])))
     .replaceAll('require("ajv/dist/runtime/ucs2length").default', 'ucs2length');
   const left = /require\([^)]*\)/.exec(code);
-  if (left) throw new Error(`the standalone validation code needs ${left[0]}: export it from src/validation-runtime.ts`);
+  if (left)
+    throw new Error(`the standalone validation code needs ${left[0]}: export it from src/validation-runtime.ts`);
   return [
     '// @ts-nocheck',
     '/* eslint-disable */',

@@ -21,7 +21,13 @@ if (process.env.TAP_INVENTORY_PLANNER_BUILD_CODE_CACHE === '1') {
   process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
 }
 const module = { exports: {} };
-(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+(script.runInThisContext() as (...args: unknown[]) => void)(
+  module.exports,
+  createRequire(file),
+  module,
+  file,
+  dirname(file),
+);
 
 function readOptional(path: string): Buffer | undefined {
   try {

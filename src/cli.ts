@@ -8,15 +8,25 @@ import { packageVersion } from './schemas.js';
 async function run(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('tap-inventory-planner')
-    .usage('$0 --config CONFIG [--state STATE] [--catalog CATALOG]\n$0 --discover | --about [--format text|json|markdown]')
-    .option('config', { type: 'string', array: true, default: [], describe: 'Config JSON file; repeat to merge (later wins); ENV reads TAP_INVENTORY_PLANNER_* variables' })
+    .usage(
+      '$0 --config CONFIG [--state STATE] [--catalog CATALOG]\n$0 --discover | --about [--format text|json|markdown]',
+    )
+    .option('config', {
+      type: 'string',
+      array: true,
+      default: [],
+      describe: 'Config JSON file; repeat to merge (later wins); ENV reads TAP_INVENTORY_PLANNER_* variables',
+    })
     .option('state', { type: 'string', describe: 'State JSON from the last run (what the tap or target printed last)' })
     .option('catalog', { type: 'string', describe: 'Catalog JSON with stream and field selection' })
     .option('properties', { type: 'string', describe: 'Legacy name of --catalog', hidden: false })
     .option('discover', { type: 'boolean', describe: 'Print the catalog (no API call) and exit' })
     .option('about', { type: 'boolean', describe: 'Print name, version, capabilities and settings and exit' })
     .option('format', { choices: ['text', 'json', 'markdown'] as const, describe: 'Format of --about' })
-    .option('test', { type: 'boolean', describe: 'Connect, emit SCHEMA and at most one RECORD per selected stream, exit' })
+    .option('test', {
+      type: 'boolean',
+      describe: 'Connect, emit SCHEMA and at most one RECORD per selected stream, exit',
+    })
     .conflicts('catalog', 'properties')
     .version(packageVersion())
     .strict()

@@ -61,8 +61,10 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     apiKey: c.api_key,
     accountId: c.account_id,
     // The schema admits a bare date (midnight UTC) as well as a date-time; parseInstant reads date-times only.
-    startDate: c.start_date === undefined ? undefined
-      : new Date(parseInstant(c.start_date.length === 10 ? `${c.start_date}T00:00:00Z` : c.start_date)).toISOString(),
+    startDate:
+      c.start_date === undefined
+        ? undefined
+        : new Date(parseInstant(c.start_date.length === 10 ? `${c.start_date}T00:00:00Z` : c.start_date)).toISOString(),
     baseUrl,
     pageSize: c.page_size!,
     userAgent: c.user_agent ?? `tap-inventory-planner/${packageVersion()}`,
@@ -84,7 +86,9 @@ function checkBaseUrl(baseUrl: string): string[] {
   if (url.protocol === 'https:') return [];
   const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
   if (url.protocol === 'http:' && loopback) return [];
-  return [`base_url must use https (plain http only for a loopback host such as 127.0.0.1), got ${url.protocol}//${url.host}`];
+  return [
+    `base_url must use https (plain http only for a loopback host such as 127.0.0.1), got ${url.protocol}//${url.host}`,
+  ];
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -117,6 +121,7 @@ function readEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 function castEnv(value: string, schema: JsonSchema): unknown {
   if (schema.type === 'integer' || schema.type === 'number') return value.trim() === '' ? value : Number(value);
-  if (schema.type === 'boolean') return /^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value;
+  if (schema.type === 'boolean')
+    return /^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value;
   return value;
 }

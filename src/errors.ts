@@ -60,7 +60,11 @@ export class ApiError extends TapError {
 /** A value from the API that cannot be written under the stream's schema. */
 export class RecordError extends TapError {
   constructor(message: string) {
-    super('RECORD_INVALID', message, 'Nothing after the last STATE was committed; report the value to the tap maintainers.');
+    super(
+      'RECORD_INVALID',
+      message,
+      'Nothing after the last STATE was committed; report the value to the tap maintainers.',
+    );
     this.name = 'RecordError';
   }
 }

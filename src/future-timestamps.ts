@@ -34,14 +34,18 @@ export class FutureTimestamps {
   /** A bookmark from the input state that is already after the run's start (written by an older version). */
   checkInput(stream: string, bookmark: number, log: Logger): void {
     if (bookmark <= this.runStart + CLOCK_MARGIN_US) return;
-    log.warn(`the state bookmark of ${stream} (${formatInstantUs(bookmark)}) is after the run's start (${formatInstantUs(this.runStart)}); orders changed before it are not read. `
-      + 'The bookmark this run writes stops before the run\'s start; to read what was skipped, run once with an older bookmark in the state.');
+    log.warn(
+      `the state bookmark of ${stream} (${formatInstantUs(bookmark)}) is after the run's start (${formatInstantUs(this.runStart)}); orders changed before it are not read. ` +
+        "The bookmark this run writes stops before the run's start; to read what was skipped, run once with an older bookmark in the state.",
+    );
   }
 
   /** One warning per run, with how many orders and the latest value. */
   finish(log: Logger): void {
     if (this.count === 0) return;
-    log.warn(`${this.count} order(s) have a last_modified after the run's start (${formatInstantUs(this.runStart)}), the latest ${formatInstantUs(this.latest)}: `
-      + 'written as they are, but the bookmark stops before the run\'s start, so they are read again on the next run. Check the clock of the data source.');
+    log.warn(
+      `${this.count} order(s) have a last_modified after the run's start (${formatInstantUs(this.runStart)}), the latest ${formatInstantUs(this.latest)}: ` +
+        "written as they are, but the bookmark stops before the run's start, so they are read again on the next run. Check the clock of the data source.",
+    );
   }
 }

@@ -20,7 +20,7 @@ export class Logger {
   constructor(options: LogOptions = {}) {
     this.level = options.level ?? 'info';
     this.format = options.format ?? 'text';
-    this.sink = options.sink ?? ((line) => process.stderr.write(line + '\n'));
+    this.sink = options.sink ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
   addSecret(value: string | undefined): void {
@@ -41,16 +41,27 @@ export class Logger {
     return RANK[level] >= RANK[this.level];
   }
 
-  debug(message: string, extra?: Record<string, unknown>): void { this.log('debug', message, extra); }
-  info(message: string, extra?: Record<string, unknown>): void { this.log('info', message, extra); }
-  warn(message: string, extra?: Record<string, unknown>): void { this.log('warning', message, extra); }
-  error(message: string, extra?: Record<string, unknown>): void { this.log('error', message, extra); }
-  critical(message: string, extra?: Record<string, unknown>): void { this.log('critical', message, extra); }
+  debug(message: string, extra?: Record<string, unknown>): void {
+    this.log('debug', message, extra);
+  }
+  info(message: string, extra?: Record<string, unknown>): void {
+    this.log('info', message, extra);
+  }
+  warn(message: string, extra?: Record<string, unknown>): void {
+    this.log('warning', message, extra);
+  }
+  error(message: string, extra?: Record<string, unknown>): void {
+    this.log('error', message, extra);
+  }
+  critical(message: string, extra?: Record<string, unknown>): void {
+    this.log('critical', message, extra);
+  }
 
   /** A Singer metric: `INFO METRIC: {...}` in text mode, the SDK's metric_info field in JSON mode. */
   metric(point: object): void {
     if (!this.enabled('info')) return;
-    if (this.format === 'json') this.emit(this.jsonLine('info', `METRIC: ${JSON.stringify(point)}`, { metric_info: point }));
+    if (this.format === 'json')
+      this.emit(this.jsonLine('info', `METRIC: ${JSON.stringify(point)}`, { metric_info: point }));
     else this.emit(`INFO METRIC: ${JSON.stringify(point)}`);
   }
 
@@ -67,8 +78,15 @@ export class Logger {
   // Field names follow the Meltano SDK log schema, so Meltano's `singer-sdk` log parser reads them.
   private jsonLine(level: LogLevel, message: string, fields: Record<string, unknown>): string {
     return JSON.stringify({
-      level, pid: process.pid, logger_name: APP, ts: Date.now() / 1000, thread_name: 'MainThread',
-      app_name: APP, stream_name: null, message, ...fields,
+      level,
+      pid: process.pid,
+      logger_name: APP,
+      ts: Date.now() / 1000,
+      thread_name: 'MainThread',
+      app_name: APP,
+      stream_name: null,
+      message,
+      ...fields,
     });
   }
 
@@ -78,7 +96,12 @@ export class Logger {
 }
 
 export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
-  const raw = (env.TAP_INVENTORY_PLANNER_LOG_LEVEL ?? env.TAP_INVENTORY_PLANNER_LOGLEVEL ?? env.LOGLEVEL ?? 'info').toLowerCase();
+  const raw = (
+    env.TAP_INVENTORY_PLANNER_LOG_LEVEL ??
+    env.TAP_INVENTORY_PLANNER_LOGLEVEL ??
+    env.LOGLEVEL ??
+    'info'
+  ).toLowerCase();
   if (raw === 'warn') return 'warning';
   if (raw === 'fatal') return 'critical';
   return Object.hasOwn(RANK, raw) ? (raw as LogLevel) : 'info';

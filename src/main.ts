@@ -42,33 +42,63 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
   });
   try {
     if (args.about) {
-      process.stdout.write(aboutText(args.format ?? 'text') + '\n');
+      process.stdout.write(`${aboutText(args.format ?? 'text')}\n`);
       return 0;
     }
     if (args.discover) {
-      process.stdout.write(JSON.stringify(discoverCatalog(STREAMS.map((s) => s.descriptor)), null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify(discoverCatalog(STREAMS.map((s) => s.descriptor)), null, 2)}\n`);
       return 0;
     }
-    if (args.config.length === 0) throw new InputFileError('no --config given.', 'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).');
+    if (args.config.length === 0)
+      throw new InputFileError(
+        'no --config given.',
+        'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).',
+      );
     const settings = loadSettings(args.config, env, log);
-    const catalog = args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
+    const catalog =
+      args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);
     const api = createApiClient({
-      baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
-      timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs,
-      retryMaxMs: settings.retryMaxMs, maxRequestsPerSecond: settings.maxRequestsPerSecond, log,
-      onAttempt: (a) => log.metric(timerPoint('http_request_duration', a.seconds,
-        { endpoint: a.endpoint, http_status_code: a.status ?? null, status: a.ok ? 'succeeded' : 'failed' })),
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      accountId: settings.accountId,
+      userAgent: settings.userAgent,
+      timeoutMs: settings.requestTimeoutMs,
+      maxRetries: settings.maxRetries,
+      retryInitialMs: settings.retryInitialMs,
+      retryMaxMs: settings.retryMaxMs,
+      maxRequestsPerSecond: settings.maxRequestsPerSecond,
+      log,
+      onAttempt: (a) =>
+        log.metric(
+          timerPoint('http_request_duration', a.seconds, {
+            endpoint: a.endpoint,
+            http_status_code: a.status ?? null,
+            status: a.ok ? 'succeeded' : 'failed',
+          }),
+        ),
     });
-    run = new SyncRun({ settings, api, writer, log, catalog: catalog as SingerCatalog | undefined, state, testMode: args.test });
+    run = new SyncRun({
+      settings,
+      api,
+      writer,
+      log,
+      catalog: catalog as SingerCatalog | undefined,
+      state,
+      testMode: args.test,
+    });
     const started = Date.now();
     await run.run();
-    log.info(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received`);
+    log.info(
+      `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received`,
+    );
     return 0;
   } catch (error) {
     if (isTapError(error)) log.critical(error.toLine());
     else {
-      log.critical(`INTERNAL_ERROR: ${(error as Error)?.message ?? String(error)}. This is a bug; please report it with the debug log (TAP_INVENTORY_PLANNER_LOG_LEVEL=debug).`);
+      log.critical(
+        `INTERNAL_ERROR: ${(error as Error)?.message ?? String(error)}. This is a bug; please report it with the debug log (TAP_INVENTORY_PLANNER_LOG_LEVEL=debug).`,
+      );
       log.debug((error as Error)?.stack ?? '');
     }
     return 1;

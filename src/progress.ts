@@ -7,7 +7,11 @@ export class Progress {
   private orders = 0;
   private batches = 0;
 
-  constructor(private readonly log: Logger, private readonly streams: string[], private readonly everyMs = 5_000) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly streams: string[],
+    private readonly everyMs = 5_000,
+  ) {}
 
   batch(orders: number, records: number[]): void {
     this.orders += orders;
@@ -24,6 +28,8 @@ export class Progress {
     const seconds = (Date.now() - this.started) / 1000;
     const total = records.reduce((a, b) => a + b, 0);
     const perStream = this.streams.map((s, i) => `${s}=${records[i]}`).join(' ');
-    this.log.info(`${label}: ${perStream} (${this.orders} orders in ${this.batches} pages, ${seconds.toFixed(1)}s, ${Math.round(total / Math.max(seconds, 0.001))} records/s)`);
+    this.log.info(
+      `${label}: ${perStream} (${this.orders} orders in ${this.batches} pages, ${seconds.toFixed(1)}s, ${Math.round(total / Math.max(seconds, 0.001))} records/s)`,
+    );
   }
 }

@@ -25,7 +25,10 @@ export class ValueProblems {
   /** The sink for the row mappers: undefined in strict mode, so that they stop at the first bad value. */
   readonly sink: BadValueSink | undefined;
 
-  constructor(private readonly log: Logger, strict: boolean) {
+  constructor(
+    private readonly log: Logger,
+    strict: boolean,
+  ) {
     this.sink = strict ? undefined : (bad) => this.report(bad);
   }
 
@@ -35,7 +38,9 @@ export class ValueProblems {
    */
   repair(shape: RecordShape, row: Row, record: string): Row {
     const fail = (): never => {
-      throw new RecordError(`${shape.stream} record ${record} breaks its schema: ${describeErrors(shape.validate.errors).join('; ')}.`);
+      throw new RecordError(
+        `${shape.stream} record ${record} breaks its schema: ${describeErrors(shape.validate.errors).join('; ')}.`,
+      );
     };
     if (!this.sink) fail();
     const columns = new Set((shape.validate.errors ?? []).map((e) => e.instancePath.split('/')[1] ?? ''));
@@ -53,7 +58,10 @@ export class ValueProblems {
     const id = `${bad.stream}.${bad.column}`;
     let entry = this.counts.get(id);
     if (!entry) {
-      const counter = new Counter((point) => this.log.metric(point), 'invalid_value_count', { stream: bad.stream, column: bad.column });
+      const counter = new Counter((point) => this.log.metric(point), 'invalid_value_count', {
+        stream: bad.stream,
+        column: bad.column,
+      });
       entry = { count: 0, problems: new Set(), counter };
       this.counts.set(id, entry);
     }
@@ -62,7 +70,9 @@ export class ValueProblems {
     entry.counter.increment();
     const where = `${bad.stream} record ${bad.record}: ${bad.column}${bad.from && bad.from !== bad.column ? ` (API ${bad.from})` : ''}`;
     if (entry.count <= WARNINGS_EACH) {
-      this.log.warn(`${where} ${bad.problem}; written as null${entry.count === WARNINGS_EACH ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)` : ''}`);
+      this.log.warn(
+        `${where} ${bad.problem}; written as null${entry.count === WARNINGS_EACH ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)` : ''}`,
+      );
     }
     this.log.debug(`${where}: ${bad.detail}`);
   }
@@ -72,18 +82,29 @@ export class ValueProblems {
     this.duplicates.orders += 1;
     this.duplicates.lines += extraLines;
     if (this.duplicates.orders > WARNINGS_EACH) return;
-    const ids = itemIds.slice(0, 3).map((id) => JSON.stringify(id)).join(', ') + (itemIds.length > 3 ? ', ...' : '');
-    this.log.warn(`purchase_order_items of ${record}: ${extraLines} line(s) repeat an item id (${ids}); each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence`
-      + `${this.duplicates.orders === WARNINGS_EACH ? '. Further orders with repeated item ids are only counted' : ''}`);
+    const ids =
+      itemIds
+        .slice(0, 3)
+        .map((id) => JSON.stringify(id))
+        .join(', ') + (itemIds.length > 3 ? ', ...' : '');
+    this.log.warn(
+      `purchase_order_items of ${record}: ${extraLines} line(s) repeat an item id (${ids}); each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence` +
+        `${this.duplicates.orders === WARNINGS_EACH ? '. Further orders with repeated item ids are only counted' : ''}`,
+    );
   };
 
   /** The end summary (counts per column) and the metric points; nothing when every value was read. */
   finish(): void {
-    if (this.duplicates.orders > 0) this.log.warn(`${this.duplicates.orders} order(s) had lines repeating an item id (${this.duplicates.lines} extra line(s), each kept under its own key)`);
+    if (this.duplicates.orders > 0)
+      this.log.warn(
+        `${this.duplicates.orders} order(s) had lines repeating an item id (${this.duplicates.lines} extra line(s), each kept under its own key)`,
+      );
     if (this.counts.size === 0) return;
     for (const entry of this.counts.values()) entry.counter.flush();
     const total = [...this.counts.values()].reduce((n, e) => n + e.count, 0);
     const perColumn = [...this.counts].map(([id, e]) => `${id} ${e.count} (${[...e.problems].join(', ')})`).join('; ');
-    this.log.warn(`${total} unreadable value(s) written as null: ${perColumn}. Set strict_values to stop at the first one instead.`);
+    this.log.warn(
+      `${total} unreadable value(s) written as null: ${perColumn}. Set strict_values to stop at the first one instead.`,
+    );
   }
 }

@@ -10,7 +10,7 @@ function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'schemas', 'config.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('schemas/ not found above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`schemas/ not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
   return dir;
@@ -18,7 +18,18 @@ function findPackageRoot(): string {
 
 export const PACKAGE_ROOT = findPackageRoot();
 
-export type SchemaName = 'config' | 'state' | 'catalog' | 'purchase_orders' | 'purchase_order_items' | 'variants' | 'variant_warehouses' | 'variant_vendors' | 'warehouses' | 'vendors' | 'variant_snapshots';
+export type SchemaName =
+  | 'config'
+  | 'state'
+  | 'catalog'
+  | 'purchase_orders'
+  | 'purchase_order_items'
+  | 'variants'
+  | 'variant_warehouses'
+  | 'variant_vendors'
+  | 'warehouses'
+  | 'vendors'
+  | 'variant_snapshots';
 
 export function loadSchema(name: SchemaName): JsonSchema {
   return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.json`), 'utf8')) as JsonSchema;

@@ -12,7 +12,16 @@ import { InputFileError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { selectedSchema, selectStreams, type Selection } from './singer/catalog.js';
-import { planStream, planStreams, startState, withPassAbandoned, withPassCompleted, withPassPosition, withPassResume, type StreamPlan } from './singer/full-table.js';
+import {
+  planStream,
+  planStreams,
+  startState,
+  withPassAbandoned,
+  withPassCompleted,
+  withPassPosition,
+  withPassResume,
+  type StreamPlan,
+} from './singer/full-table.js';
 import { recordLineBuilder } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
@@ -73,26 +82,49 @@ export class SyncRun {
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
     this.runStart = runStart;
-    const selections = selectStreams(this.options.catalog, STREAMS.map((s) => s.descriptor));
+    const selections = selectStreams(
+      this.options.catalog,
+      STREAMS.map((s) => s.descriptor),
+    );
     // A collection has no replication key: it is read in full whatever the catalog says. Snapshots are never a
     // pass (an ACTIVATE_VERSION would delete the history they build), and never taken along by one.
-    const snapshot = (sel: Selection): boolean => streamNamed(sel.stream).resource !== 'purchase-orders' && streamNamed(sel.stream).descriptor.replicationMethod === 'INCREMENTAL';
-    const method = (sel: Selection) => (streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE');
-    const passes = planStreams(this.latestState, selections.filter((sel) => !snapshot(sel)).map((sel) => ({ stream: sel.stream, method: method(sel) })), runStart, settings.fullTableEveryDays);
-    const plans = selections.map((sel) => passes.find((p) => p.stream === sel.stream) ?? planStream(this.latestState, sel.stream, 'INCREMENTAL', runStart));
+    const snapshot = (sel: Selection): boolean =>
+      streamNamed(sel.stream).resource !== 'purchase-orders' &&
+      streamNamed(sel.stream).descriptor.replicationMethod === 'INCREMENTAL';
+    const method = (sel: Selection) =>
+      streamNamed(sel.stream).resource === 'purchase-orders' ? sel.replicationMethod : 'FULL_TABLE';
+    const passes = planStreams(
+      this.latestState,
+      selections.filter((sel) => !snapshot(sel)).map((sel) => ({ stream: sel.stream, method: method(sel) })),
+      runStart,
+      settings.fullTableEveryDays,
+    );
+    const plans = selections.map(
+      (sel) =>
+        passes.find((p) => p.stream === sel.stream) ??
+        planStream(this.latestState, sel.stream, 'INCREMENTAL', runStart),
+    );
     // A collection's pass goes into state with its first checkpoint (passCheckpoint): until something is read,
     // the STATE is the input's.
-    this.latestState = startState(this.latestState, plans.filter((p) => streamNamed(p.stream).resource === 'purchase-orders'));
+    this.latestState = startState(
+      this.latestState,
+      plans.filter((p) => streamNamed(p.stream).resource === 'purchase-orders'),
+    );
     const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
       const schema = (settings.useSingerDecimal && a.stream.descriptor.decimalSchema) || a.stream.descriptor.schema;
-      await writer.message({ type: 'SCHEMA', stream: a.stream.descriptor.name, schema: selectedSchema(schema, a.fields),
+      await writer.message({
+        type: 'SCHEMA',
+        stream: a.stream.descriptor.name,
+        schema: selectedSchema(schema, a.fields),
         key_properties: a.stream.descriptor.keyProperties,
-        ...(a.stream.descriptor.replicationKey ? { bookmark_properties: [a.stream.descriptor.replicationKey] } : {}) });
+        ...(a.stream.descriptor.replicationKey ? { bookmark_properties: [a.stream.descriptor.replicationKey] } : {}),
+      });
     }
     if (active.length === 0) return { records: {} };
-    if (!testMode && Object.keys(this.latestState).length) await writer.message({ type: 'STATE', value: this.latestState });
+    if (!testMode && Object.keys(this.latestState).length)
+      await writer.message({ type: 'STATE', value: this.latestState });
 
     const orders = active.filter((a) => a.stream.resource === 'purchase-orders');
     const ordersUnsure = orders.length ? await this.syncOrders(orders) : false;
@@ -115,16 +147,36 @@ export class SyncRun {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const since = active.some((a) => a.start === undefined) ? undefined : Math.min(...active.map((a) => a.start!));
-    const fields = settings.fieldProjection ? [...new Set(active.flatMap((a) => a.stream.apiFields(a.fields)))] : undefined;
-    const progress = new Progress(log, active.map((a) => a.stream.descriptor.name));
-    log.info(`sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${formatInstantUs(since)}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`);
+    const fields = settings.fieldProjection
+      ? [...new Set(active.flatMap((a) => a.stream.apiFields(a.fields)))]
+      : undefined;
+    const progress = new Progress(
+      log,
+      active.map((a) => a.stream.descriptor.name),
+    );
+    log.info(
+      `sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${formatInstantUs(since)}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`,
+    );
 
     let readMayHaveMissed = false;
-    for await (const batch of readPurchaseOrders(this.options.api, {
-      since, fields, pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize, concurrency: testMode ? 1 : settings.concurrency,
-    }, log)) {
+    for await (const batch of readPurchaseOrders(
+      this.options.api,
+      {
+        since,
+        fields,
+        pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize,
+        concurrency: testMode ? 1 : settings.concurrency,
+      },
+      log,
+    )) {
       const syncedAt = now().toISOString();
-      const context = { accountId: settings.accountId, syncedAt, decimal: settings.useSingerDecimal, onBadValue: this.values.sink, onDuplicateLines: this.values.duplicateLines };
+      const context = {
+        accountId: settings.accountId,
+        syncedAt,
+        decimal: settings.useSingerDecimal,
+        onBadValue: this.values.sink,
+        onDuplicateLines: this.values.duplicateLines,
+      };
       const emittedBefore = active.map((a) => a.emitted);
       for (let i = 0; i < batch.orders.length; i++) {
         const order = batch.orders[i]!;
@@ -191,16 +243,29 @@ export class SyncRun {
   }
 
   /** A batch's records are written: flush them, count them, report progress. */
-  private async endBatch(group: ActiveStream[], emittedBefore: number[], progress: Progress, size: number): Promise<void> {
+  private async endBatch(
+    group: ActiveStream[],
+    emittedBefore: number[],
+    progress: Progress,
+    size: number,
+  ): Promise<void> {
     await this.options.writer.flush();
-    group.forEach((a, i) => a.counter.increment(a.emitted - emittedBefore[i]!));
-    progress.batch(size, group.map((a) => a.emitted));
+    group.forEach((a, i) => {
+      a.counter.increment(a.emitted - emittedBefore[i]!);
+    });
+    progress.batch(
+      size,
+      group.map((a) => a.emitted),
+    );
   }
 
   private async passCheckpoint(group: ActiveStream[], resume: CollectionResume): Promise<void> {
     const full = group.filter((a) => a.plan.fullTable);
     if (full.length === 0) return;
-    let next = startState(this.latestState, full.map((a) => a.plan));
+    let next = startState(
+      this.latestState,
+      full.map((a) => a.plan),
+    );
     for (const a of full) next = withPassResume(next, a.stream.descriptor.name, resume);
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;
@@ -211,27 +276,43 @@ export class SyncRun {
     const name = stream.descriptor.name;
     // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
     const bookmark = plan.fullTable ? plan.position : getBookmark(this.options.state, name, REPLICATION_KEY);
-    if (plan.fullTable) this.options.log.info(`${name}: full-table pass, version ${plan.version} (${plan.reason}${plan.position ? `, from ${plan.position}` : ''})`);
-    let start = this.options.settings.startDate === undefined ? undefined : parseInstantUs(this.options.settings.startDate);
+    if (plan.fullTable)
+      this.options.log.info(
+        `${name}: full-table pass, version ${plan.version} (${plan.reason}${plan.position ? `, from ${plan.position}` : ''})`,
+      );
+    let start =
+      this.options.settings.startDate === undefined ? undefined : parseInstantUs(this.options.settings.startDate);
     if (bookmark !== undefined) {
       let value: number;
       try {
         value = parseInstantUs(bookmark);
       } catch (error) {
         if (!(error instanceof ValueError)) throw error;
-        throw new InputFileError(`state bookmark for ${name} is not a date-time (${error.message}).`, 'Fix or remove the state file.');
+        throw new InputFileError(
+          `state bookmark for ${name} is not a date-time (${error.message}).`,
+          'Fix or remove the state file.',
+        );
       }
       start = Math.max(start ?? value, value);
       this.future.checkInput(name, value, this.options.log);
     }
     return {
-      stream, fields: selection.fields, start,
+      stream,
+      fields: selection.fields,
+      start,
       allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-      validate: recordValidator(name, this.options.settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined),
+      validate: recordValidator(
+        name,
+        this.options.settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined,
+      ),
       line: recordLineBuilder(name, plan.version),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
-      strictColumns: [...(stream.descriptor.schema.required ?? []), ...stream.descriptor.keyProperties, REPLICATION_KEY],
+      strictColumns: [
+        ...(stream.descriptor.schema.required ?? []),
+        ...stream.descriptor.keyProperties,
+        REPLICATION_KEY,
+      ],
       plan,
     };
   }
@@ -240,7 +321,11 @@ export class SyncRun {
   private checked(a: ActiveStream, row: Row): Row {
     if (!a.validate(row)) {
       const key = a.stream.descriptor.keyProperties.map((k) => `${k}=${JSON.stringify(row[k])}`).join(',');
-      this.values.repair({ stream: a.stream.descriptor.name, strictColumns: a.strictColumns, validate: a.validate }, row, key);
+      this.values.repair(
+        { stream: a.stream.descriptor.name, strictColumns: a.strictColumns, validate: a.validate },
+        row,
+        key,
+      );
     }
     if (a.allFields) return row;
     return Object.fromEntries(a.fields.map((f) => [f, row[f]]));
@@ -249,16 +334,24 @@ export class SyncRun {
   /** An order without a usable last_modified is written; it never moves a bookmark (the reader sees to that). */
   private noLastModified(active: ActiveStream[], order: Record<string, unknown>): void {
     const streams = active.map((a) => a.stream.descriptor.name).join(', ');
-    this.options.log.warn(`${streams}: purchase order id=${JSON.stringify(order.id)} has no usable last_modified; it is written, and does not move the bookmark`);
-    this.options.log.debug(`purchase order id=${JSON.stringify(order.id)} last_modified: ${JSON.stringify(order.last_modified)}`);
+    this.options.log.warn(
+      `${streams}: purchase order id=${JSON.stringify(order.id)} has no usable last_modified; it is written, and does not move the bookmark`,
+    );
+    this.options.log.debug(
+      `purchase order id=${JSON.stringify(order.id)} last_modified: ${JSON.stringify(order.last_modified)}`,
+    );
   }
 
   private async checkpoint(active: ActiveStream[], checkpoint: number): Promise<void> {
     let next = this.latestState;
     for (const a of active) {
       const value = formatInstantUs(this.future.cap(Math.max(a.start ?? checkpoint, checkpoint)));
-      next = a.plan.fullTable ? withPassPosition(next, a.stream.descriptor.name, value)
-        : withBookmark(next, a.stream.descriptor.name, { replication_key: REPLICATION_KEY, replication_key_value: value });
+      next = a.plan.fullTable
+        ? withPassPosition(next, a.stream.descriptor.name, value)
+        : withBookmark(next, a.stream.descriptor.name, {
+            replication_key: REPLICATION_KEY,
+            replication_key_value: value,
+          });
     }
     if (JSON.stringify(next) === JSON.stringify(this.latestState)) return;
     await this.options.writer.message({ type: 'STATE', value: next });
@@ -278,13 +371,19 @@ export class SyncRun {
     const dropped = full.filter((a) => unsure.includes(a));
     if (dropped.length) {
       // ACTIVATE_VERSION would delete every row this pass did not send, including one it skipped.
-      this.options.log.warn(`the full-table pass of ${dropped.map((a) => a.stream.descriptor.name).join(', ')} read pages by offset while they shifted `
-        + '(the API ignores the last_modified filters, and orders changed or were deleted during the run): no ACTIVATE_VERSION, nothing is deleted; '
-        + 'the next run starts a new pass');
+      this.options.log.warn(
+        `the full-table pass of ${dropped.map((a) => a.stream.descriptor.name).join(', ')} read pages by offset while they shifted ` +
+          '(the API ignores the last_modified filters, and orders changed or were deleted during the run): no ACTIVATE_VERSION, nothing is deleted; ' +
+          'the next run starts a new pass',
+      );
       for (const a of dropped) next = withPassAbandoned(next, a.stream.descriptor.name);
     }
     for (const a of full.filter((f) => !dropped.includes(f))) {
-      await this.options.writer.message({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
+      await this.options.writer.message({
+        type: 'ACTIVATE_VERSION',
+        stream: a.stream.descriptor.name,
+        version: a.plan.version,
+      });
       next = withPassCompleted(next, a.stream.descriptor.name, REPLICATION_KEY);
     }
     await this.options.writer.message({ type: 'STATE', value: next });

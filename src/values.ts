@@ -53,7 +53,13 @@ export function parseInstant(value: unknown): number {
   // The common case (a zone, T or space) parses as written; otherwise rebuild it with a zone, UTC if none.
   let ms = m[3] ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
-    const zone = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : 'Z';
+    const zone = m[3]
+      ? m[3].toUpperCase() === 'Z'
+        ? 'Z'
+        : m[3].length === 5
+          ? `${m[3].slice(0, 3)}:${m[3].slice(3)}`
+          : m[3]
+      : 'Z';
     ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
   }
   if (Number.isNaN(ms)) throw new ValueError('expected an ISO 8601 date-time', { value });
@@ -67,7 +73,8 @@ const UTC_WHOLE_SECONDS = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(
 /** RFC 3339 in UTC with `Z` and millisecond precision: one fixed-width form for every timestamp. */
 export function toUtcDateTime(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string' && UTC_WHOLE_SECONDS.test(value) && isCalendarDate(value.slice(0, 10))) return `${value.slice(0, 19)}.000Z`;
+  if (typeof value === 'string' && UTC_WHOLE_SECONDS.test(value) && isCalendarDate(value.slice(0, 10)))
+    return `${value.slice(0, 19)}.000Z`;
   if (typeof value === 'string' && isZeroDate(value.trim())) return null;
   return new Date(parseInstant(value)).toISOString();
 }

@@ -25,7 +25,14 @@ export function applySingerOutput(text: string, into: SingerOutput = emptyOutput
   const keys = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    let message: { type: string; stream?: string; key_properties?: string[]; record?: Row; version?: number; value?: unknown };
+    let message: {
+      type: string;
+      stream?: string;
+      key_properties?: string[];
+      record?: Row;
+      version?: number;
+      value?: unknown;
+    };
     try {
       message = JSON.parse(line);
     } catch {
@@ -70,7 +77,12 @@ export interface Difference {
 }
 
 /** Compares upserted tables with the sandbox's ground truth, value by value (run-dependent columns excluded). */
-export function compareWithTruth(output: SingerOutput, truth: Record<string, Row[]>, keys: Record<string, string>, ignore = ['__synced_at']): Difference[] {
+export function compareWithTruth(
+  output: SingerOutput,
+  truth: Record<string, Row[]>,
+  keys: Record<string, string>,
+  ignore = ['__synced_at'],
+): Difference[] {
   return Object.entries(truth).map(([stream, rows]) => {
     const table = output.tables.get(stream) ?? new Map<string, Row>();
     const expected = new Map(rows.map((r) => [String(r[keys[stream]!]), r]));
@@ -83,7 +95,8 @@ export function compareWithTruth(output: SingerOutput, truth: Record<string, Row
       }
       for (const field of Object.keys(row)) {
         if (ignore.includes(field)) continue;
-        if (!sameValue(row[field], actual[field])) diff.mismatched.push({ key, field, expected: row[field], actual: actual[field] });
+        if (!sameValue(row[field], actual[field]))
+          diff.mismatched.push({ key, field, expected: row[field], actual: actual[field] });
       }
     }
     for (const key of table.keys()) if (!expected.has(key)) diff.extra.push(key);
@@ -99,5 +112,10 @@ function sameValue(a: unknown, b: unknown): boolean {
 export const STREAM_KEYS = { purchase_orders: 'purchase_order_id', purchase_order_items: 'key' };
 
 export function summarize(diffs: Difference[]): string {
-  return diffs.map((d) => `${d.stream}: expected ${d.expected}, missing ${d.missing.length}, extra ${d.extra.length}, mismatched ${d.mismatched.length}`).join('; ');
+  return diffs
+    .map(
+      (d) =>
+        `${d.stream}: expected ${d.expected}, missing ${d.missing.length}, extra ${d.extra.length}, mismatched ${d.mismatched.length}`,
+    )
+    .join('; ');
 }

@@ -28,7 +28,8 @@ export function runTap(options: TapRunOptions): Promise<TapResult> {
   return new Promise((resolve, reject) => {
     // The bin itself, as users, targets and Meltano start it (its shebang sets the heap limits).
     const child = spawn(TAP_BIN, options.args, {
-      env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -38,7 +39,13 @@ export function runTap(options: TapRunOptions): Promise<TapResult> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        seconds: (Date.now() - started) / 1000,
+      });
     });
     options.onStart?.(child);
   });
@@ -47,6 +54,6 @@ export function runTap(options: TapRunOptions): Promise<TapResult> {
 /** Writes a JSON file (creating its folder) and returns its path. */
 export function writeJson(path: string, value: unknown): string {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
 }

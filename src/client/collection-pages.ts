@@ -20,7 +20,14 @@ export interface CollectionPage {
   total?: number;
 }
 
-export async function fetchCollectionPage(api: ApiClient, c: Collection, page: number, limit: number, fields: string[] | undefined, sizer?: PageSizer): Promise<CollectionPage> {
+export async function fetchCollectionPage(
+  api: ApiClient,
+  c: Collection,
+  page: number,
+  limit: number,
+  fields: string[] | undefined,
+  sizer?: PageSizer,
+): Promise<CollectionPage> {
   // A stable order is what the reader's overlap check relies on; id order where the server honours it.
   const query: Record<string, string | number> = { [`${c.id}_sort`]: 'asc', limit, page };
   if (fields?.length) query.fields = fields.join(',');
@@ -37,13 +44,23 @@ export async function fetchCollectionPage(api: ApiClient, c: Collection, page: n
   if (sizer && bytes !== undefined) sizer.observe(bytes, records.length);
   const meta = (body as { meta?: Record<string, unknown> }).meta;
   const served = metaCount(meta?.limit);
-  return { records, asked: limit, limit: served !== undefined && served > 0 && served < limit ? served : limit, start: metaCount(meta?.start), total: metaCount(meta?.total) };
+  return {
+    records,
+    asked: limit,
+    limit: served !== undefined && served > 0 && served < limit ? served : limit,
+    start: metaCount(meta?.start),
+    total: metaCount(meta?.total),
+  };
 }
 
 function listIn(body: unknown, c: Collection): ApiRecord[] {
   const list = listOf((body as Record<string, unknown> | null)?.[c.list]);
   if (!list) {
-    throw new ApiError('API_CONTRACT_VIOLATED', `GET /${c.path} answered without a "${c.list}" list.`, 'The API changed or base_url points elsewhere; check base_url.');
+    throw new ApiError(
+      'API_CONTRACT_VIOLATED',
+      `GET /${c.path} answered without a "${c.list}" list.`,
+      'The API changed or base_url points elsewhere; check base_url.',
+    );
   }
   return list as ApiRecord[];
 }
@@ -66,12 +83,19 @@ export class CollectionProjection {
     const projected = result.records[0]!;
     let whole: ApiRecord | undefined;
     try {
-      whole = (await this.api.getJson(`${this.c.path}/${encodeURIComponent(String(projected[this.c.id]))}`) as Record<string, ApiRecord | undefined>)[this.c.one];
+      whole = (
+        (await this.api.getJson(`${this.c.path}/${encodeURIComponent(String(projected[this.c.id]))}`)) as Record<
+          string,
+          ApiRecord | undefined
+        >
+      )[this.c.one];
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
     }
     if (!whole) {
-      this.log.warn(`${this.c.path}: fields= could not be verified (GET /${this.c.path}/{id} found nothing); keeping the projection.`);
+      this.log.warn(
+        `${this.c.path}: fields= could not be verified (GET /${this.c.path}/{id} found nothing); keeping the projection.`,
+      );
       return result;
     }
     const missing = missingFields(projected, whole, this.fields);
@@ -79,7 +103,9 @@ export class CollectionProjection {
       this.log.info(`${this.c.path}: fields= projection verified (${this.fields.length} fields requested)`);
       return result;
     }
-    this.log.warn(`${this.c.path}: the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole records for this run.`);
+    this.log.warn(
+      `${this.c.path}: the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole records for this run.`,
+    );
     this.fields = undefined;
     return fetchCollectionPage(this.api, this.c, page, limit, undefined, this.sizer);
   }
@@ -98,7 +124,8 @@ export function missingFields(projected: ApiRecord, whole: ApiRecord, fields: st
     if (!sub) continue;
     const wholeBlocks = (listOf(whole[head]) ?? []) as ApiRecord[];
     const blocks = (listOf(projected[head]) ?? []) as ApiRecord[];
-    if (wholeBlocks.some((b, i) => b && typeof b === 'object' && sub in b && !(blocks[i] && sub in blocks[i]!))) missing.push(field);
+    if (wholeBlocks.some((b, i) => b && typeof b === 'object' && sub in b && !(blocks[i] && sub in blocks[i]!)))
+      missing.push(field);
   }
   return missing;
 }

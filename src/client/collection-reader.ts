@@ -34,7 +34,12 @@ export interface CollectionReadOptions {
 
 type Log = { info(message: string): void; warn(message: string): void };
 
-export async function* readCollection(api: ApiClient, collection: Collection, options: CollectionReadOptions, log: Log): AsyncGenerator<CollectionBatch> {
+export async function* readCollection(
+  api: ApiClient,
+  collection: Collection,
+  options: CollectionReadOptions,
+  log: Log,
+): AsyncGenerator<CollectionBatch> {
   const sizer = new PageSizer(options.pageSize, options.pageBudgetBytes);
   const projection = new CollectionProjection(api, collection, options.fields, log, sizer);
   const idOf = (r: ApiRecord): string => String(r[collection.id]);
@@ -51,11 +56,14 @@ export async function* readCollection(api: ApiClient, collection: Collection, op
   let cap = Infinity;
   for (;;) {
     const target = Math.max(0, end - back);
-    const page: CollectionPage & { start: number } = await withLimit(() => Math.min(cap, sizer.limit()), async (limit) => {
-      const { page: index, limit: size } = overlappingPage(target, limit);
-      const p = await projection.fetch(index, size);
-      return { ...p, start: p.start ?? index * size };
-    });
+    const page: CollectionPage & { start: number } = await withLimit(
+      () => Math.min(cap, sizer.limit()),
+      async (limit) => {
+        const { page: index, limit: size } = overlappingPage(target, limit);
+        const p = await projection.fetch(index, size);
+        return { ...p, start: p.start ?? index * size };
+      },
+    );
     if (page.limit < page.asked) cap = page.limit;
     const rows = page.records;
     const anchored = page.start === 0 || rows.some((r) => verified.has(idOf(r)));
@@ -63,7 +71,9 @@ export async function* readCollection(api: ApiClient, collection: Collection, op
       // Records before the page were removed since the prefix was read (or the resume record is gone): the
       // continuation starts further back. At offset 0 every page anchors, so this ends.
       back = Math.max(page.limit, back * 2);
-      log.info(`${collection.path}: the listing shifted (records removed mid-run); reading again from offset ${Math.max(0, end - back)}`);
+      log.info(
+        `${collection.path}: the listing shifted (records removed mid-run); reading again from offset ${Math.max(0, end - back)}`,
+      );
       continue;
     }
     back = 0;

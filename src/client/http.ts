@@ -29,14 +29,22 @@ export interface HttpStats {
 export interface ApiClient {
   getJson(path: string, query?: Record<string, string | number>): Promise<unknown>;
   /** The body and its size in bytes; a body larger than maxBytes is abandoned with ResponseTooLargeError. */
-  getJsonSized?(path: string, query: Record<string, string | number>, maxBytes: number): Promise<{ body: unknown; bytes: number }>;
+  getJsonSized?(
+    path: string,
+    query: Record<string, string | number>,
+    maxBytes: number,
+  ): Promise<{ body: unknown; bytes: number }>;
   readonly stats: HttpStats;
 }
 
 /** A response abandoned because it was larger than the caller can hold. */
 export class ResponseTooLargeError extends Error {
   /** bytes: the whole size when `complete` (Content-Length), else what had arrived. */
-  constructor(readonly bytes: number, readonly maxBytes: number, readonly complete: boolean) {
+  constructor(
+    readonly bytes: number,
+    readonly maxBytes: number,
+    readonly complete: boolean,
+  ) {
     super(`the response is ${bytes} bytes or more, over the ${maxBytes} bytes allowed`);
   }
 }
@@ -44,8 +52,18 @@ export class ResponseTooLargeError extends Error {
 // Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is unreasonable.
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
 const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
-const RETRY_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN',
-  'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED', 'UND_ERR_SOCKET'];
+const RETRY_ERROR_CODES = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+];
 
 export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
   const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
@@ -58,7 +76,7 @@ export function createApiClient(options: HttpOptions): ApiClient {
   const endpointOf = (url: URL | string): string => new URL(url).pathname;
 
   const instance: Got = got.extend({
-    prefixUrl: options.baseUrl + '/',
+    prefixUrl: `${options.baseUrl}/`,
     headers: {
       authorization: options.apiKey,
       account: options.accountId,
@@ -79,31 +97,51 @@ export function createApiClient(options: HttpOptions): ApiClient {
         const delay = retryAfter || backoffDelay(attemptCount, options.retryInitialMs, options.retryMaxMs);
         // Said before the wait, so that a long Retry-After is not a silent pause.
         const why = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name);
-        options.log.warn(`GET ${endpointOf(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfter ? ' (Retry-After)' : ''}`);
+        options.log.warn(
+          `GET ${endpointOf(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfter ? ' (Retry-After)' : ''}`,
+        );
         return delay;
       },
     },
     hooks: {
-      beforeRequest: [async () => {
-        if (limiter) await limiter.take();
-        stats.requests += 1;
-      }],
-      afterResponse: [(response: Response) => {
-        stats.bytes += response.rawBody?.length ?? 0;
-        options.onAttempt?.({ endpoint: endpointOf(response.url), status: response.statusCode,
-          seconds: (response.timings.phases.total ?? 0) / 1000, ok: response.ok });
-        return response;
-      }],
-      beforeRetry: [(error) => {
-        stats.retries += 1;
-        if (!error.response) {
-          options.onAttempt?.({ endpoint: endpointOf(error.options.url ?? ''), seconds: (error.timings?.phases.total ?? 0) / 1000, ok: false });
-        }
-      }],
+      beforeRequest: [
+        async () => {
+          if (limiter) await limiter.take();
+          stats.requests += 1;
+        },
+      ],
+      afterResponse: [
+        (response: Response) => {
+          stats.bytes += response.rawBody?.length ?? 0;
+          options.onAttempt?.({
+            endpoint: endpointOf(response.url),
+            status: response.statusCode,
+            seconds: (response.timings.phases.total ?? 0) / 1000,
+            ok: response.ok,
+          });
+          return response;
+        },
+      ],
+      beforeRetry: [
+        (error) => {
+          stats.retries += 1;
+          if (!error.response) {
+            options.onAttempt?.({
+              endpoint: endpointOf(error.options.url ?? ''),
+              seconds: (error.timings?.phases.total ?? 0) / 1000,
+              ok: false,
+            });
+          }
+        },
+      ],
     },
   });
 
-  const get = async (path: string, query: Record<string, string | number>, maxBytes?: number): Promise<{ body: unknown; bytes: number }> => {
+  const get = async (
+    path: string,
+    query: Record<string, string | number>,
+    maxBytes?: number,
+  ): Promise<{ body: unknown; bytes: number }> => {
     const searchParams = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
     options.log.debug(`GET /${path}?${searchParams.toString()}`);
     let response: Response<string>;
@@ -142,15 +180,21 @@ function parseJsonBody(response: Response<string>, path: string): unknown {
     return JSON.parse(response.body);
   } catch {
     const type = String(response.headers['content-type'] ?? 'no content-type');
-    throw new ApiError('API_NOT_JSON', `GET /${path} returned HTTP ${response.statusCode} with a body that is not JSON (${type}, starting ${JSON.stringify(response.body.slice(0, 40))}).`,
-      'The API or its CDN answered with a page instead of data; check base_url, and try again later.', response.statusCode);
+    throw new ApiError(
+      'API_NOT_JSON',
+      `GET /${path} returned HTTP ${response.statusCode} with a body that is not JSON (${type}, starting ${JSON.stringify(response.body.slice(0, 40))}).`,
+      'The API or its CDN answered with a page instead of data; check base_url, and try again later.',
+      response.statusCode,
+    );
   }
 }
 
 function httpErrorHint(status: number): string {
-  if (RETRY_STATUS.includes(status)) return 'The API kept failing; run again later (the last STATE is safe to resume from).';
+  if (RETRY_STATUS.includes(status))
+    return 'The API kept failing; run again later (the last STATE is safe to resume from).';
   // The list endpoint exists on every account: a 404 there is a base_url without the API's path.
-  if (status === 404) return 'Check base_url: it must be the API root, ending in /api/v1 (https://app.inventory-planner.com/api/v1).';
+  if (status === 404)
+    return 'Check base_url: it must be the API root, ending in /api/v1 (https://app.inventory-planner.com/api/v1).';
   return 'Check the request settings.';
 }
 
@@ -161,21 +205,40 @@ function toApiError(error: unknown, path: string, options: HttpOptions): ApiErro
     const body = String(error.response.body ?? '');
     const html = /^\s*</.test(body) || String(error.response.headers['content-type'] ?? '').includes('html');
     if (status === 403 && html) {
-      return new ApiError('API_AUTH_FAILED', `GET /${path} was blocked by the API's CDN (HTTP 403 with an HTML page).`,
-        'Check that user_agent is set and base_url is right; if it persists, the CDN is blocking this network.', status);
+      return new ApiError(
+        'API_AUTH_FAILED',
+        `GET /${path} was blocked by the API's CDN (HTTP 403 with an HTML page).`,
+        'Check that user_agent is set and base_url is right; if it persists, the CDN is blocking this network.',
+        status,
+      );
     }
     if (status === 401 || status === 403) {
-      return new ApiError('API_AUTH_FAILED', `The API rejected the credentials (HTTP ${status}) for GET /${path}.`,
-        'Check api_key and account_id (Inventory Planner: Account > Settings > API); the key\'s user needs full access.', status);
+      return new ApiError(
+        'API_AUTH_FAILED',
+        `The API rejected the credentials (HTTP ${status}) for GET /${path}.`,
+        "Check api_key and account_id (Inventory Planner: Account > Settings > API); the key's user needs full access.",
+        status,
+      );
     }
     const detail = html ? 'an HTML error page' : JSON.stringify(body.slice(0, 200));
     const retried = RETRY_STATUS.includes(status) ? ` ${attempts}` : '';
-    return new ApiError('API_HTTP_ERROR', `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`, httpErrorHint(status), status);
+    return new ApiError(
+      'API_HTTP_ERROR',
+      `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`,
+      httpErrorHint(status),
+      status,
+    );
   }
   if (error instanceof RequestError) {
-    const what = error.code === 'ETIMEDOUT' ? `timed out after ${options.timeoutMs / 1000}s` : `failed (${error.code ?? error.message})`;
-    return new ApiError('API_NETWORK_ERROR', `GET /${path} ${what} ${attempts}.`,
-      'Check base_url and the network, or raise request_timeout / max_retries; the last STATE is safe to resume from.');
+    const what =
+      error.code === 'ETIMEDOUT'
+        ? `timed out after ${options.timeoutMs / 1000}s`
+        : `failed (${error.code ?? error.message})`;
+    return new ApiError(
+      'API_NETWORK_ERROR',
+      `GET /${path} ${what} ${attempts}.`,
+      'Check base_url and the network, or raise request_timeout / max_retries; the last STATE is safe to resume from.',
+    );
   }
   return new ApiError('API_NETWORK_ERROR', `GET /${path} failed: ${(error as Error).message}.`);
 }

@@ -8,7 +8,15 @@
 import { ApiError } from '../errors.js';
 import { floorToSecond, SECOND_US } from '../instants.js';
 import { PageTooLargeError, withLimit } from './page-sizer.js';
-import { isLastPage, orderId, servedLimit, selectOrders, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
+import {
+  isLastPage,
+  orderId,
+  servedLimit,
+  selectOrders,
+  type OrderPage,
+  type OrderQuery,
+  type OrdersWithLms,
+} from './order-pages.js';
 
 export interface WindowBatch extends OrdersWithLms {
   /** Every order of the window with last_modified < cursor has been yielded (inclusive resume point). */
@@ -37,11 +45,12 @@ export async function* keysetWindow(
   let seenAtCursor = new Set<string>();
   let pending = firstPage;
   for (;;) {
-    const [q, fetched] = pending ? [{ ...from, lt: upper, page: 0, limit: pending.limit ?? limitNow() }, pending] as const
+    const [q, fetched] = pending
+      ? ([{ ...from, lt: upper, page: 0, limit: pending.limit ?? limitNow() }, pending] as const)
       : await withLimit(limitNow, async (limit) => {
-        const query: OrderQuery = { ...from, lt: upper, page: 0, limit };
-        return [query, await fetch(query)] as const;
-      });
+          const query: OrderQuery = { ...from, lt: upper, page: 0, limit };
+          return [query, await fetch(query)] as const;
+        });
     const limit = q.limit;
     const { page, clipped } = clip(fetched, upper);
     pending = undefined;
@@ -55,7 +64,11 @@ export async function* keysetWindow(
     const last = known[known.length - 1];
     // A short page that brings nothing new ends the window even when meta.total claims more (a server may
     // count something else): asking again would bring the same rows.
-    const stuck = page.orders.length < servedLimit(page, limit) && last !== undefined && last === cursor && fresh.orders.length === 0;
+    const stuck =
+      page.orders.length < servedLimit(page, limit) &&
+      last !== undefined &&
+      last === cursor &&
+      fresh.orders.length === 0;
     if (clipped || stuck || isLastPage(page, q)) {
       yield { ...fresh, cursor: last === undefined ? cursor : Math.max(cursor ?? last, last), done: true };
       return;
@@ -63,8 +76,11 @@ export async function* keysetWindow(
     if (last === undefined) {
       // A full page of orders without last_modified: read them by offset, then go on from the first that has one.
       if (cursor !== undefined) {
-        throw new ApiError('API_CONTRACT_VIOLATED', `a page of GET /purchase-orders filtered by last_modified held only orders without one.`,
-          'The tap cannot page through them; report this to Inventory Planner support.');
+        throw new ApiError(
+          'API_CONTRACT_VIOLATED',
+          `a page of GET /purchase-orders filtered by last_modified held only orders without one.`,
+          'The tap cannot page through them; report this to Inventory Planner support.',
+        );
       }
       yield { ...fresh, cursor };
       const seen = new Set(page.orders.map((order) => seenKey(orderId(order), null)));
@@ -91,7 +107,13 @@ export async function* keysetWindow(
       const seen = new Set(page.orders.map((order, i) => seenKey(orderId(order), page.lms[i]!)));
       if (last === cursor) for (const id of seenAtCursor) seen.add(seenKey(id, last));
       let max = last;
-      for await (const batch of enumerate(fetch, limitNow, whole ? { eq: last } : { gte: second, lt: second + SECOND_US }, seen, cursor)) {
+      for await (const batch of enumerate(
+        fetch,
+        limitNow,
+        whole ? { eq: last } : { gte: second, lt: second + SECOND_US },
+        seen,
+        cursor,
+      )) {
         if (!batch.orders.length) continue;
         for (const lm of batch.lms) if (lm !== null && lm > max) max = lm;
         yield { orders: batch.orders, lms: batch.lms, cursor: last };
@@ -114,7 +136,10 @@ const seenKey = (id: string, lm: number | null): string => `${id}@${lm}`;
 /** A reused page fetched without the upper bound: keep only the rows inside the window. */
 function clip(page: OrderPage, upper: number | undefined): { page: OrderPage; clipped: boolean } {
   if (upper === undefined || page.lms.every((lm) => lm === null || lm < upper)) return { page, clipped: false };
-  return { page: { ...selectOrders(page, (_, i) => (page.lms[i] ?? -Infinity) < upper), total: page.total }, clipped: true };
+  return {
+    page: { ...selectOrders(page, (_, i) => (page.lms[i] ?? -Infinity) < upper), total: page.total },
+    clipped: true,
+  };
 }
 
 /**
@@ -140,7 +165,11 @@ interface EnumeratedBatch extends OrdersWithLms {
  * With `take`, only rows it accepts are yielded, and reading stops at the first page holding one it refuses.
  */
 async function* enumerate(
-  fetch: PageFetcher, limitNow: Limit, filter: Partial<OrderQuery>, seen: Set<string>, from: number | undefined,
+  fetch: PageFetcher,
+  limitNow: Limit,
+  filter: Partial<OrderQuery>,
+  seen: Set<string>,
+  from: number | undefined,
   take: (lm: number | null) => boolean = () => true,
 ): AsyncGenerator<EnumeratedBatch> {
   for (let restart = 0; restart <= MAX_INSTANT_RESTARTS; restart++) {
@@ -170,5 +199,9 @@ async function* enumerate(
       if (refused !== undefined || isLastPage(page, q)) return;
     }
   }
-  throw new ApiError('API_CONTRACT_VIOLATED', `orders sharing one last_modified second kept changing while being read.`, 'Run again later.');
+  throw new ApiError(
+    'API_CONTRACT_VIOLATED',
+    `orders sharing one last_modified second kept changing while being read.`,
+    'Run again later.',
+  );
 }

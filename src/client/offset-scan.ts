@@ -10,7 +10,14 @@
 import { ApiError } from '../errors.js';
 import type { Limit, PageFetcher } from './keyset.js';
 import { PageTooLargeError } from './page-sizer.js';
-import { isLastPage, orderId, selectOrders, type OrderPage, type OrderQuery, type OrdersWithLms } from './order-pages.js';
+import {
+  isLastPage,
+  orderId,
+  selectOrders,
+  type OrderPage,
+  type OrderQuery,
+  type OrdersWithLms,
+} from './order-pages.js';
 
 export interface ScanBatch extends OrdersWithLms {
   /** Only on the last batch: the inclusive resume point for the next run. */
@@ -19,7 +26,11 @@ export interface ScanBatch extends OrdersWithLms {
   shifted?: boolean;
 }
 
-export async function* offsetScan(fetch: PageFetcher, limitNow: Limit, since: number | undefined): AsyncGenerator<ScanBatch> {
+export async function* offsetScan(
+  fetch: PageFetcher,
+  limitNow: Limit,
+  since: number | undefined,
+): AsyncGenerator<ScanBatch> {
   let limit = limitNow();
   const firstSeenAt = new Map<number, number>(); // id hash -> last_modified when first read (-Infinity: none)
   let resumeCap = Number.POSITIVE_INFINITY;
@@ -42,8 +53,11 @@ export async function* offsetScan(fetch: PageFetcher, limitNow: Limit, since: nu
     }
     const known = page.lms.filter((lm): lm is number => lm !== null);
     if ((known[0] ?? previousLast) < previousLast) {
-      throw new ApiError('API_CONTRACT_VIOLATED', 'pages of GET /purchase-orders are not in last_modified order.',
-        'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.');
+      throw new ApiError(
+        'API_CONTRACT_VIOLATED',
+        'pages of GET /purchase-orders are not in last_modified order.',
+        'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.',
+      );
     }
     if (page.total !== undefined) {
       if (page.total < maxTotal) shrank = true;

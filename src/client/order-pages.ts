@@ -63,7 +63,11 @@ export function apiTimestamp(us: number): string {
 }
 
 export function queryParams(q: OrderQuery, fields: string[] | undefined): Record<string, string | number> {
-  const params: Record<string, string | number> = { last_modified_sort: q.desc ? 'desc' : 'asc', limit: q.limit, page: q.page };
+  const params: Record<string, string | number> = {
+    last_modified_sort: q.desc ? 'desc' : 'asc',
+    limit: q.limit,
+    page: q.page,
+  };
   if (q.gte !== undefined) params.last_modified_gte = apiTimestamp(q.gte);
   if (q.gt !== undefined) params.last_modified_gt = apiTimestamp(q.gt);
   if (q.lt !== undefined) params.last_modified_lt = apiTimestamp(q.lt);
@@ -78,28 +82,41 @@ export function parseOrderPage(body: unknown): OrderPage {
   // PHP encodes an empty array as {}.
   if (isEmptyObject(list)) list = [];
   if (!Array.isArray(list)) {
-    throw new ApiError('API_CONTRACT_VIOLATED', `GET /${PATH} answered without a "purchase-orders" list.`,
-      'The API changed or base_url points elsewhere; check base_url.');
+    throw new ApiError(
+      'API_CONTRACT_VIOLATED',
+      `GET /${PATH} answered without a "purchase-orders" list.`,
+      'The API changed or base_url points elsewhere; check base_url.',
+    );
   }
   // An order without a usable last_modified is still an order: it is read, and never moves a cursor.
   const lms = list.map((order: ApiOrder) => lastModifiedOf(order));
   const meta = envelope?.meta;
-  return { orders: list as ApiOrder[], lms, total: metaCount(meta?.total), limit: metaCount(meta?.limit) || undefined, start: metaCount(meta?.start) };
+  return {
+    orders: list as ApiOrder[],
+    lms,
+    total: metaCount(meta?.total),
+    limit: metaCount(meta?.limit) || undefined,
+    start: metaCount(meta?.start),
+  };
 }
 
 export function lastModifiedOf(order: ApiOrder): number | null {
   try {
-    return order?.last_modified === undefined || order.last_modified === null ? null : parseInstantUs(order.last_modified);
+    return order?.last_modified === undefined || order.last_modified === null
+      ? null
+      : parseInstantUs(order.last_modified);
   } catch {
     return null;
   }
 }
 
-const isEmptyObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+const isEmptyObject = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
 /** A meta number (count, total, limit, start) the server may send as a number or a string; else undefined. */
 export function metaCount(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
@@ -131,8 +148,11 @@ export function checkPage(page: OrderPage, q: OrderQuery): void {
     if (q.lt !== undefined && lm >= q.lt) throw new FilterIgnoredError('lt');
     if (q.eq !== undefined && lm !== q.eq) throw new FilterIgnoredError('eq');
     if (!q.desc && previous !== undefined && lm < previous) {
-      throw new ApiError('API_CONTRACT_VIOLATED', `GET /${PATH} did not sort by last_modified_sort=asc.`,
-        'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.');
+      throw new ApiError(
+        'API_CONTRACT_VIOLATED',
+        `GET /${PATH} did not sort by last_modified_sort=asc.`,
+        'The tap needs sorted pages to guarantee completeness; report this to the tap maintainers.',
+      );
     }
     previous = lm;
   }
@@ -143,7 +163,13 @@ export function orderId(order: ApiOrder): string {
 }
 
 /** With a sizer: a response over its maximum is abandoned (PageTooLargeError), and bytes per order are learnt. */
-export async function fetchOrderPage(api: ApiClient, q: OrderQuery, fields: string[] | undefined, check = true, sizer?: PageSizer): Promise<OrderPage> {
+export async function fetchOrderPage(
+  api: ApiClient,
+  q: OrderQuery,
+  fields: string[] | undefined,
+  check = true,
+  sizer?: PageSizer,
+): Promise<OrderPage> {
   let page: OrderPage;
   if (sizer && api.getJsonSized) {
     let sized: { body: unknown; bytes: number };

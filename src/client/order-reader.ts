@@ -46,13 +46,17 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
   let since = options.since;
   if (since === undefined) {
     // A few orders a request: with most servers the descending listing starts with the newest order.
-    for await (const batch of ordersWithoutLmSortedLast(fetch, () => Math.min(NULLS_LAST_LIMIT, limit()))) yield orderBatch(batch, undefined);
+    for await (const batch of ordersWithoutLmSortedLast(fetch, () => Math.min(NULLS_LAST_LIMIT, limit())))
+      yield orderBatch(batch, undefined);
   }
   for (;;) {
     try {
-      const batches = mode === 'scan'
-        ? scan((q) => projection.fetch(q, false), limit, since)
-        : mode === 'windows' ? windowed(api, projection, fetch, sizer, options, since, log) : single(fetch, limit, since);
+      const batches =
+        mode === 'scan'
+          ? scan((q) => projection.fetch(q, false), limit, since)
+          : mode === 'windows'
+            ? windowed(api, projection, fetch, sizer, options, since, log)
+            : single(fetch, limit, since);
       for await (const batch of batches) {
         if (batch.checkpoint !== undefined) since = batch.checkpoint;
         yield batch;
@@ -62,13 +66,20 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
       if (!(error instanceof FilterIgnoredError) || mode === 'scan') throw error;
       const next: Mode = error.operator === 'lt' && mode === 'windows' ? 'keyset' : 'scan';
       const from = since === undefined ? 'the beginning' : formatInstantUs(since);
-      log.warn(`${error.message}; re-reading from ${from} ${next === 'scan' ? 'page by page (slower, still complete)' : 'one window at a time'}`);
+      log.warn(
+        `${error.message}; re-reading from ${from} ${next === 'scan' ? 'page by page (slower, still complete)' : 'one window at a time'}`,
+      );
       mode = next;
     }
   }
 }
 
-async function* single(fetch: PageFetcher, limit: Limit, since: number | undefined, first?: OrderPage): AsyncGenerator<OrderBatch> {
+async function* single(
+  fetch: PageFetcher,
+  limit: Limit,
+  since: number | undefined,
+  first?: OrderPage,
+): AsyncGenerator<OrderBatch> {
   for await (const batch of prefetch(keysetWindow(fetch, limit, since, undefined, first))) {
     yield orderBatch(batch, batch.cursor);
   }
@@ -81,11 +92,19 @@ async function* scan(fetch: PageFetcher, limit: Limit, since: number | undefined
 }
 
 async function* windowed(
-  api: ApiClient, projection: FieldProjection, fetch: PageFetcher, sizer: PageSizer, options: ReadOptions, since: number | undefined, log: Log,
+  api: ApiClient,
+  projection: FieldProjection,
+  fetch: PageFetcher,
+  sizer: PageSizer,
+  options: ReadOptions,
+  since: number | undefined,
+  log: Log,
 ): AsyncGenerator<OrderBatch> {
   const limitNow: Limit = () => sizer.limit();
   sizer.pagesHeld = 2 * options.concurrency + 1;
-  const { page: head, ready: projected } = await withLimit(limitNow, (limit) => projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit }));
+  const { page: head, ready: projected } = await withLimit(limitNow, (limit) =>
+    projection.fetchDeferred({ gte: since === undefined ? undefined : floorToSecond(since), page: 0, limit }),
+  );
   // The page whole, when the projection failed, may be too large: window 0 then reads its first page itself.
   const ready = projected.catch((error: unknown) => {
     if (error instanceof PageTooLargeError) return undefined;
@@ -101,7 +120,10 @@ async function* windowed(
   }
   // Probes need only last_modified: they go out while the projection is still being verified.
   const probe: PageFetcher = (q) => fetchOrderPage(api, q, ['id', 'last_modified']);
-  const [first, cuts] = await Promise.all([ready, windowCuts(probe, total, limit, Math.min(options.concurrency, Math.floor(total / limit) - 1), since)]);
+  const [first, cuts] = await Promise.all([
+    ready,
+    windowCuts(probe, total, limit, Math.min(options.concurrency, Math.floor(total / limit) - 1), since),
+  ]);
   if (cuts.length < 2) {
     yield* single(fetch, limitNow, since, first);
     return;
@@ -126,7 +148,11 @@ async function* windowed(
 
 const NULLS_LAST_LIMIT = 20;
 
-const orderBatch = ({ orders, lms }: OrdersWithLms, checkpoint: number | undefined): OrderBatch => ({ orders, lms, checkpoint });
+const orderBatch = ({ orders, lms }: OrdersWithLms, checkpoint: number | undefined): OrderBatch => ({
+  orders,
+  lms,
+  checkpoint,
+});
 
 /**
  * Offsets that split `total` orders into `windows` parts that take about the same number of requests, plus
@@ -142,11 +168,20 @@ export function windowOffsets(total: number, limit: number, windows: number): nu
 }
 
 /** last_modified values at windowOffsets(), found by asking for single orders at those offsets (all at once). */
-async function windowCuts(fetch: PageFetcher, total: number, limit: number, windows: number, since: number | undefined): Promise<number[]> {
+async function windowCuts(
+  fetch: PageFetcher,
+  total: number,
+  limit: number,
+  windows: number,
+  since: number | undefined,
+): Promise<number[]> {
   const offsets = windowOffsets(total, limit, windows);
   const from = since === undefined ? undefined : floorToSecond(since);
   const found = await Promise.all(offsets.map((page) => fetch({ gte: from, page, limit: 1 }).then((p) => p.lms[0])));
   // Cut at whole seconds: a server that rounds filter values cannot move a bound between two windows.
-  const cuts = found.filter((lm): lm is number => typeof lm === 'number').map(floorToSecond).filter((cut) => since === undefined || cut > since);
+  const cuts = found
+    .filter((lm): lm is number => typeof lm === 'number')
+    .map(floorToSecond)
+    .filter((cut) => since === undefined || cut > since);
   return [...new Set(cuts)].sort((a, b) => a - b);
 }

@@ -47,11 +47,14 @@ export class PageSizer {
   /** Learns from an abandoned response; the error to throw (fatal when even one order is too large). */
   tooLarge(error: ResponseTooLargeError, limit: number): Error {
     // Without Content-Length only a part arrived: guess the whole at four times that, to get there in few tries.
-    this.bytesPerOrder = Math.max(this.bytesPerOrder, (error.complete ? 1 : 4) * error.bytes / limit);
+    this.bytesPerOrder = Math.max(this.bytesPerOrder, ((error.complete ? 1 : 4) * error.bytes) / limit);
     if (limit > 1) return new PageTooLargeError(limit);
     const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
-    return new ApiError('API_PAGE_TOO_LARGE', `one purchase order is ${error.complete ? '' : 'over '}${mb(error.bytes)} MB of JSON, more than the ${mb(error.maxBytes)} MB a page may take in this process's heap.`,
-      'Give the tap more heap: run its bin through node, e.g. node --max-old-space-size=1024 dist/src/cli.js --config ...; the page size allowed grows with it.');
+    return new ApiError(
+      'API_PAGE_TOO_LARGE',
+      `one purchase order is ${error.complete ? '' : 'over '}${mb(error.bytes)} MB of JSON, more than the ${mb(error.maxBytes)} MB a page may take in this process's heap.`,
+      'Give the tap more heap: run its bin through node, e.g. node --max-old-space-size=1024 dist/src/cli.js --config ...; the page size allowed grows with it.',
+    );
   }
 }
 

@@ -34,7 +34,9 @@ export class FieldProjection {
     const page = await fetchOrderPage(this.api, q, this.fields, check, this.sizer);
     if (!this.fields || page.orders.length === 0) return { page, ready: Promise.resolve(page) };
     this.verification ??= this.verify(candidates(page.orders));
-    const ready = this.verification.then(() => (this.fields ? page : fetchOrderPage(this.api, q, undefined, check, this.sizer)));
+    const ready = this.verification.then(() =>
+      this.fields ? page : fetchOrderPage(this.api, q, undefined, check, this.sizer),
+    );
     return { page, ready };
   }
 
@@ -47,22 +49,31 @@ export class FieldProjection {
       if (full) break;
     }
     if (!full) {
-      this.log.warn(`fields= could not be verified: GET /${PATH}/{id} found none of the ${orders.length} orders tried; keeping the projection.`);
+      this.log.warn(
+        `fields= could not be verified: GET /${PATH}/{id} found none of the ${orders.length} orders tried; keeping the projection.`,
+      );
     }
     const missing = full ? missingFields(projected, full, this.fields!) : [];
     if (missing.length) {
-      this.log.warn(`the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole orders for this run. ${WHOLE_ORDERS_HINT}`);
+      this.log.warn(
+        `the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole orders for this run. ${WHOLE_ORDERS_HINT}`,
+      );
       this.fields = undefined;
       return;
     }
     const extra = unrequestedFields(projected, this.fields!);
-    if (extra.length) this.log.warn(`the API sent ${extra.length} fields that fields= did not ask for (${extra.slice(0, 5).join(', ')}). ${WHOLE_ORDERS_HINT}`);
+    if (extra.length)
+      this.log.warn(
+        `the API sent ${extra.length} fields that fields= did not ask for (${extra.slice(0, 5).join(', ')}). ${WHOLE_ORDERS_HINT}`,
+      );
     else if (full) this.log.info(`fields= projection verified (${this.fields!.length} fields requested)`);
   }
 
   private async fetchWhole(projected: ApiOrder): Promise<ApiOrder | undefined> {
     try {
-      return ((await this.api.getJson(`${PATH}/${encodeURIComponent(orderId(projected))}`)) as { 'purchase-order'?: ApiOrder })['purchase-order'];
+      return (
+        (await this.api.getJson(`${PATH}/${encodeURIComponent(orderId(projected))}`)) as { 'purchase-order'?: ApiOrder }
+      )['purchase-order'];
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
       return undefined;
@@ -76,7 +87,8 @@ function candidates(orders: ApiOrder[]): ApiOrder[] {
 }
 
 // Pages are sized by bytes (page-sizer.ts), so memory stays bounded; whole orders cost requests and bandwidth.
-const WHOLE_ORDERS_HINT = 'Whole orders are several times larger: pages hold fewer orders (sized by bytes), so the run takes more requests and bandwidth.';
+const WHOLE_ORDERS_HINT =
+  'Whole orders are several times larger: pages hold fewer orders (sized by bytes), so the run takes more requests and bandwidth.';
 
 /** Fields the projected order carries although they were not asked for: the server ignored (part of) fields=. */
 export function unrequestedFields(projected: ApiOrder, fields: string[]): string[] {
@@ -84,7 +96,12 @@ export function unrequestedFields(projected: ApiOrder, fields: string[]): string
   const askedInItems = new Set(fields.filter((f) => f.startsWith('items.')).map((f) => f.slice('items.'.length)));
   const extra = Object.keys(projected).filter((key) => !asked.has(key));
   const firstItem = listOf(projected.items)?.[0] as ApiOrder | undefined;
-  if (askedInItems.size && firstItem) extra.push(...Object.keys(firstItem).filter((key) => !askedInItems.has(key)).map((key) => `items.${key}`));
+  if (askedInItems.size && firstItem)
+    extra.push(
+      ...Object.keys(firstItem)
+        .filter((key) => !askedInItems.has(key))
+        .map((key) => `items.${key}`),
+    );
   return extra;
 }
 

@@ -3,7 +3,10 @@ export class RateLimiter {
   private next = 0;
   private readonly intervalMs: number;
 
-  constructor(perSecond: number, private readonly now: () => number = Date.now) {
+  constructor(
+    perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.intervalMs = 1000 / perSecond;
   }
 

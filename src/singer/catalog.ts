@@ -82,25 +82,39 @@ export function parseCatalog(text: string, path: string): SingerCatalog {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InputFileError(`catalog file ${path} is not valid JSON (${(error as Error).message}).`, 'Regenerate it with --discover.');
+    throw new InputFileError(
+      `catalog file ${path} is not valid JSON (${(error as Error).message}).`,
+      'Regenerate it with --discover.',
+    );
   }
   if (!validateCatalog(parsed)) {
-    throw new InputFileError(`catalog file ${path} is not a Singer catalog: ${describeErrors(validateCatalog.errors).join('; ')}.`,
-      'Regenerate it with --discover.');
+    throw new InputFileError(
+      `catalog file ${path} is not a Singer catalog: ${describeErrors(validateCatalog.errors).join('; ')}.`,
+      'Regenerate it with --discover.',
+    );
   }
   return parsed;
 }
 
 /** Which streams and fields to emit. No catalog: every stream selected by default. Key and replication-key fields always. */
 export function selectStreams(catalog: SingerCatalog | undefined, streams: StreamDescriptor[]): Selection[] {
-  if (!catalog) return streams.filter((d) => d.selectedByDefault !== false).map((d) => ({ stream: d.name, fields: Object.keys(d.schema.properties ?? {}), replicationMethod: d.replicationMethod }));
+  if (!catalog)
+    return streams
+      .filter((d) => d.selectedByDefault !== false)
+      .map((d) => ({
+        stream: d.name,
+        fields: Object.keys(d.schema.properties ?? {}),
+        replicationMethod: d.replicationMethod,
+      }));
   const known = new Map(streams.map((d) => [d.name, d]));
   const selections: Selection[] = [];
   for (const entry of catalog.streams) {
     const d = known.get(entry.tap_stream_id);
     if (!d) {
-      throw new InputFileError(`catalog names stream "${entry.tap_stream_id}", which this tap does not have (it has ${[...known.keys()].join(', ')}).`,
-        'Regenerate the catalog with --discover.');
+      throw new InputFileError(
+        `catalog names stream "${entry.tap_stream_id}", which this tap does not have (it has ${[...known.keys()].join(', ')}).`,
+        'Regenerate the catalog with --discover.',
+      );
     }
     const meta = metadataIndex(entry.metadata as MetadataEntry[] | undefined);
     const streamMeta = meta.get('') ?? {};
@@ -114,7 +128,14 @@ export function selectStreams(catalog: SingerCatalog | undefined, streams: Strea
       if (fieldMeta.inclusion === 'unsupported') return false;
       return pick(fieldMeta.selected, undefined, fieldMeta['selected-by-default'], true);
     });
-    selections.push({ stream: d.name, fields, replicationMethod: replicationMethod(d, streamMeta['replication-method'] ?? (entry as { replication_method?: unknown }).replication_method) });
+    selections.push({
+      stream: d.name,
+      fields,
+      replicationMethod: replicationMethod(
+        d,
+        streamMeta['replication-method'] ?? (entry as { replication_method?: unknown }).replication_method,
+      ),
+    });
   }
   // Emit in the tap's stream order, whatever order the catalog lists them in.
   return streams.flatMap((d) => selections.filter((s) => s.stream === d.name));
@@ -131,8 +152,10 @@ function replicationMethod(d: StreamDescriptor, chosen: unknown): ReplicationMet
   if (chosen === undefined || chosen === null || chosen === '') return d.replicationMethod;
   const method = typeof chosen === 'string' ? chosen.toUpperCase() : chosen;
   if (REPLICATION_METHODS.includes(method as ReplicationMethod)) return method as ReplicationMethod;
-  throw new InputFileError(`catalog sets replication-method ${JSON.stringify(chosen)} for ${d.name}; this tap supports ${REPLICATION_METHODS.join(' and ')}.`,
-    'Set replication-method to FULL_TABLE or INCREMENTAL in the stream\'s metadata.');
+  throw new InputFileError(
+    `catalog sets replication-method ${JSON.stringify(chosen)} for ${d.name}; this tap supports ${REPLICATION_METHODS.join(' and ')}.`,
+    "Set replication-method to FULL_TABLE or INCREMENTAL in the stream's metadata.",
+  );
 }
 
 function metadataIndex(entries: MetadataEntry[] | undefined): Map<string, Record<string, unknown>> {

@@ -51,23 +51,50 @@ function passInfo(state: State, stream: string): PassBookmark {
  * What a stream does in this run. FULL_TABLE from the catalog, or an incremental stream whose last completed
  * pass is `everyDays` old (or that never had one): a full pass, resumed when one is in progress.
  */
-export function planStream(state: State, stream: string, method: ReplicationMethod, runStartMs: number, everyDays?: number): StreamPlan {
+export function planStream(
+  state: State,
+  stream: string,
+  method: ReplicationMethod,
+  runStartMs: number,
+  everyDays?: number,
+): StreamPlan {
   const { full_table_pass: pass, full_table_version: last } = passInfo(state, stream);
   const due = everyDays !== undefined && (last === undefined || runStartMs - last >= everyDays * DAY_MS);
   const floor = Math.max(last ?? 0, pass?.version ?? 0) + 1;
-  if (method !== 'FULL_TABLE' && !due) return { stream, fullTable: false, version: Math.max(runStartMs, floor), reason: 'incremental' };
-  if (pass) return { stream, fullTable: true, version: pass.version, position: pass.replication_key_value, ...(pass.resume ? { resume: pass.resume } : {}), reason: 'resumed' };
-  return { stream, fullTable: true, version: Math.max(runStartMs, floor), reason: method === 'FULL_TABLE' ? 'catalog' : 'due' };
+  if (method !== 'FULL_TABLE' && !due)
+    return { stream, fullTable: false, version: Math.max(runStartMs, floor), reason: 'incremental' };
+  if (pass)
+    return {
+      stream,
+      fullTable: true,
+      version: pass.version,
+      position: pass.replication_key_value,
+      ...(pass.resume ? { resume: pass.resume } : {}),
+      reason: 'resumed',
+    };
+  return {
+    stream,
+    fullTable: true,
+    version: Math.max(runStartMs, floor),
+    reason: method === 'FULL_TABLE' ? 'catalog' : 'due',
+  };
 }
 
 /**
  * planStream for every selected stream. With `everyDays`, a stream whose pass is due takes the other incremental
  * streams along: the API is read from the start for it anyway, and passes that start together stay due together.
  */
-export function planStreams(state: State, streams: { stream: string; method: ReplicationMethod }[], runStartMs: number, everyDays?: number): StreamPlan[] {
+export function planStreams(
+  state: State,
+  streams: { stream: string; method: ReplicationMethod }[],
+  runStartMs: number,
+  everyDays?: number,
+): StreamPlan[] {
   const plans = streams.map((s) => planStream(state, s.stream, s.method, runStartMs, everyDays));
   if (!plans.some((p, i) => p.fullTable && streams[i]!.method === 'INCREMENTAL')) return plans;
-  return plans.map((p) => (p.fullTable ? p : { ...planStream(state, p.stream, 'FULL_TABLE', runStartMs), reason: 'due' }));
+  return plans.map((p) =>
+    p.fullTable ? p : { ...planStream(state, p.stream, 'FULL_TABLE', runStartMs), reason: 'due' },
+  );
 }
 
 /** The state a run starts from: new passes recorded (nothing read yet), passes no longer wanted dropped. */
@@ -99,7 +126,10 @@ export function withPassResume(state: State, stream: string, resume: PassResume)
  */
 export function withPassCompleted(state: State, stream: string, replicationKey: string): State {
   const pass = passInfo(state, stream).full_table_pass!;
-  const bookmark = pass.replication_key_value === undefined ? {} : { replication_key: replicationKey, replication_key_value: pass.replication_key_value };
+  const bookmark =
+    pass.replication_key_value === undefined
+      ? {}
+      : { replication_key: replicationKey, replication_key_value: pass.replication_key_value };
   return withStream(state, stream, { ...bookmark, full_table_pass: undefined, full_table_version: pass.version });
 }
 

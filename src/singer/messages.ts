@@ -39,7 +39,10 @@ export function serialize(message: SingerMessage): string {
  * A RECORD line builder for one stream (and table version, fixed for a run): the constant parts are encoded
  * once (this runs per record).
  */
-export function recordLineBuilder(stream: string, version?: number): (record: Record<string, unknown>, timeExtracted: string) => string {
+export function recordLineBuilder(
+  stream: string,
+  version?: number,
+): (record: Record<string, unknown>, timeExtracted: string) => string {
   const head = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`;
   const tail = `${version === undefined ? '' : `,"version":${JSON.stringify(version)}`},"time_extracted":"`;
   return (record, timeExtracted) => `${head}${JSON.stringify(record)}${tail}${timeExtracted}"}`;

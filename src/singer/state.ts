@@ -22,15 +22,19 @@ export function parseState(text: string, path: string): State {
     // One JSON document (possibly pretty-printed), else the last line: the latest state when a target's output is given whole.
     parsed = parseJson(text) ?? JSON.parse(lines[lines.length - 1]!);
   } catch (error) {
-    throw new InputFileError(`state file ${path} is not valid JSON (${(error as Error).message}).`,
-      'Pass the last STATE value the tap or target printed, or no --state for a full sync.');
+    throw new InputFileError(
+      `state file ${path} is not valid JSON (${(error as Error).message}).`,
+      'Pass the last STATE value the tap or target printed, or no --state for a full sync.',
+    );
   }
   if (isObject(parsed) && parsed.type === 'STATE' && isObject(parsed.value)) parsed = parsed.value;
   if (isObject(parsed) && isObject(parsed.singer_state)) parsed = parsed.singer_state;
   if (!isObject(parsed) || !validateState(parsed)) {
     const why = isObject(parsed) ? describeErrors(validateState.errors).join('; ') : 'it must be a JSON object';
-    throw new InputFileError(`state file ${path} has the wrong shape: ${why}.`,
-      'Expected {"bookmarks": {"<stream>": {"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.');
+    throw new InputFileError(
+      `state file ${path} has the wrong shape: ${why}.`,
+      'Expected {"bookmarks": {"<stream>": {"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.',
+    );
   }
   return parsed as State;
 }

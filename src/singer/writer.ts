@@ -23,7 +23,11 @@ export class SingerWriter {
 
   constructor(private readonly out: Writable) {
     const closed = (why: string): void => {
-      this.failure ??= new TapError('OUTPUT_CLOSED', `stdout was closed by the downstream process (${why}).`, 'The target stopped reading; check its log.');
+      this.failure ??= new TapError(
+        'OUTPUT_CLOSED',
+        `stdout was closed by the downstream process (${why}).`,
+        'The target stopped reading; check its log.',
+      );
     };
     out.on('error', (error: NodeJS.ErrnoException) => closed(error.code ?? error.message));
     out.on('close', () => closed('closed'));
@@ -61,7 +65,7 @@ export class SingerWriter {
 
   /** Synchronous best effort for signal handlers: one whole line, no waiting. */
   writeNow(message: SingerMessage): void {
-    if (!this.failure) this.out.write(serialize(message) + '\n');
+    if (!this.failure) this.out.write(`${serialize(message)}\n`);
   }
 
   private seal(room: number): void {
@@ -72,7 +76,8 @@ export class SingerWriter {
   }
 
   private reuse(chunk: Buffer): void {
-    if (chunk.buffer.byteLength === BUFFER_BYTES && this.spare.length < 2) this.spare.push(Buffer.from(chunk.buffer, 0, BUFFER_BYTES));
+    if (chunk.buffer.byteLength === BUFFER_BYTES && this.spare.length < 2)
+      this.spare.push(Buffer.from(chunk.buffer, 0, BUFFER_BYTES));
   }
 
   private drained(): Promise<void> {

@@ -8,4 +8,13 @@ import { variantVendors } from './variant-vendors.js';
 import { variantWarehouses } from './variant-warehouses.js';
 import { variants } from './variants.js';
 
-export const STREAMS: Stream[] = [purchaseOrders, purchaseOrderItems, variants, variantWarehouses, variantVendors, variantSnapshots, warehouses, vendors];
+export const STREAMS: Stream[] = [
+  purchaseOrders,
+  purchaseOrderItems,
+  variants,
+  variantWarehouses,
+  variantVendors,
+  variantSnapshots,
+  warehouses,
+  vendors,
+];

@@ -7,7 +7,16 @@ import { loadSchema } from '../schemas.js';
 import { decimalForm, numberForm } from '../singer/decimal-schema.js';
 import { listOf, requireText, toNumber, toText } from '../values.js';
 import { withDecimalColumns } from './decimal-columns.js';
-import { compileRowMapper, mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
+import {
+  compileRowMapper,
+  mapColumns,
+  sourceFields,
+  type Column,
+  type KeyDescriber,
+  type Row,
+  type RowContext,
+  type Stream,
+} from './stream.js';
 
 const columns: Column[] = [
   { name: 'purchase_order_item_id', from: 'id', convert: requireText, strict: true },
@@ -32,7 +41,12 @@ export const purchaseOrderItems: Stream = {
     // Incremental on the parent order's last_modified, which the line itself does not carry.
     replicationMethod: 'INCREMENTAL',
   },
-  apiFields: (selected) => ['id', 'last_modified', 'items.id', ...sourceFields(columns, selected).map((f) => `items.${f}`)],
+  apiFields: (selected) => [
+    'id',
+    'last_modified',
+    'items.id',
+    ...sourceFields(columns, selected).map((f) => `items.${f}`),
+  ],
   rows: (order, context) => toPurchaseOrderItemRows(order, context) as unknown as Row[],
 };
 
@@ -42,17 +56,44 @@ export function itemKey(orderId: string, itemId: string): string {
 
 const orderIdColumn: Column[] = [{ name: 'purchase_order_id', from: 'id', convert: requireText, strict: true }];
 const describeOrder: KeyDescriber = () => 'of an order without an id';
-const describeItem: KeyDescriber = (row, item) => `purchase_order_id=${JSON.stringify(row.purchase_order_id)} item id=${JSON.stringify(item.id)}`;
+const describeItem: KeyDescriber = (row, item) =>
+  `purchase_order_id=${JSON.stringify(row.purchase_order_id)} item id=${JSON.stringify(item.id)}`;
 // The key comes first in the schema; it is filled in once the item id is known.
-const toRow = compileRowMapper('purchase_order_items', ['key', 'purchase_order_id'], columns, ['_account_id', '__synced_at'], describeItem);
-const toDecimalRow = compileRowMapper('purchase_order_items', ['key', 'purchase_order_id'], withDecimalColumns(columns, schema), ['_account_id', '__synced_at'], describeItem);
+const toRow = compileRowMapper(
+  'purchase_order_items',
+  ['key', 'purchase_order_id'],
+  columns,
+  ['_account_id', '__synced_at'],
+  describeItem,
+);
+const toDecimalRow = compileRowMapper(
+  'purchase_order_items',
+  ['key', 'purchase_order_id'],
+  withDecimalColumns(columns, schema),
+  ['_account_id', '__synced_at'],
+  describeItem,
+);
 
-export function toPurchaseOrderItemRows(order: ApiOrder, context: RowContext): (PurchaseOrderItemRow | PurchaseOrderItemRowDecimal)[] {
-  const orderId = mapColumns(orderIdColumn, order, {}, 'purchase_order_items', describeOrder).purchase_order_id as string;
+export function toPurchaseOrderItemRows(
+  order: ApiOrder,
+  context: RowContext,
+): (PurchaseOrderItemRow | PurchaseOrderItemRowDecimal)[] {
+  const orderId = mapColumns(orderIdColumn, order, {}, 'purchase_order_items', describeOrder)
+    .purchase_order_id as string;
   const items = listOf(order.items ?? []);
-  if (!items) throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
+  if (!items)
+    throw new RecordError(`purchase_order_items of purchase_order_id=${JSON.stringify(orderId)}: items is not a list.`);
   const mapper = context.decimal ? toDecimalRow : toRow;
-  const rows = items.map((item) => mapper((item ?? {}) as Record<string, unknown>, '', orderId, context.accountId, context.syncedAt, context.onBadValue));
+  const rows = items.map((item) =>
+    mapper(
+      (item ?? {}) as Record<string, unknown>,
+      '',
+      orderId,
+      context.accountId,
+      context.syncedAt,
+      context.onBadValue,
+    ),
+  );
   if (rows.length === 1) rows[0]!.key = itemKey(orderId, rows[0]!.purchase_order_item_id as string);
   else if (rows.length > 1) assignKeys(rows, orderId, context);
   return rows as unknown as PurchaseOrderItemRow[];

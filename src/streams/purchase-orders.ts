@@ -5,7 +5,15 @@ import { loadSchema } from '../schemas.js';
 import { decimalForm, numberForm } from '../singer/decimal-schema.js';
 import { requireText, toDate, toNumber, toText, toUtcDateTime, ValueError } from '../values.js';
 import { withDecimalColumns } from './decimal-columns.js';
-import { compileRowMapper, sourceFields, type Column, type KeyDescriber, type Row, type RowContext, type Stream } from './stream.js';
+import {
+  compileRowMapper,
+  sourceFields,
+  type Column,
+  type KeyDescriber,
+  type Row,
+  type RowContext,
+  type Stream,
+} from './stream.js';
 
 const columns: Column[] = [
   { name: 'purchase_order_id', from: 'id', convert: requireText, strict: true },
@@ -57,8 +65,19 @@ function lastModified(value: unknown): string | null {
 
 const describeOrder: KeyDescriber = (_row, order) => `purchase_order_id=${JSON.stringify(order.id)}`;
 const toRow = compileRowMapper('purchase_orders', [], columns, ['_account_id', '__synced_at'], describeOrder);
-const toDecimalRow = compileRowMapper('purchase_orders', [], withDecimalColumns(columns, schema), ['_account_id', '__synced_at'], describeOrder);
+const toDecimalRow = compileRowMapper(
+  'purchase_orders',
+  [],
+  withDecimalColumns(columns, schema),
+  ['_account_id', '__synced_at'],
+  describeOrder,
+);
 
 export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow | PurchaseOrderRowDecimal {
-  return (context.decimal ? toDecimalRow : toRow)(order, context.accountId, context.syncedAt, context.onBadValue) as unknown as PurchaseOrderRow;
+  return (context.decimal ? toDecimalRow : toRow)(
+    order,
+    context.accountId,
+    context.syncedAt,
+    context.onBadValue,
+  ) as unknown as PurchaseOrderRow;
 }

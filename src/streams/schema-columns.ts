@@ -35,7 +35,8 @@ export function toHistory(value: unknown): [string | null, number | null][] | nu
   const list = toList(value);
   if (list === null) return null;
   return list.map((point) => {
-    if (!Array.isArray(point) || point.length < 2) throw new ValueError('expected [timestamp, value] pairs', { value: point });
+    if (!Array.isArray(point) || point.length < 2)
+      throw new ValueError('expected [timestamp, value] pairs', { value: point });
     return [toUtcDateTime(point[0]), toNumber(point[1])];
   });
 }
@@ -58,6 +59,8 @@ export function schemaColumns(schema: JsonSchema, except: string[], strict: stri
     .map(([name, property]) => {
       // `x-api-field`: a column renamed from its API field (e.g. version, which target-postgres reserves).
       const from = typeof property['x-api-field'] === 'string' ? property['x-api-field'] : name;
-      return strict.includes(name) ? { name, from, convert: requireText, strict: true } : { name, from, convert: coercion(name, property) };
+      return strict.includes(name)
+        ? { name, from, convert: requireText, strict: true }
+        : { name, from, convert: coercion(name, property) };
     });
 }

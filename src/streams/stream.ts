@@ -63,15 +63,32 @@ export type KeyDescriber = (row: Row, source: Record<string, unknown>) => string
  * Fills `row` column by column. A value that cannot fit names the stream, the key and the field: it stops the
  * run when there is no `onBad` sink or the column is strict; otherwise the column is null and `onBad` is told.
  */
-export function mapColumns(columns: Column[], source: Record<string, unknown>, row: Row, stream: string, describeKey: KeyDescriber, onBad?: BadValueSink): Row {
+export function mapColumns(
+  columns: Column[],
+  source: Record<string, unknown>,
+  row: Row,
+  stream: string,
+  describeKey: KeyDescriber,
+  onBad?: BadValueSink,
+): Row {
   for (const column of columns) {
     try {
       row[column.name] = column.convert(column.from === undefined ? undefined : source[column.from]);
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
-      if (!onBad || column.strict) throw new RecordError(`${stream} record ${describeKey(row, source)}: field ${column.name} (API ${column.from}) ${error.message}.`);
+      if (!onBad || column.strict)
+        throw new RecordError(
+          `${stream} record ${describeKey(row, source)}: field ${column.name} (API ${column.from}) ${error.message}.`,
+        );
       row[column.name] = null;
-      onBad({ stream, record: describeKey(row, source), column: column.name, from: column.from, problem: error.problem, detail: error.message });
+      onBad({
+        stream,
+        record: describeKey(row, source),
+        column: column.name,
+        from: column.from,
+        problem: error.problem,
+        detail: error.message,
+      });
     }
   }
   return row;
@@ -85,26 +102,40 @@ export function mapColumns(columns: Column[], source: Record<string, unknown>, r
  * which goes column by column (the coercions are pure, so it fails on the same value). After the head and
  * tail values the mapper takes an optional BadValueSink (see mapColumns).
  */
-export function compileRowMapper(stream: string, head: string[], columns: Column[], tail: string[], describeKey: KeyDescriber): RowMapper {
+export function compileRowMapper(
+  stream: string,
+  head: string[],
+  columns: Column[],
+  tail: string[],
+  describeKey: KeyDescriber,
+): RowMapper {
   const names = [...head, ...columns.map((c) => c.name), ...tail];
   if (new Set(names).size !== names.length) throw new Error(`${stream}: a field is mapped twice`);
   const extras = [...head, ...tail].map((_, i) => `v${i}`);
   const slow = (source: Record<string, unknown>, values: unknown[], onBad: BadValueSink | undefined): Row => {
     const row: Row = Object.fromEntries(head.map((name, i) => [name, values[i]]));
     mapColumns(columns, source, row, stream, describeKey, onBad);
-    tail.forEach((name, i) => (row[name] = values[head.length + i]));
+    tail.forEach((name, i) => {
+      row[name] = values[head.length + i];
+    });
     return row;
   };
   const fields = [
     ...head.map((name, i) => `${JSON.stringify(name)}: v${i}`),
-    ...columns.map((c, i) => `${JSON.stringify(c.name)}: c${i}(${c.from === undefined ? 'undefined' : `s[${JSON.stringify(c.from)}]`})`),
+    ...columns.map(
+      (c, i) =>
+        `${JSON.stringify(c.name)}: c${i}(${c.from === undefined ? 'undefined' : `s[${JSON.stringify(c.from)}]`})`,
+    ),
     ...tail.map((name, i) => `${JSON.stringify(name)}: v${head.length + i}`),
   ];
   const body = `return function (s, ${[...extras, 'bad'].join(', ')}) {
   try { return { ${fields.join(', ')} }; } catch { return slow(s, [${extras.join(', ')}], bad); }
 };`;
   // The source is made from the column tables in this directory only, never from API data or config.
-  return new Function('slow', ...columns.map((_, i) => `c${i}`), body)(slow, ...columns.map((c) => c.convert)) as RowMapper;
+  return new Function('slow', ...columns.map((_, i) => `c${i}`), body)(
+    slow,
+    ...columns.map((c) => c.convert),
+  ) as RowMapper;
 }
 
 export type RowMapper = (source: Record<string, unknown>, ...values: unknown[]) => Row;

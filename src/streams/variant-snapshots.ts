@@ -10,13 +10,20 @@ const schema = loadSchema('variant_snapshots');
 const HEAD = ['snapshot_date', 'variant_id', 'warehouse'];
 const TAIL = ['_account_id', '__synced_at'];
 const columns = schemaColumns(schema, [...HEAD, ...TAIL]);
-const describe: KeyDescriber = (row) => `variant_id=${JSON.stringify(row.variant_id)} warehouse=${JSON.stringify(row.warehouse)}`;
+const describe: KeyDescriber = (row) =>
+  `variant_id=${JSON.stringify(row.variant_id)} warehouse=${JSON.stringify(row.warehouse)}`;
 const toRow = compileRowMapper('variant_snapshots', HEAD, columns, TAIL, describe);
 const METRICS = columns.map((c) => c.from!).filter((f) => f !== 'sku');
 
 export const variantSnapshots: Stream = {
   resource: 'variants',
-  descriptor: { name: 'variant_snapshots', schema, keyProperties: HEAD, replicationMethod: 'INCREMENTAL', selectedByDefault: false },
+  descriptor: {
+    name: 'variant_snapshots',
+    schema,
+    keyProperties: HEAD,
+    replicationMethod: 'INCREMENTAL',
+    selectedByDefault: false,
+  },
   apiFields: () => ['id', 'sku', ...METRICS, 'warehouse.warehouse', ...METRICS.map((f) => `warehouse.${f}`)],
   rows: (variant, context) => {
     const variantId = parentId('variant_snapshots', variant);
@@ -24,7 +31,17 @@ export const variantSnapshots: Stream = {
     const rows: Row[] = [toRow(variant, date, variantId, '', context.accountId, context.syncedAt, context.onBadValue)];
     for (const block of blocks('variant_snapshots', variantId, variant.warehouse)) {
       if (typeof block.warehouse !== 'string' || block.warehouse === '') continue;
-      rows.push(toRow({ ...block, sku: variant.sku }, date, variantId, block.warehouse, context.accountId, context.syncedAt, context.onBadValue));
+      rows.push(
+        toRow(
+          { ...block, sku: variant.sku },
+          date,
+          variantId,
+          block.warehouse,
+          context.accountId,
+          context.syncedAt,
+          context.onBadValue,
+        ),
+      );
     }
     return rows;
   },

@@ -10,7 +10,8 @@ import { blocks, parentId } from './variant-warehouses.js';
 const schema = loadSchema('variant_vendors');
 const TAIL = ['_account_id', '__synced_at'];
 const columns = schemaColumns(schema, ['key', 'variant_id', 'connection_sku', ...TAIL], ['vendor']);
-const describe: KeyDescriber = (row, vendor) => `variant_id=${JSON.stringify(row.variant_id)} vendor=${JSON.stringify(vendor.vendor)}`;
+const describe: KeyDescriber = (row, vendor) =>
+  `variant_id=${JSON.stringify(row.variant_id)} vendor=${JSON.stringify(vendor.vendor)}`;
 const toRow = compileRowMapper('variant_vendors', ['key', 'variant_id', 'connection_sku'], columns, TAIL, describe);
 
 export const variantVendors: Stream = {

@@ -4,19 +4,30 @@ import { RecordError } from '../errors.js';
 import { loadSchema } from '../schemas.js';
 import { itemKey } from './purchase-order-items.js';
 import { schemaColumns, toList } from './schema-columns.js';
-import { compileRowMapper, mapColumns, sourceFields, type Column, type KeyDescriber, type Row, type Stream } from './stream.js';
+import {
+  compileRowMapper,
+  mapColumns,
+  sourceFields,
+  type Column,
+  type KeyDescriber,
+  type Row,
+  type Stream,
+} from './stream.js';
 import { requireText, ValueError } from '../values.js';
 
 const schema = loadSchema('variant_warehouses');
 const TAIL = ['_account_id', '__synced_at'];
 const columns = schemaColumns(schema, ['key', 'variant_id', ...TAIL], ['warehouse']);
-const describe: KeyDescriber = (row, block) => `variant_id=${JSON.stringify(row.variant_id)} warehouse=${JSON.stringify(block.warehouse)}`;
+const describe: KeyDescriber = (row, block) =>
+  `variant_id=${JSON.stringify(row.variant_id)} warehouse=${JSON.stringify(block.warehouse)}`;
 const toRow = compileRowMapper('variant_warehouses', ['key', 'variant_id'], columns, TAIL, describe);
 
 export const variantWarehouses: Stream = {
   resource: 'variants',
   descriptor: { name: 'variant_warehouses', schema, keyProperties: ['key'], replicationMethod: 'FULL_TABLE' },
-  apiFields: (selected) => [...new Set(['id', 'warehouse.warehouse', ...sourceFields(columns, selected).map((f) => `warehouse.${f}`)])],
+  apiFields: (selected) => [
+    ...new Set(['id', 'warehouse.warehouse', ...sourceFields(columns, selected).map((f) => `warehouse.${f}`)]),
+  ],
   rows: (variant, context) => {
     const variantId = parentId('variant_warehouses', variant);
     return blocks('variant_warehouses', variantId, variant.warehouse).map((block) => {

@@ -19,9 +19,16 @@ describe('npm run bench -- --quick', () => {
     expect(existsSync(path)).toBe(true);
     const report = JSON.parse(readFileSync(path, 'utf8'));
     expect(report.meta).toMatchObject({ mode: 'quick', node: process.version });
-    expect(Object.keys(report.sections).sort()).toEqual(
-      ['floor', 'heavy', 'incremental', 'latency', 'projection', 'scale', 'slow_consumer', 'throughput'],
-    );
+    expect(Object.keys(report.sections).sort()).toEqual([
+      'floor',
+      'heavy',
+      'incremental',
+      'latency',
+      'projection',
+      'scale',
+      'slow_consumer',
+      'throughput',
+    ]);
     const { throughput, floor, latency, scale, slow_consumer: slow, incremental, projection } = report.sections;
     expect(throughput.records).toBeGreaterThan(0);
     expect(throughput.requests).toBeGreaterThan(0);

@@ -22,7 +22,9 @@ describe('the built bin', () => {
   });
 
   it('imports nothing but Node built-ins, and the script it runs requires nothing else either', () => {
-    const imported = [...source.matchAll(/^import\s[^'"]*?from\s+["']([^"']+)["'];?$|^import\s+["']([^"']+)["'];?$/gm)].map((m) => m[1] ?? m[2]!);
+    const imported = [
+      ...source.matchAll(/^import\s[^'"]*?from\s+["']([^"']+)["'];?$|^import\s+["']([^"']+)["'];?$/gm),
+    ].map((m) => m[1] ?? m[2]!);
     expect(imported.length).toBeGreaterThan(0);
     expect(notBuiltin(imported)).toEqual([]);
     const required = [...readFileSync(tapScript, 'utf8').matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]!);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { overlappingPage, readCollection, type ApiRecord, type CollectionResume } from '../../src/client/collection-reader.js';
+import {
+  overlappingPage,
+  readCollection,
+  type ApiRecord,
+  type CollectionResume,
+} from '../../src/client/collection-reader.js';
 import { COLLECTIONS } from '../../src/client/collections.js';
 import type { ApiClient } from '../../src/client/http.js';
 
@@ -38,7 +43,10 @@ class FakeVariants {
         const limit = Number(query.limit);
         const start = Number(query.page) * limit;
         const rows = this.ids.slice(start, start + limit).map((v) => ({ id: v, sku: `S-${v}` }));
-        return { meta: { total: this.ids.length, count: rows.length, limit, page: Number(query.page), start }, variants: rows };
+        return {
+          meta: { total: this.ids.length, count: rows.length, limit, page: Number(query.page), start },
+          variants: rows,
+        };
       },
     };
   }
@@ -46,7 +54,12 @@ class FakeVariants {
 
 const id = (n: number): string => `c1_${String(n * 7).padStart(7, '0')}`;
 
-async function read(store: FakeVariants, pageSize: number, resume?: CollectionResume, stopAfter = Infinity): Promise<{ ids: string[]; resumes: CollectionResume[] }> {
+async function read(
+  store: FakeVariants,
+  pageSize: number,
+  resume?: CollectionResume,
+  stopAfter = Infinity,
+): Promise<{ ids: string[]; resumes: CollectionResume[] }> {
   const ids: string[] = [];
   const resumes: CollectionResume[] = [];
   for await (const batch of readCollection(store.client(), COLLECTIONS.variants, { pageSize, resume }, quiet)) {
@@ -95,7 +108,7 @@ describe('readCollection', () => {
   it('under random adds and removes between requests, yields every record that existed throughout, each once', async () => {
     for (let seed = 1; seed <= 20; seed++) {
       let r = seed;
-      const rand = (): number => ((r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = (): number => (r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const store = new FakeVariants(400);
       const removed = new Set<string>();
       store.before = () => {
@@ -108,7 +121,10 @@ describe('readCollection', () => {
       const original = [...store.ids];
       const { ids } = await read(store, 1 + Math.floor(rand() * 60));
       expectNoDuplicates(ids);
-      expect(original.filter((v) => !removed.has(v) && !ids.includes(v)), `seed ${seed}`).toEqual([]);
+      expect(
+        original.filter((v) => !removed.has(v) && !ids.includes(v)),
+        `seed ${seed}`,
+      ).toEqual([]);
     }
   });
 

@@ -10,13 +10,24 @@ const warnings: string[] = [];
 
 function client(overrides: Partial<HttpOptions> = {}) {
   return createApiClient({
-    baseUrl: BASE, apiKey: KEY, accountId: 'acct-1', userAgent: 'tap-inventory-planner/test', timeoutMs: 2000,
-    maxRetries: 3, retryInitialMs: 10, retryMaxMs: 50, log: { debug: () => undefined, warn: (m) => warnings.push(m) }, ...overrides,
+    baseUrl: BASE,
+    apiKey: KEY,
+    accountId: 'acct-1',
+    userAgent: 'tap-inventory-planner/test',
+    timeoutMs: 2000,
+    maxRetries: 3,
+    retryInitialMs: 10,
+    retryMaxMs: 50,
+    log: { debug: () => undefined, warn: (m) => warnings.push(m) },
+    ...overrides,
   });
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApiError);
   expect(JSON.stringify({ message: (error as Error).message, line: (error as ApiError).toLine() })).not.toContain(KEY);
   return error as ApiError;
@@ -32,18 +43,28 @@ afterEach(() => {
 describe('ApiClient', () => {
   it('sends the raw key, the account and a User-Agent, and parses JSON', async () => {
     nock(BASE, { reqheaders: { authorization: KEY, account: 'acct-1', 'user-agent': 'tap-inventory-planner/test' } })
-      .get('/purchase-orders').query({ limit: '5', page: '0' }).reply(200, { meta: { total: 0 }, 'purchase-orders': [] });
+      .get('/purchase-orders')
+      .query({ limit: '5', page: '0' })
+      .reply(200, { meta: { total: 0 }, 'purchase-orders': [] });
     const api = client();
-    expect(await api.getJson('purchase-orders', { limit: 5, page: 0 })).toEqual({ meta: { total: 0 }, 'purchase-orders': [] });
+    expect(await api.getJson('purchase-orders', { limit: 5, page: 0 })).toEqual({
+      meta: { total: 0 },
+      'purchase-orders': [],
+    });
     expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
     expect(api.stats.bytes).toBeGreaterThan(10);
   });
 
   it('retries 500, 502/503 HTML pages and connection resets, then succeeds', async () => {
-    nock(BASE).get('/purchase-orders').reply(500, { result: { status: 'error', message: 'oops' } })
-      .get('/purchase-orders').reply(502, '<html>Bad gateway</html>', { 'content-type': 'text/html' })
-      .get('/purchase-orders').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-      .get('/purchase-orders').reply(200, { ok: true });
+    nock(BASE)
+      .get('/purchase-orders')
+      .reply(500, { result: { status: 'error', message: 'oops' } })
+      .get('/purchase-orders')
+      .reply(502, '<html>Bad gateway</html>', { 'content-type': 'text/html' })
+      .get('/purchase-orders')
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .get('/purchase-orders')
+      .reply(200, { ok: true });
     const api = client();
     expect(await api.getJson('purchase-orders')).toEqual({ ok: true });
     expect(api.stats.retries).toBe(3);
@@ -51,35 +72,49 @@ describe('ApiClient', () => {
   });
 
   it('honours Retry-After on 429', async () => {
-    nock(BASE).get('/purchase-orders').reply(429, { result: { status: 'error' } }, { 'retry-after': '1' })
-      .get('/purchase-orders').reply(200, { ok: true });
+    nock(BASE)
+      .get('/purchase-orders')
+      .reply(429, { result: { status: 'error' } }, { 'retry-after': '1' })
+      .get('/purchase-orders')
+      .reply(200, { ok: true });
     const started = Date.now();
     await client().getJson('purchase-orders');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it('retries a response slower than the timeout', async () => {
-    nock(BASE).get('/purchase-orders').delay(500).reply(200, { slow: true })
-      .get('/purchase-orders').reply(200, { slow: false });
+    nock(BASE)
+      .get('/purchase-orders')
+      .delay(500)
+      .reply(200, { slow: true })
+      .get('/purchase-orders')
+      .reply(200, { slow: false });
     expect(await client({ timeoutMs: 100 }).getJson('purchase-orders')).toEqual({ slow: false });
   });
 
   it('gives up after max_retries with a clear error', async () => {
-    nock(BASE).get('/purchase-orders').times(4).reply(503, '<html>Service unavailable</html>', { 'content-type': 'text/html' });
+    nock(BASE)
+      .get('/purchase-orders')
+      .times(4)
+      .reply(503, '<html>Service unavailable</html>', { 'content-type': 'text/html' });
     const error = await failure(client().getJson('purchase-orders'));
     expect(error.code).toBe('API_HTTP_ERROR');
     expect(error.message).toContain('HTTP 503 after 4 attempt(s)');
   });
 
   it('401 is fatal at once and says to check the key and account', async () => {
-    nock(BASE).get('/purchase-orders').reply(401, { result: { status: 'error', message: 'Invalid API key' } });
+    nock(BASE)
+      .get('/purchase-orders')
+      .reply(401, { result: { status: 'error', message: 'Invalid API key' } });
     const error = await failure(client().getJson('purchase-orders'));
     expect(error.code).toBe('API_AUTH_FAILED');
     expect(error.toLine()).toMatch(/api_key and account_id/);
   });
 
   it('403 with an HTML page is reported as a CDN block', async () => {
-    nock(BASE).get('/purchase-orders').reply(403, '<!DOCTYPE html><html>Attention Required! | Cloudflare</html>', { 'content-type': 'text/html' });
+    nock(BASE)
+      .get('/purchase-orders')
+      .reply(403, '<!DOCTYPE html><html>Attention Required! | Cloudflare</html>', { 'content-type': 'text/html' });
     const error = await failure(client().getJson('purchase-orders'));
     expect(error.code).toBe('API_AUTH_FAILED');
     expect(error.message).toMatch(/CDN/);
@@ -93,16 +128,26 @@ describe('ApiClient', () => {
   });
 
   it('404 is not retried', async () => {
-    nock(BASE).get('/purchase-orders/x').reply(404, { result: { status: 'error', message: 'Failed to find purchase-order x' } });
+    nock(BASE)
+      .get('/purchase-orders/x')
+      .reply(404, { result: { status: 'error', message: 'Failed to find purchase-order x' } });
     const error = await failure(client().getJson('purchase-orders/x'));
     expect(error.status).toBe(404);
   });
 
   it('a 404 says to check base_url, another 4xx to check the request settings', async () => {
-    nock(BASE).get('/purchase-orders').reply(404, { result: { status: 'error', message: 'Not found' } });
-    expect((await failure(client().getJson('purchase-orders'))).toLine()).toMatch(/HTTP 404.*Check base_url: it must be the API root, ending in \/api\/v1/);
-    nock(BASE).get('/purchase-orders').reply(400, { result: { status: 'error', message: 'Bad filter' } });
-    expect((await failure(client().getJson('purchase-orders'))).toLine()).toMatch(/HTTP 400.*Check the request settings\.$/);
+    nock(BASE)
+      .get('/purchase-orders')
+      .reply(404, { result: { status: 'error', message: 'Not found' } });
+    expect((await failure(client().getJson('purchase-orders'))).toLine()).toMatch(
+      /HTTP 404.*Check base_url: it must be the API root, ending in \/api\/v1/,
+    );
+    nock(BASE)
+      .get('/purchase-orders')
+      .reply(400, { result: { status: 'error', message: 'Bad filter' } });
+    expect((await failure(client().getJson('purchase-orders'))).toLine()).toMatch(
+      /HTTP 400.*Check the request settings\.$/,
+    );
   });
 
   it('reports one metric attempt per HTTP attempt with endpoint and status', async () => {

@@ -15,19 +15,32 @@ interface Seen {
  * Reads everything and checks, at every batch, the resume-safety property: each order now in the store
  * whose last_modified is below the batch's checkpoint has been yielded in its current version.
  */
-async function readAll(store: FakeOrders, options: Partial<ReadOptions> = {}): Promise<{ seen: Seen[]; checkpoints: number[] }> {
+async function readAll(
+  store: FakeOrders,
+  options: Partial<ReadOptions> = {},
+): Promise<{ seen: Seen[]; checkpoints: number[] }> {
   const seen: Seen[] = [];
   const checkpoints: number[] = [];
   // The reader counts in epoch microseconds; these tests in epoch ms.
   const since = options.since === undefined ? undefined : options.since * 1000;
-  for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, ...options, since }, quiet)) {
-    for (const o of batch.orders) seen.push({ id: String(o.id), lm: Date.parse(String(o.last_modified)), version: Number(o.version) });
+  for await (const batch of readPurchaseOrders(
+    store.client(),
+    { pageSize: 100, concurrency: 1, ...options, since },
+    quiet,
+  )) {
+    for (const o of batch.orders)
+      seen.push({ id: String(o.id), lm: Date.parse(String(o.last_modified)), version: Number(o.version) });
     if (batch.checkpoint !== undefined) {
       const checkpoint = batch.checkpoint / 1000;
       checkpoints.push(checkpoint);
       const yielded = new Set(seen.map((s) => `${s.id}@${s.version}`));
-      const unsafe = store.orders.filter((o) => o.lm >= (options.since ?? 0) && o.lm < checkpoint && !yielded.has(`${o.id}@${o.version}`));
-      expect(unsafe.map((o) => o.id), 'orders below the checkpoint not yet read').toEqual([]);
+      const unsafe = store.orders.filter(
+        (o) => o.lm >= (options.since ?? 0) && o.lm < checkpoint && !yielded.has(`${o.id}@${o.version}`),
+      );
+      expect(
+        unsafe.map((o) => o.id),
+        'orders below the checkpoint not yet read',
+      ).toEqual([]);
     }
   }
   return { seen, checkpoints };
@@ -60,7 +73,11 @@ describe('readPurchaseOrders: keyset (concurrency 1)', () => {
   });
 
   it('reads 2,500 orders sharing one last_modified with pages of 1000 and terminates', async () => {
-    const store = new FakeOrders([...seconds(10), ...Array(2500).fill(T0 + 50_000), ...seconds(10).map((t) => t + 100_000)]);
+    const store = new FakeOrders([
+      ...seconds(10),
+      ...Array(2500).fill(T0 + 50_000),
+      ...seconds(10).map((t) => t + 100_000),
+    ]);
     const { seen } = await readAll(store, { pageSize: 1000 });
     expectExact(store, seen);
     expect(store.requests.length).toBeLessThan(12);
@@ -115,7 +132,11 @@ describe('readPurchaseOrders: parallel windows', () => {
 });
 
 describe('readPurchaseOrders: a server that ignores the filters', () => {
-  for (const ignored of [['last_modified_gte'], ['last_modified'], ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified']]) {
+  for (const ignored of [
+    ['last_modified_gte'],
+    ['last_modified'],
+    ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified'],
+  ]) {
     it(`stays complete when it ignores ${ignored.join(', ')}`, async () => {
       const store = new FakeOrders([...seconds(400), ...Array(250).fill(T0 + 999_000)]);
       for (const name of ignored) store.ignore.add(name);
@@ -146,37 +167,49 @@ describe('readPurchaseOrders: a server that ignores the filters', () => {
 describe('readPurchaseOrders: whether an offset scan can vouch for what it read', () => {
   async function mayHaveMissed(store: FakeOrders): Promise<boolean> {
     let flagged = false;
-    for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1 }, quiet)) flagged ||= batch.mayHaveMissed === true;
+    for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1 }, quiet))
+      flagged ||= batch.mayHaveMissed === true;
     return flagged;
   }
   const scanning = (): FakeOrders => {
     const store = new FakeOrders(seconds(500));
-    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified']) store.ignore.add(name);
+    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified'])
+      store.ignore.add(name);
     return store;
   };
 
   it('vouches when nothing changed during the scan or orders were only created, and for keyset reads with edits', async () => {
     expect(await mayHaveMissed(scanning())).toBe(false);
     const created = scanning();
-    created.beforeList = (n, s) => { if (n === 5) s.create(); };
+    created.beforeList = (n, s) => {
+      if (n === 5) s.create();
+    };
     expect(await mayHaveMissed(created)).toBe(false);
     const keyset = new FakeOrders(seconds(500));
-    keyset.beforeList = (n, s) => { if (n === 3) s.edit(s.orders[10]!.id); };
+    keyset.beforeList = (n, s) => {
+      if (n === 3) s.edit(s.orders[10]!.id);
+    };
     expect(await mayHaveMissed(keyset)).toBe(false);
   });
 
   it('does not when an order was deleted or edited while the scan read by offset', async () => {
     const deleted = scanning();
-    deleted.beforeList = (n, s) => { if (n === 5) s.orders.splice(10, 1); };
+    deleted.beforeList = (n, s) => {
+      if (n === 5) s.orders.splice(10, 1);
+    };
     expect(await mayHaveMissed(deleted)).toBe(true);
     const edited = scanning();
-    edited.beforeList = (n, s) => { if (n === 5) s.edit(s.orders[10]!.id); };
+    edited.beforeList = (n, s) => {
+      if (n === 5) s.edit(s.orders[10]!.id);
+    };
     expect(await mayHaveMissed(edited)).toBe(true);
   });
 
   it('after a deletion during the scan, the resume point stays where the scan started, so the next run reads what it hid', async () => {
     const store = scanning();
-    store.beforeList = (n, s) => { if (n === 5) s.orders.splice(10, 1); };
+    store.beforeList = (n, s) => {
+      if (n === 5) s.orders.splice(10, 1);
+    };
     const since = T0 + 5_000;
     const first = await readAll(store, { since });
     expect(first.checkpoints.at(-1)).toBe(since);
@@ -190,8 +223,13 @@ describe('readPurchaseOrders: whether an offset scan can vouch for what it read'
 describe('unrequestedFields', () => {
   it('names top-level and line fields that fields= did not ask for', () => {
     const order = { id: '1', last_modified: 't', status: 'open', items: [{ id: 'a', sku: 'S', cost_price: 1 }] };
-    expect(unrequestedFields(order, ['id', 'last_modified', 'items.id', 'items.sku'])).toEqual(['status', 'items.cost_price']);
-    expect(unrequestedFields(order, ['id', 'last_modified', 'status', 'items.id', 'items.sku', 'items.cost_price'])).toEqual([]);
+    expect(unrequestedFields(order, ['id', 'last_modified', 'items.id', 'items.sku'])).toEqual([
+      'status',
+      'items.cost_price',
+    ]);
+    expect(
+      unrequestedFields(order, ['id', 'last_modified', 'status', 'items.id', 'items.sku', 'items.cost_price']),
+    ).toEqual([]);
     expect(unrequestedFields({ id: '1', last_modified: 't' }, ['id', 'last_modified', 'items.id'])).toEqual([]);
   });
 });
@@ -201,16 +239,28 @@ describe('readPurchaseOrders: fields= projection', () => {
     const store = new FakeOrders(seconds(5)); // FakeOrders ignores fields= and renders whole orders
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };
-    for await (const _ of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified'] }, log)) { /* drain */ }
+    for await (const _ of readPurchaseOrders(
+      store.client(),
+      { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified'] },
+      log,
+    )) {
+      /* drain */
+    }
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^the API sent \d+ fields that fields= did not ask for \(.+\)\. Whole orders are several times larger: pages hold fewer orders \(sized by bytes\)/);
+    expect(warnings[0]).toMatch(
+      /^the API sent \d+ fields that fields= did not ask for \(.+\)\. Whole orders are several times larger: pages hold fewer orders \(sized by bytes\)/,
+    );
   });
 
   it('uses the projection once the whole order confirms it', async () => {
     const store = new FakeOrders(seconds(5));
     await readAll(store, { fields: ['id', 'last_modified', 'items.id', 'items.sku'] });
     expect(store.requests.map((r) => r.path)).toContain('purchase-orders/o000000');
-    expect(store.requests.filter((r) => r.path === 'purchase-orders').every((r) => r.query.fields === 'id,last_modified,items.id,items.sku')).toBe(true);
+    expect(
+      store.requests
+        .filter((r) => r.path === 'purchase-orders')
+        .every((r) => r.query.fields === 'id,last_modified,items.id,items.sku'),
+    ).toBe(true);
   });
 
   it('turns projection off when the server drops a requested field', async () => {
@@ -225,7 +275,12 @@ describe('readPurchaseOrders: fields= projection', () => {
       return body;
     };
     const seen: unknown[] = [];
-    for await (const b of readPurchaseOrders(client, { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified', 'status'] }, quiet)) seen.push(...b.orders);
+    for await (const b of readPurchaseOrders(
+      client,
+      { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified', 'status'] },
+      quiet,
+    ))
+      seen.push(...b.orders);
     expect(seen).toHaveLength(5);
     expect(seen.every((o) => (o as { status?: string }).status === 'open')).toBe(true);
   });
@@ -250,10 +305,15 @@ describe('windowOffsets', () => {
     expect(rounds([2488, 4975, 7463, 9950], 100)).toBe(26);
   });
 
-  it.each([[1_000, 100, 4], [320, 100, 2], [100_000, 1000, 8], [5_000, 250, 3], [7, 2, 2]])(
-    'returns increasing offsets inside the orders for %i orders, pages of %i, %i windows', (total, limit, windows) => {
-      const offsets = windowOffsets(total, limit, windows);
-      expect(offsets).toHaveLength(windows);
-      expect(offsets.every((o, i) => o > (offsets[i - 1] ?? 0) && o < total)).toBe(true);
-    });
+  it.each([
+    [1_000, 100, 4],
+    [320, 100, 2],
+    [100_000, 1000, 8],
+    [5_000, 250, 3],
+    [7, 2, 2],
+  ])('returns increasing offsets inside the orders for %i orders, pages of %i, %i windows', (total, limit, windows) => {
+    const offsets = windowOffsets(total, limit, windows);
+    expect(offsets).toHaveLength(windows);
+    expect(offsets.every((o, i) => o > (offsets[i - 1] ?? 0) && o < total)).toBe(true);
+  });
 });

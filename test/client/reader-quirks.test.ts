@@ -17,12 +17,23 @@ async function readAll(store: QuirkyOrders, options: Partial<ReadOptions> = {}, 
   const checkpoints: number[] = [];
   const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };
   for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, ...options }, log)) {
-    batch.orders.forEach((o, i) => seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }));
+    batch.orders.forEach((o, i) =>
+      seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }),
+    );
     if (batch.checkpoint !== undefined) {
       checkpoints.push(batch.checkpoint);
       const yielded = new Set(seen.map((s) => `${s.id}@${s.version}`));
-      const unsafe = store.orders.filter((o) => o.us !== null && o.us >= (options.since ?? 0) && o.us < batch.checkpoint! && !yielded.has(`${o.id}@${o.version}`));
-      expect(unsafe.map((o) => o.id), 'orders below the checkpoint not yet read').toEqual([]);
+      const unsafe = store.orders.filter(
+        (o) =>
+          o.us !== null &&
+          o.us >= (options.since ?? 0) &&
+          o.us < batch.checkpoint! &&
+          !yielded.has(`${o.id}@${o.version}`),
+      );
+      expect(
+        unsafe.map((o) => o.id),
+        'orders below the checkpoint not yet read',
+      ).toEqual([]);
     }
   }
   return { seen, checkpoints };
@@ -38,7 +49,8 @@ function expectExact(store: QuirkyOrders, seen: Seen[], since?: number): void {
 }
 
 /** n instants from U0, `stepUs` apart. */
-const spaced = (n: number, stepUs: number, from = U0): number[] => Array.from({ length: n }, (_, i) => from + i * stepUs);
+const spaced = (n: number, stepUs: number, from = U0): number[] =>
+  Array.from({ length: n }, (_, i) => from + i * stepUs);
 
 describe('instants at the API precision', () => {
   it('parses and formats microseconds, milliseconds and whole seconds without loss', () => {
@@ -63,7 +75,8 @@ describe('a page cap below page_size', () => {
   }
 
   it('a page is the last only when meta says so or it is shorter than what the server serves', () => {
-    const page = (rows: number, meta: Record<string, unknown>) => parseOrderPage({ meta, 'purchase-orders': Array.from({ length: rows }, (_, i) => ({ id: i })) });
+    const page = (rows: number, meta: Record<string, unknown>) =>
+      parseOrderPage({ meta, 'purchase-orders': Array.from({ length: rows }, (_, i) => ({ id: i })) });
     expect(isLastPage(page(30, { limit: 30, total: 700 }), { page: 0, limit: 100 })).toBe(false);
     expect(isLastPage(page(20, { limit: 30, total: 20 }), { page: 0, limit: 100 })).toBe(true);
     expect(isLastPage(page(30, { total: 700 }), { page: 0, limit: 100 })).toBe(false);
@@ -82,7 +95,9 @@ describe('filter values rounded by the server', () => {
   for (const [name, quirks, unit] of cases) {
     it(`${name}: exact at concurrency 1 and 4, no filter alarm, checkpoints at full precision`, async () => {
       // ~7 orders per second, each at its own sub-second instant, and one second holding 250 of them
-      const instants = [...spaced(1500, 137 * unit), ...spaced(250, 3 * unit, U0 + 400_000_000)].map((us) => Math.floor(us / unit) * unit);
+      const instants = [...spaced(1500, 137 * unit), ...spaced(250, 3 * unit, U0 + 400_000_000)].map(
+        (us) => Math.floor(us / unit) * unit,
+      );
       for (const concurrency of [1, 4]) {
         const store = new QuirkyOrders(instants, quirks);
         store.beforeList = (n, s) => {
@@ -95,7 +110,13 @@ describe('filter values rounded by the server', () => {
         expect(warnings).toEqual([]);
         expect(seen.length).toBeLessThan(1.2 * store.orders.length);
         expect(checkpoints.at(-1)).toBe(store.maxUs);
-        expect(store.requests.every((r) => ['last_modified_gte', 'last_modified_lt'].every((k) => r.query[k] === undefined || /:\d\d\+00:00$/.test(String(r.query[k]))))).toBe(true);
+        expect(
+          store.requests.every((r) =>
+            ['last_modified_gte', 'last_modified_lt'].every(
+              (k) => r.query[k] === undefined || /:\d\d\+00:00$/.test(String(r.query[k])),
+            ),
+          ),
+        ).toBe(true);
       }
     });
   }
@@ -127,13 +148,19 @@ describe('orders without a usable last_modified', () => {
   }
 
   it('a server that sorts them last: a full read finds them first, in the descending listing', async () => {
-    for (const [nulls, concurrency] of [[5, 1], [5, 4], [250, 4]] as const) {
+    for (const [nulls, concurrency] of [
+      [5, 1],
+      [5, 4],
+      [250, 4],
+    ] as const) {
       const store = new QuirkyOrders([...Array(nulls).fill(null), ...spaced(400, 1_000_000)], { nullsLast: true });
       const seen: Seen[] = [];
       const log = { info: () => undefined, warn: () => undefined };
       let beforeFirstCheckpoint = 0;
       for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency }, log)) {
-        batch.orders.forEach((o, i) => seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }));
+        batch.orders.forEach((o, i) =>
+          seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }),
+        );
         if (batch.checkpoint === undefined && !beforeFirstCheckpoint) continue;
         beforeFirstCheckpoint ||= seen.filter((s) => s.us === null).length;
       }
@@ -146,7 +173,9 @@ describe('orders without a usable last_modified', () => {
     const store = new QuirkyOrders([...Array(5).fill(null), ...spaced(400, 1_000_000)]);
     const since = U0 + 10_000_000;
     const { seen } = await readAll(store, { since });
-    expect(new Set(seen.map((s) => s.id))).toEqual(new Set(store.orders.filter((o) => o.us !== null && o.us >= since).map((o) => o.id)));
+    expect(new Set(seen.map((s) => s.id))).toEqual(
+      new Set(store.orders.filter((o) => o.us !== null && o.us >= since).map((o) => o.id)),
+    );
   });
 
   it('an empty list sent as {} is an empty page', async () => {
@@ -164,7 +193,11 @@ describe('fields= verification when the single-order request answers 404', () =>
     const warnings: string[] = [];
     await readAll(store, { fields: ['id', 'last_modified', 'version'] }, warnings);
     expect(store.requests.filter((r) => r.path.startsWith('purchase-orders/'))).toHaveLength(3);
-    expect(store.requests.filter((r) => r.path === 'purchase-orders').every((r) => r.query.fields === 'id,last_modified,version')).toBe(true);
+    expect(
+      store.requests
+        .filter((r) => r.path === 'purchase-orders')
+        .every((r) => r.query.fields === 'id,last_modified,version'),
+    ).toBe(true);
     expect(warnings).toEqual([expect.stringMatching(/fields= could not be verified: .* keeping the projection/)]);
   });
 
@@ -174,15 +207,24 @@ describe('fields= verification when the single-order request answers 404', () =>
     const getJson = client.getJson;
     let misses = 0;
     client.getJson = async (path, query) => {
-      if (path.startsWith('purchase-orders/') && misses++ === 0) return (store.quirks.single404 = true, getJson(path, query).finally(() => (store.quirks.single404 = false)));
+      if (path.startsWith('purchase-orders/') && misses++ === 0)
+        return ((store.quirks.single404 = true), getJson(path, query).finally(() => (store.quirks.single404 = false)));
       return getJson(path, query);
     };
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };
-    for await (const _ of readPurchaseOrders(client, { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified', 'version'] }, log)) { /* drain */ }
+    for await (const _ of readPurchaseOrders(
+      client,
+      { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified', 'version'] },
+      log,
+    )) {
+      /* drain */
+    }
     expect(misses).toBe(2);
     expect(warnings).toEqual([]);
-    expect(store.requests.filter((r) => r.path === 'purchase-orders').every((r) => r.query.fields !== undefined)).toBe(true);
+    expect(store.requests.filter((r) => r.path === 'purchase-orders').every((r) => r.query.fields !== undefined)).toBe(
+      true,
+    );
   });
 });
 
@@ -207,7 +249,11 @@ describe('pages sized by bytes', () => {
     const store = new QuirkyOrders(spaced(600, 1_000_000));
     const { client, sent } = sizedClient(store, (id) => 20_000 + (Number(id.slice(1)) % 7) * 5_000);
     const seen: string[] = [];
-    for await (const b of readPurchaseOrders(client, { pageSize: 1000, concurrency: 4, pageBudgetBytes: 2_000_000 }, { info: () => undefined, warn: () => undefined })) {
+    for await (const b of readPurchaseOrders(
+      client,
+      { pageSize: 1000, concurrency: 4, pageBudgetBytes: 2_000_000 },
+      { info: () => undefined, warn: () => undefined },
+    )) {
       seen.push(...b.orders.map((o) => String(o.id)));
     }
     expect(new Set(seen)).toEqual(new Set(store.orders.map((o) => o.id)));
@@ -222,7 +268,8 @@ describe('pages sized by bytes', () => {
     client.getJsonSized = async (path, query, maxBytes) => {
       const body = (await getJson(path, query)) as { 'purchase-orders': Record<string, unknown>[] };
       for (const o of body['purchase-orders']) {
-        if (query.fields) delete o.version; // the projection loses a field it was asked for...
+        if (query.fields)
+          delete o.version; // the projection loses a field it was asked for...
         else o.pad = 'x'.repeat(30_000); // ...and whole orders are heavy
       }
       const bytes = JSON.stringify(body).length;
@@ -231,7 +278,11 @@ describe('pages sized by bytes', () => {
     };
     for (const concurrency of [1, 4]) {
       const seen: Record<string, unknown>[] = [];
-      for await (const b of readPurchaseOrders(client, { pageSize: 1000, concurrency, fields: ['id', 'last_modified', 'version'], pageBudgetBytes: 3_000_000 }, { info: () => undefined, warn: () => undefined })) {
+      for await (const b of readPurchaseOrders(
+        client,
+        { pageSize: 1000, concurrency, fields: ['id', 'last_modified', 'version'], pageBudgetBytes: 3_000_000 },
+        { info: () => undefined, warn: () => undefined },
+      )) {
         seen.push(...b.orders);
       }
       expect(new Set(seen.map((o) => o.id))).toEqual(new Set(store.orders.map((o) => o.id)));
@@ -243,8 +294,18 @@ describe('pages sized by bytes', () => {
     const store = new QuirkyOrders(spaced(50, 1_000_000));
     const { client } = sizedClient(store, (id) => (id === 'q000030' ? 3_000_000 : 1_000));
     const read = async () => {
-      for await (const _ of readPurchaseOrders(client, { pageSize: 100, concurrency: 1, pageBudgetBytes: 2_000_000 }, { info: () => undefined, warn: () => undefined })) { /* drain */ }
+      for await (const _ of readPurchaseOrders(
+        client,
+        { pageSize: 100, concurrency: 1, pageBudgetBytes: 2_000_000 },
+        { info: () => undefined, warn: () => undefined },
+      )) {
+        /* drain */
+      }
     };
-    await expect(read()).rejects.toMatchObject({ code: 'API_PAGE_TOO_LARGE', message: expect.stringMatching(/one purchase order is 3 MB of JSON, more than the 1 MB/), hint: expect.stringMatching(/--max-old-space-size/) });
+    await expect(read()).rejects.toMatchObject({
+      code: 'API_PAGE_TOO_LARGE',
+      message: expect.stringMatching(/one purchase order is 3 MB of JSON, more than the 1 MB/),
+      hint: expect.stringMatching(/--max-old-space-size/),
+    });
   });
 });

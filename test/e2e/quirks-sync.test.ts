@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { FUTURE_SEC } from '../../sandbox/store.js';
 import { applySingerOutput } from '../../scripts/lib/singer-output.js';
-import { errorLines, futureSummary, quirkRuns, repeatedIdSummary, unreadableSummary, warningLines } from '../helpers/quirk-scenarios.js';
+import {
+  errorLines,
+  futureSummary,
+  quirkRuns,
+  repeatedIdSummary,
+  unreadableSummary,
+  warningLines,
+} from '../helpers/quirk-scenarios.js';
 import { expectExact, expectNoSecretsInRuns, expectNoStackTrace, expectSucceeded } from '../helpers/reliability.js';
 import { lastState } from '../helpers/reliability-runs.js';
 
@@ -13,7 +20,14 @@ describe('odd values and item shapes', () => {
   it('are no poison pill: every run exits 0, exact against the truth, with warnings and the counts of the end summary', async () => {
     const result = await quirkRuns({
       name: 'e2e-odd',
-      sandbox: { orders: 1500, itemsPerOrder: 3, seed: 12, oddValueRate: 0.1, duplicateLineRate: 0.05, itemsAsObject: 0.3 },
+      sandbox: {
+        orders: 1500,
+        itemsPerOrder: 3,
+        seed: 12,
+        oddValueRate: 0.1,
+        duplicateLineRate: 0.05,
+        itemsAsObject: 0.3,
+      },
       config: { page_size: 200, concurrency: 4 },
       lenientRuns: 2,
       editBetween: [300, 20], // edits draw new odd values
@@ -24,7 +38,7 @@ describe('odd values and item shapes', () => {
       expectNoStackTrace(run);
     }
     result.diffs.forEach((diffs, k) => expectExact(diffs, `after lenient run ${k + 1}`));
-    const [first, second] = result.lenient as [typeof result.lenient[0], typeof result.lenient[0]];
+    const [first, second] = result.lenient as [(typeof result.lenient)[0], (typeof result.lenient)[0]];
 
     expect(Object.values(result.unreadableBefore).reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
     expect(unreadableSummary(first.stderr)).toEqual(result.unreadableBefore);
@@ -42,13 +56,24 @@ describe('odd values and item shapes', () => {
     }
     expect(Math.max(...perColumn.values())).toBe(10);
     for (const raw of ['N/A', '$8.50', '03/15/2024', '2024-13-45', 'Infinity', '"name"']) {
-      expect(warningLines(first.stderr).filter((l) => l.includes(raw)), raw).toEqual([]);
-      expect(first.stderr.split('\n').some((l) => / DEBUG /.test(l) && l.includes(raw)), raw).toBe(true);
+      expect(
+        warningLines(first.stderr).filter((l) => l.includes(raw)),
+        raw,
+      ).toEqual([]);
+      expect(
+        first.stderr.split('\n').some((l) => / DEBUG /.test(l) && l.includes(raw)),
+        raw,
+      ).toBe(true);
     }
-    const metrics = first.stderr.split('\n').filter((l) => l.startsWith('INFO METRIC: ')).map((l) => JSON.parse(l.slice(13)))
+    const metrics = first.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('INFO METRIC: '))
+      .map((l) => JSON.parse(l.slice(13)))
       .filter((m) => m.metric === 'invalid_value_count');
     const metricTotals: Record<string, number> = {};
-    for (const m of metrics) metricTotals[`${m.tags.stream}.${m.tags.column}`] = (metricTotals[`${m.tags.stream}.${m.tags.column}`] ?? 0) + m.value;
+    for (const m of metrics)
+      metricTotals[`${m.tags.stream}.${m.tags.column}`] =
+        (metricTotals[`${m.tags.stream}.${m.tags.column}`] ?? 0) + m.value;
     expect(metricTotals).toEqual(result.unreadableBefore);
   });
 
@@ -67,7 +92,9 @@ describe('odd values and item shapes', () => {
       expect(errorLines(run.stderr)).toHaveLength(1);
       return errorLines(run.stderr)[0]!.replace(/^.* CRITICAL tap-inventory-planner: /, '');
     });
-    expect(lines[0]).toMatch(/^RECORD_INVALID: purchase_order(_item)?s record .*: field \w+ \(API \w+\) expected .*, got .*\. Nothing after the last STATE was committed/);
+    expect(lines[0]).toMatch(
+      /^RECORD_INVALID: purchase_order(_item)?s record .*: field \w+ \(API \w+\) expected .*, got .*\. Nothing after the last STATE was committed/,
+    );
     expect(lines[1]).toBe(lines[0]);
     expect(lastState(result.strict[0]!.stdout)).toBeDefined(); // it got somewhere before the bad order
     expectSucceeded(result.lenient[0]!);
@@ -87,7 +114,7 @@ describe('a last_modified in the future', () => {
     expectNoSecretsInRuns(result.runs);
     for (const run of result.lenient) expectSucceeded(run);
     result.diffs.forEach((diffs, k) => expectExact(diffs, `after run ${k + 1}`));
-    const [first, second] = result.lenient as [typeof result.lenient[0], typeof result.lenient[0]];
+    const [first, second] = result.lenient as [(typeof result.lenient)[0], (typeof result.lenient)[0]];
     expect(futureSummary(first.stderr)).toBe(2);
     expect(warningLines(first.stderr).filter((l) => /last_modified after the run's start/.test(l))).toHaveLength(1);
     const all = (lastState(first.stdout) as { bookmarks: Record<string, { replication_key_value: string }> }).bookmarks;

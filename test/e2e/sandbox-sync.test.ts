@@ -14,20 +14,35 @@ const dir = mkdtempSync(join(tmpdir(), 'tap-e2e-'));
 const API_KEY = 'e2e-secret-api-key-0451';
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ orders: 3000, itemsPerOrder: 4, seed: 11, apiKey: API_KEY, tieBlockSize: 1500, tieBlockCount: 1 });
+  sandbox = await startSandbox({
+    orders: 3000,
+    itemsPerOrder: 4,
+    seed: 11,
+    apiKey: API_KEY,
+    tieBlockSize: 1500,
+    tieBlockCount: 1,
+  });
 });
 afterAll(() => sandbox.close());
 
 function exact(text: string[]) {
   const output = text.reduce((acc, t) => applySingerOutput(t, acc), applySingerOutput(''));
   return compareWithTruth(output, sandbox.truth() as never, STREAM_KEYS).map((d) => ({
-    stream: d.stream, missing: d.missing.length, extra: d.extra.length, mismatched: d.mismatched.slice(0, 3),
+    stream: d.stream,
+    missing: d.missing.length,
+    extra: d.extra.length,
+    mismatched: d.mismatched.slice(0, 3),
   }));
 }
 
 describe('tap against the sandbox', () => {
   it('full, then incremental after edits: upserted output equals the ground truth', async () => {
-    const config = writeJson(join(dir, 'config.json'), { api_key: API_KEY, account_id: sandbox.accountId, base_url: sandbox.baseUrl, page_size: 500 });
+    const config = writeJson(join(dir, 'config.json'), {
+      api_key: API_KEY,
+      account_id: sandbox.accountId,
+      base_url: sandbox.baseUrl,
+      page_size: 500,
+    });
     const first = await runTap({ args: ['--config', config] });
     expect(first.stderr).not.toMatch(/CRITICAL|ERROR/);
     expect(first.code).toBe(0);

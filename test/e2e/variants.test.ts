@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COLLECTION_KEYS, startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { applySingerOutput, compareWithTruth, STREAM_KEYS, type SingerOutput } from '../../scripts/lib/singer-output.js';
+import {
+  applySingerOutput,
+  compareWithTruth,
+  STREAM_KEYS,
+  type SingerOutput,
+} from '../../scripts/lib/singer-output.js';
 import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tap-variants-'));
@@ -18,7 +23,11 @@ const COLLECTION_STREAMS = Object.keys(COLLECTION_KEYS);
 function differences(output: SingerOutput, s: Sandbox) {
   const truth = { ...s.truth(), ...s.collectionTruth() } as never;
   return compareWithTruth(output, truth, { ...STREAM_KEYS, ...COLLECTION_KEYS }).map((d) => ({
-    stream: d.stream, expected: d.expected, missing: d.missing.length, extra: d.extra, mismatched: d.mismatched.slice(0, 2),
+    stream: d.stream,
+    expected: d.expected,
+    missing: d.missing.length,
+    extra: d.extra,
+    mismatched: d.mismatched.slice(0, 2),
   }));
 }
 
@@ -27,7 +36,12 @@ function expectExact(output: SingerOutput, s: Sandbox): void {
 }
 
 const config = (s: Sandbox, extra: Record<string, unknown> = {}) =>
-  writeJson(join(dir, `config-${Math.random()}.json`), { api_key: s.apiKey, account_id: s.accountId, base_url: s.baseUrl, ...extra });
+  writeJson(join(dir, `config-${Math.random()}.json`), {
+    api_key: s.apiKey,
+    account_id: s.accountId,
+    base_url: s.baseUrl,
+    ...extra,
+  });
 
 describe('variants, warehouses and vendors against the sandbox', () => {
   it('one run reads purchase orders and every collection: exact for all seven streams, one ACTIVATE_VERSION per collection stream', async () => {
@@ -41,7 +55,10 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     expect(truth.variants).toHaveLength(700);
     expect(truth.variant_warehouses).toHaveLength(2100);
     expect(truth.variant_vendors.length).toBeGreaterThan(300);
-    const activations = run.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"')).map((l) => JSON.parse(l).stream);
+    const activations = run.stdout
+      .split('\n')
+      .filter((l) => l.includes('"ACTIVATE_VERSION"'))
+      .map((l) => JSON.parse(l).stream);
     expect(activations.sort()).toEqual([...COLLECTION_STREAMS].sort());
     expect(run.stderr).toMatch(/variants: fields= projection verified/);
 
@@ -104,8 +121,13 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     const state = writeJson(join(dir, 'state-kill.json'), first.lastState);
     const resumed = await runTap({ args: ['--config', cfg, '--state', state] });
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(/variants: read in full for variants, variant_warehouses, variant_vendors, resumed at offset/);
-    const versions = resumed.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('"variants"')).map((l) => JSON.parse(l).version);
+    expect(resumed.stderr).toMatch(
+      /variants: read in full for variants, variant_warehouses, variant_vendors, resumed at offset/,
+    );
+    const versions = resumed.stdout
+      .split('\n')
+      .filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('"variants"'))
+      .map((l) => JSON.parse(l).version);
     expect(versions).toEqual([pass.version]);
     const output = applySingerOutput(resumed.stdout, first);
     // A variant written before the kill and removed since stays (same version) until the next pass; nothing else differs.
@@ -116,7 +138,9 @@ describe('variants, warehouses and vendors against the sandbox', () => {
       else if (!['variant_warehouses', 'variant_vendors'].includes(d.stream)) expect(d.extra, d.stream).toEqual([]);
     }
     // The resumed run does not read the variants again from the start.
-    expect(resumed.stdout.split('\n').filter((l) => l.startsWith('{"type":"RECORD","stream":"variants"')).length).toBeLessThan(1500);
+    expect(
+      resumed.stdout.split('\n').filter((l) => l.startsWith('{"type":"RECORD","stream":"variants"')).length,
+    ).toBeLessThan(1500);
   });
 
   it('variant_snapshots (opt-in): rows of the day per variant and warehouse, no ACTIVATE_VERSION; a second run the same day replaces the day', async () => {
@@ -144,11 +168,15 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     const once = applySingerOutput(first.stdout);
     compare(once);
     expect(once.tables.get('variant_snapshots')!.size).toBe(200 * 4);
-    expect(first.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('variant_snapshots'))).toEqual([]);
+    expect(
+      first.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('variant_snapshots')),
+    ).toEqual([]);
     expectExact(once, sandbox);
     // Same day again, after variants were removed: the day's rows are upserted, yesterday's history would stay.
     const removed = sandbox.removeVariants(4);
-    const second = await runTap({ args: ['--config', cfg, '--catalog', cat, '--state', writeJson(join(dir, 'state-snap.json'), once.lastState)] });
+    const second = await runTap({
+      args: ['--config', cfg, '--catalog', cat, '--state', writeJson(join(dir, 'state-snap.json'), once.lastState)],
+    });
     expect(second.code).toBe(0);
     const twice = applySingerOutput(second.stdout, once);
     expect(twice.counts.variant_snapshots).toBe(2 * 800 - 16);

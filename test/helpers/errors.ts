@@ -2,7 +2,11 @@ import { expect } from 'vitest';
 import { InputFileError, RecordError, type ErrorCode, type TapError } from '../../src/errors.js';
 
 /** Runs fn and returns the TapError of the given class and code that it must throw. */
-function tapError<E extends TapError>(fn: () => unknown, kind: abstract new (...args: never[]) => E, code: ErrorCode): E {
+function tapError<E extends TapError>(
+  fn: () => unknown,
+  kind: abstract new (...args: never[]) => E,
+  code: ErrorCode,
+): E {
   try {
     fn();
   } catch (error) {

@@ -59,27 +59,49 @@ export class FakeOrders {
   }
 
   render(order: FakeOrder): Record<string, unknown> {
-    return { id: order.id, last_modified: new Date(order.lm).toISOString(), version: order.version, items: [{ id: 'i1', sku: 'S' }] };
+    return {
+      id: order.id,
+      last_modified: new Date(order.lm).toISOString(),
+      version: order.version,
+      items: [{ id: 'i1', sku: 'S' }],
+    };
   }
 
   private list(query: Record<string, string | number>): unknown {
-    return answerList(query, this.orders.map((o) => ({ lm: o.lm, body: this.render(o) })), this.ignore);
+    return answerList(
+      query,
+      this.orders.map((o) => ({ lm: o.lm, body: this.render(o) })),
+      this.ignore,
+    );
   }
 }
 
 /** A list response over rows sorted by last_modified: filters, paging, meta.total; `ignore` names parameters to ignore. */
-export function answerList(query: Record<string, string | number>, rows: { lm: number; body: unknown }[], ignore = new Set<string>()): unknown {
-  const t = (name: string): number | undefined => (query[name] === undefined || ignore.has(name) ? undefined : Date.parse(String(query[name])));
+export function answerList(
+  query: Record<string, string | number>,
+  rows: { lm: number; body: unknown }[],
+  ignore = new Set<string>(),
+): unknown {
+  const t = (name: string): number | undefined =>
+    query[name] === undefined || ignore.has(name) ? undefined : Date.parse(String(query[name]));
   const gte = t('last_modified_gte');
   const gt = t('last_modified_gt');
   const lt = t('last_modified_lt');
   const eq = t('last_modified');
-  const matching = rows.filter((o) => (gte === undefined || o.lm >= gte) && (gt === undefined || o.lm > gt)
-    && (lt === undefined || o.lm < lt) && (eq === undefined || o.lm === eq));
+  const matching = rows.filter(
+    (o) =>
+      (gte === undefined || o.lm >= gte) &&
+      (gt === undefined || o.lm > gt) &&
+      (lt === undefined || o.lm < lt) &&
+      (eq === undefined || o.lm === eq),
+  );
   const limit = Math.min(Number(query.limit ?? 100), 1000);
   const page = Number(query.page ?? 0);
   const slice = matching.slice(page * limit, page * limit + limit);
-  return { meta: { name: 'purchase-orders', total: matching.length, count: slice.length, limit, page }, 'purchase-orders': slice.map((o) => o.body) };
+  return {
+    meta: { name: 'purchase-orders', total: matching.length, count: slice.length, limit, page },
+    'purchase-orders': slice.map((o) => o.body),
+  };
 }
 
 export const T0 = Date.parse('2024-01-01T00:00:00Z');

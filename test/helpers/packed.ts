@@ -18,10 +18,23 @@ export function installPacked(work: string): Installed {
   const prefix = join(work, 'prefix');
   mkdirSync(prefix, { recursive: true });
   // npm with its cache and config inside `work`, so nothing depends on this machine's npm setup.
-  const env = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_userconfig: join(work, 'npmrc'), npm_config_update_notifier: 'false' };
-  const npm = (args: string[], cwd: string): string => execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...process.env,
+    npm_config_cache: join(work, 'npm-cache'),
+    npm_config_userconfig: join(work, 'npmrc'),
+    npm_config_update_notifier: 'false',
+  };
+  const npm = (args: string[], cwd: string): string =>
+    execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   // --ignore-scripts: dist/ is already built; building again here would rewrite it under tests running beside this one.
-  const tarball = npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', work], REPO_ROOT).trim().split('\n').pop()!;
+  const tarball = npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', work], REPO_ROOT)
+    .trim()
+    .split('\n')
+    .pop()!;
   npm(['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, tarball)], work);
-  return { prefix, binDir: join(prefix, 'bin'), packageDir: join(prefix, 'lib', 'node_modules', 'tap-inventory-planner') };
+  return {
+    prefix,
+    binDir: join(prefix, 'bin'),
+    packageDir: join(prefix, 'lib', 'node_modules', 'tap-inventory-planner'),
+  };
 }

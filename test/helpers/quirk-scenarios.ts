@@ -3,7 +3,17 @@
 import { join } from 'node:path';
 import type { SandboxOptions } from '../../sandbox/server.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
-import { diffWithTruth, lastState, newDir, startReliabilitySandbox, tap, union, writeConfig, type Run, type StreamDiff } from './reliability-runs.js';
+import {
+  diffWithTruth,
+  lastState,
+  newDir,
+  startReliabilitySandbox,
+  tap,
+  union,
+  writeConfig,
+  type Run,
+  type StreamDiff,
+} from './reliability-runs.js';
 
 export interface QuirkRunsOptions {
   name: string;
@@ -43,8 +53,15 @@ export async function quirkRuns(options: QuirkRunsOptions): Promise<QuirkRunsRes
     const runs: Run[] = [];
     const diffs: StreamDiff[][] = [];
     const run = async (label: string, config: string): Promise<Run> => {
-      const state = outputs.map(lastState).filter((s) => s !== undefined).at(-1);
-      const args = ['--config', config, ...(state === undefined ? [] : ['--state', writeJson(join(dir, `state-${runs.length}.json`), state)])];
+      const state = outputs
+        .map(lastState)
+        .filter((s) => s !== undefined)
+        .at(-1);
+      const args = [
+        '--config',
+        config,
+        ...(state === undefined ? [] : ['--state', writeJson(join(dir, `state-${runs.length}.json`), state)]),
+      ];
       const result = await tap(`${options.name}: ${label}`, args, { timeoutMs: options.timeoutMs });
       outputs.push(result.stdout);
       runs.push(result);
@@ -58,7 +75,15 @@ export async function quirkRuns(options: QuirkRunsOptions): Promise<QuirkRunsRes
       lenient.push(await run(`lenient run ${k + 1}`, lenientConfig));
       diffs.push(diffWithTruth(union(outputs), sandbox));
     }
-    return { runs, strict, lenient, unreadableBefore, ordersWithRepeatedIds, diffs, requests: sandbox.stats().requests };
+    return {
+      runs,
+      strict,
+      lenient,
+      unreadableBefore,
+      ordersWithRepeatedIds,
+      diffs,
+      requests: sandbox.stats().requests,
+    };
   } finally {
     await sandbox.close();
   }

@@ -39,7 +39,10 @@ export class QuirkyOrders {
   beforeList?: (requestNo: number, store: QuirkyOrders) => void;
   private seq = 0;
 
-  constructor(instants: (number | null)[], readonly quirks: Quirks = {}) {
+  constructor(
+    instants: (number | null)[],
+    readonly quirks: Quirks = {},
+  ) {
     for (const us of instants) this.orders.push({ id: `q${String(this.seq++).padStart(6, '0')}`, us, version: 1 });
     this.sort();
   }
@@ -96,14 +99,26 @@ export class QuirkyOrders {
     };
     const [gte, gt, lt, eq] = ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified'].map(t);
     const filtered = [gte, gt, lt, eq].some((v) => v !== undefined);
-    const matching = this.orders.filter((o) => (o.us === null ? !filtered
-      : (gte === undefined || o.us >= gte) && (gt === undefined || o.us > gt) && (lt === undefined || o.us < lt) && (eq === undefined || o.us === eq)));
+    const matching = this.orders.filter((o) =>
+      o.us === null
+        ? !filtered
+        : (gte === undefined || o.us >= gte) &&
+          (gt === undefined || o.us > gt) &&
+          (lt === undefined || o.us < lt) &&
+          (eq === undefined || o.us === eq),
+    );
     if (this.quirks.nullsLast) matching.sort((a, b) => (a.us ?? Infinity) - (b.us ?? Infinity));
     if (query.last_modified_sort === 'desc') matching.reverse();
     const limit = Math.min(Number(query.limit ?? 100), this.quirks.cap ?? 1000);
     const page = Number(query.page ?? 0);
     const slice = matching.slice(page * limit, page * limit + limit).map((o) => this.render(o));
-    const meta: Record<string, unknown> = { name: 'purchase-orders', total: matching.length, count: slice.length, page, start: page * limit };
+    const meta: Record<string, unknown> = {
+      name: 'purchase-orders',
+      total: matching.length,
+      count: slice.length,
+      page,
+      start: page * limit,
+    };
     if (!this.quirks.noMetaLimit) meta.limit = limit;
     return { meta, 'purchase-orders': slice.length === 0 && this.quirks.emptyAsObject ? {} : slice };
   }
@@ -112,6 +127,8 @@ export class QuirkyOrders {
 /** ISO 8601 with `+00:00` and `digits` fraction digits (the rest of the instant must be zero). */
 export function stamp(us: number, digits: 0 | 3 | 6): string {
   const base = new Date(Math.floor(us / 1e6) * 1000).toISOString().slice(0, 19);
-  const fraction = String(us % 1e6).padStart(6, '0').slice(0, digits);
+  const fraction = String(us % 1e6)
+    .padStart(6, '0')
+    .slice(0, digits);
   return `${base}${digits ? `.${fraction}` : ''}+00:00`;
 }

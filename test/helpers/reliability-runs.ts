@@ -5,7 +5,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxStats } from '../../sandbox/server.js';
-import { applySingerOutput, compareWithTruth, emptyOutput, STREAM_KEYS, type SingerOutput } from '../../scripts/lib/singer-output.js';
+import {
+  applySingerOutput,
+  compareWithTruth,
+  emptyOutput,
+  STREAM_KEYS,
+  type SingerOutput,
+} from '../../scripts/lib/singer-output.js';
 import { runTap, writeJson, type TapResult } from '../../scripts/lib/tap-process.js';
 
 /** The API key every reliability run uses: distinctive, so a leak anywhere is found by a plain search. */
@@ -36,15 +42,33 @@ export function startReliabilitySandbox(options: SandboxOptions): Promise<Sandbo
 }
 
 /** A config file for the sandbox; fast retries unless the caller says otherwise. */
-export function writeConfig(dir: string, sandbox: Sandbox, extra: Record<string, unknown> = {}, name = 'config.json'): string {
+export function writeConfig(
+  dir: string,
+  sandbox: Sandbox,
+  extra: Record<string, unknown> = {},
+  name = 'config.json',
+): string {
   return writeJson(join(dir, name), {
-    api_key: sandbox.apiKey, account_id: sandbox.accountId, base_url: sandbox.baseUrl,
-    retry_initial_delay: 0.05, retry_max_delay: 0.5, ...extra,
+    api_key: sandbox.apiKey,
+    account_id: sandbox.accountId,
+    base_url: sandbox.baseUrl,
+    retry_initial_delay: 0.05,
+    retry_max_delay: 0.5,
+    ...extra,
   });
 }
 
-export async function tap(label: string, args: string[], options: { env?: NodeJS.ProcessEnv; onStart?: (child: ChildProcess) => void; timeoutMs?: number } = {}): Promise<Run> {
-  const result = await runTap({ args, env: { TAP_INVENTORY_PLANNER_LOG_LEVEL: 'debug', ...options.env }, onStart: options.onStart, timeoutMs: options.timeoutMs ?? 120_000 });
+export async function tap(
+  label: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; onStart?: (child: ChildProcess) => void; timeoutMs?: number } = {},
+): Promise<Run> {
+  const result = await runTap({
+    args,
+    env: { TAP_INVENTORY_PLANNER_LOG_LEVEL: 'debug', ...options.env },
+    onStart: options.onStart,
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
   return { ...result, label, args };
 }
 
@@ -54,9 +78,18 @@ export function union(texts: string[]): SingerOutput {
 
 export function diffWithTruth(output: SingerOutput, sandbox: Sandbox): StreamDiff[] {
   return compareWithTruth(output, sandbox.truth() as never, STREAM_KEYS).map((d) => ({
-    stream: d.stream, expected: d.expected, missing: d.missing.length, extra: d.extra.length, mismatched: d.mismatched.length,
-    examples: [...d.missing.slice(0, 3).map((k) => `missing ${k}`), ...d.extra.slice(0, 3).map((k) => `extra ${k}`),
-      ...d.mismatched.slice(0, 3).map((m) => `${m.key}.${m.field}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`)],
+    stream: d.stream,
+    expected: d.expected,
+    missing: d.missing.length,
+    extra: d.extra.length,
+    mismatched: d.mismatched.length,
+    examples: [
+      ...d.missing.slice(0, 3).map((k) => `missing ${k}`),
+      ...d.extra.slice(0, 3).map((k) => `extra ${k}`),
+      ...d.mismatched
+        .slice(0, 3)
+        .map((m) => `${m.key}.${m.field}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`),
+    ],
   }));
 }
 

@@ -7,9 +7,23 @@ import { join } from 'node:path';
 import type { SandboxOptions, SandboxStats } from '../../sandbox/server.js';
 import { applySingerOutput } from '../../scripts/lib/singer-output.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
-import { addStats, type Run, type StreamDiff, completeLines, diffWithTruth, lastState, missingOf, newDir, orderIds, startReliabilitySandbox, stateValues, tap, union, writeConfig } from './reliability-runs.js';
+import {
+  addStats,
+  type Run,
+  type StreamDiff,
+  completeLines,
+  diffWithTruth,
+  lastState,
+  missingOf,
+  newDir,
+  orderIds,
+  startReliabilitySandbox,
+  stateValues,
+  tap,
+  union,
+  writeConfig,
+} from './reliability-runs.js';
 export * from './reliability-runs.js';
-
 
 // ---------------------------------------------------------------------------------------------------
 // Two runs: a sync under some condition (faults, edits while paging, ties, ignored operators), then,
@@ -47,7 +61,10 @@ export async function twoRuns(options: TwoRunOptions): Promise<TwoRunResult> {
   try {
     const config = writeConfig(dir, sandbox, options.config);
     const originals = orderIds(sandbox);
-    const first = await tap(`${options.name}: first run`, ['--config', config], { env: options.env, timeoutMs: options.timeoutMs });
+    const first = await tap(`${options.name}: first run`, ['--config', config], {
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+    });
     const firstStats = sandbox.stats();
     const firstOutput = applySingerOutput(first.stdout);
     const afterFirst = diffWithTruth(firstOutput, sandbox);
@@ -58,10 +75,23 @@ export async function twoRuns(options: TwoRunOptions): Promise<TwoRunResult> {
     const state = lastState(first.stdout);
     const args = ['--config', config];
     if (state !== undefined) args.push('--state', writeJson(join(dir, 'state.json'), state));
-    const second = await tap(`${options.name}: incremental run`, args, { env: options.env, timeoutMs: options.timeoutMs });
+    const second = await tap(`${options.name}: incremental run`, args, {
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+    });
     const secondStats = sandbox.stats();
     const afterSecond = diffWithTruth(union([first.stdout, second.stdout]), sandbox);
-    return { name: options.name, runs: [first, second], first, second, firstStats, secondStats, missingOriginalsAfterFirst, afterFirst, afterSecond };
+    return {
+      name: options.name,
+      runs: [first, second],
+      first,
+      second,
+      firstStats,
+      secondStats,
+      missingOriginalsAfterFirst,
+      afterFirst,
+      afterSecond,
+    };
   } finally {
     await sandbox.close();
   }
@@ -98,13 +128,14 @@ export async function retriesExhausted(options: ExhaustedOptions): Promise<Exhau
     let seen = '';
     let broken = false;
     const failed = await tap(`${options.name}: retries exhausted`, ['--config', config], {
-      onStart: (child) => child.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (!broken && stateValues(seen).length >= options.afterStates) {
-          broken = true;
-          sandbox.configure({ faultRate: 1, faultKinds: [options.kind] });
-        }
-      }),
+      onStart: (child) =>
+        child.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (!broken && stateValues(seen).length >= options.afterStates) {
+            broken = true;
+            sandbox.configure({ faultRate: 1, faultKinds: [options.kind] });
+          }
+        }),
     });
     const faultsInjected = sandbox.stats().faultsTotal;
     sandbox.configure({ faultRate: 0 });
@@ -113,7 +144,13 @@ export async function retriesExhausted(options: ExhaustedOptions): Promise<Exhau
     if (state !== undefined) args.push('--state', writeJson(join(dir, 'state.json'), state));
     const resumed = await tap(`${options.name}: resumed`, args);
     return {
-      name: options.name, runs: [failed, resumed], failed, resumed, statesBeforeFailure: stateValues(failed.stdout).length, faultsInjected, stats: sandbox.stats(),
+      name: options.name,
+      runs: [failed, resumed],
+      failed,
+      resumed,
+      statesBeforeFailure: stateValues(failed.stdout).length,
+      faultsInjected,
+      stats: sandbox.stats(),
       afterResume: diffWithTruth(union([failed.stdout, resumed.stdout]), sandbox),
     };
   } finally {
@@ -182,16 +219,25 @@ export async function killAndResume(options: KillOptions): Promise<KillResult> {
       let firstByte = 0;
       const run = await tap(`${options.name}: calibration run`, ['--config', config], {
         env: { TAP_INVENTORY_PLANNER_LOG_LEVEL: 'info' },
-        onStart: (child) => child.stdout?.once('data', () => {
-          firstByte = Date.now();
-        }),
+        onStart: (child) =>
+          child.stdout?.once('data', () => {
+            firstByte = Date.now();
+          }),
       });
       runs.push(run);
       if (run.code !== 0) unexpected.push(run);
       const length = Date.now() - firstByte;
-      cycles.push({ complete: true, runs: 1, kills: 0, killsWithProgress: 0, diffs: diffWithTruth(applySingerOutput(run.stdout), sandbox) });
+      cycles.push({
+        complete: true,
+        runs: 1,
+        kills: 0,
+        killsWithProgress: 0,
+        diffs: diffWithTruth(applySingerOutput(run.stdout), sandbox),
+      });
       maxDelayMs = Math.max(options.minDelayMs + 50, Math.round(0.9 * length));
-      options.onProgress?.(`  ${options.name}: a whole run takes ${length} ms after its first byte; kills come 0-${maxDelayMs} ms after it`);
+      options.onProgress?.(
+        `  ${options.name}: a whole run takes ${length} ms after its first byte; kills come 0-${maxDelayMs} ms after it`,
+      );
     }
     while (kills < options.kills && runs.length < (options.maxRuns ?? options.kills * 4)) {
       const cycle: Cycle = { complete: false, runs: 0, kills: 0, killsWithProgress: 0, diffs: [] };
@@ -228,7 +274,9 @@ export async function killAndResume(options: KillOptions): Promise<KillResult> {
           if (next !== undefined && JSON.stringify(next) !== JSON.stringify(state)) cycle.killsWithProgress++;
           if (next !== undefined) state = next;
           if (options.editBetween) sandbox.edit(...options.editBetween);
-          options.onProgress?.(`  ${options.name}: kill ${kills} after ${Math.round(delay)} ms, ${stateValues(run.stdout).length} STATE line(s) in that run`);
+          options.onProgress?.(
+            `  ${options.name}: kill ${kills} after ${Math.round(delay)} ms, ${stateValues(run.stdout).length} STATE line(s) in that run`,
+          );
           if (runs.length >= (options.maxRuns ?? options.kills * 4)) break;
           continue;
         }
@@ -264,7 +312,13 @@ export interface SignalResult {
 }
 
 /** SIGTERM/SIGINT once the tap printed `afterStates` STATE lines; then resume from the last STATE. */
-export async function interrupt(options: { name: string; signal: NodeJS.Signals; sandbox: SandboxOptions; config?: Record<string, unknown>; afterStates: number }): Promise<SignalResult> {
+export async function interrupt(options: {
+  name: string;
+  signal: NodeJS.Signals;
+  sandbox: SandboxOptions;
+  config?: Record<string, unknown>;
+  afterStates: number;
+}): Promise<SignalResult> {
   const dir = newDir(options.name);
   const sandbox = await startReliabilitySandbox(options.sandbox);
   try {
@@ -295,8 +349,15 @@ export async function interrupt(options: { name: string; signal: NodeJS.Signals;
     if (state !== undefined) args.push('--state', writeJson(join(dir, 'state.json'), state));
     const resumed = await tap(`${options.name}: resumed`, args);
     return {
-      name: options.name, runs: [interrupted, resumed], interrupted, exitMs: sentAt ? exitedAt - sentAt : Number.NaN, lastLine, statesBeforeSignal,
-      resumed, afterResume: diffWithTruth(union([interrupted.stdout, resumed.stdout]), sandbox), stats: sandbox.stats(),
+      name: options.name,
+      runs: [interrupted, resumed],
+      interrupted,
+      exitMs: sentAt ? exitedAt - sentAt : Number.NaN,
+      lastLine,
+      statesBeforeSignal,
+      resumed,
+      afterResume: diffWithTruth(union([interrupted.stdout, resumed.stdout]), sandbox),
+      stats: sandbox.stats(),
     };
   } finally {
     await sandbox.close();
@@ -304,44 +365,75 @@ export async function interrupt(options: { name: string; signal: NodeJS.Signals;
 }
 
 /** SIGTERM while the tap waits out a long Retry-After: it must not wait for the retry to exit. */
-export async function interruptDuringRetry(options: { name: string; signal: NodeJS.Signals; waitMs: number }): Promise<SignalResult> {
+export async function interruptDuringRetry(options: {
+  name: string;
+  signal: NodeJS.Signals;
+  waitMs: number;
+}): Promise<SignalResult> {
   const dir = newDir(options.name);
-  const sandbox = await startReliabilitySandbox({ orders: 50, seed: 3, faultRate: 1, faultKinds: ['429'], retryAfterSeconds: 60 });
+  const sandbox = await startReliabilitySandbox({
+    orders: 50,
+    seed: 3,
+    faultRate: 1,
+    faultKinds: ['429'],
+    retryAfterSeconds: 60,
+  });
   try {
     const config = writeConfig(dir, sandbox);
-    const inputState = { bookmarks: { purchase_orders: { replication_key: 'last_modified', replication_key_value: '2021-06-01T00:00:00.000Z' } } };
+    const inputState = {
+      bookmarks: {
+        purchase_orders: { replication_key: 'last_modified', replication_key_value: '2021-06-01T00:00:00.000Z' },
+      },
+    };
     const statePath = writeJson(join(dir, 'state.json'), inputState);
     let sentAt = 0;
     let exitedAt = 0;
-    const interrupted = await tap(`${options.name}: ${options.signal} during Retry-After`, ['--config', config, '--state', statePath], {
-      onStart: (child) => {
-        // once the first 429 was answered (its metric line), the tap is waiting out Retry-After
-        let stderr = '';
-        child.stderr?.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-          if (sentAt === 0 && stderr.includes('"http_status_code":429')) {
-            sentAt = -1;
-            setTimeout(() => {
-              sentAt = Date.now();
-              child.kill(options.signal);
-            }, options.waitMs);
-          }
-        });
-        child.on('exit', () => {
-          exitedAt = Date.now();
-        });
+    const interrupted = await tap(
+      `${options.name}: ${options.signal} during Retry-After`,
+      ['--config', config, '--state', statePath],
+      {
+        onStart: (child) => {
+          // once the first 429 was answered (its metric line), the tap is waiting out Retry-After
+          let stderr = '';
+          child.stderr?.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString();
+            if (sentAt === 0 && stderr.includes('"http_status_code":429')) {
+              sentAt = -1;
+              setTimeout(() => {
+                sentAt = Date.now();
+                child.kill(options.signal);
+              }, options.waitMs);
+            }
+          });
+          child.on('exit', () => {
+            exitedAt = Date.now();
+          });
+        },
       },
-    });
+    );
     const lines = completeLines(interrupted.stdout);
     const lastLine = lines.length ? (JSON.parse(lines[lines.length - 1]!) as SignalResult['lastLine']) : undefined;
-    return { name: options.name, runs: [interrupted], interrupted, exitMs: exitedAt - sentAt, lastLine, statesBeforeSignal: [inputState], stats: sandbox.stats() };
+    return {
+      name: options.name,
+      runs: [interrupted],
+      interrupted,
+      exitMs: exitedAt - sentAt,
+      lastLine,
+      statesBeforeSignal: [inputState],
+      stats: sandbox.stats(),
+    };
   } finally {
     await sandbox.close();
   }
 }
 
 /** The downstream process stops reading: the read end of the tap's stdout is closed after `afterBytes`. */
-export async function closedPipe(options: { name: string; sandbox: SandboxOptions; config?: Record<string, unknown>; afterBytes: number }): Promise<SignalResult> {
+export async function closedPipe(options: {
+  name: string;
+  sandbox: SandboxOptions;
+  config?: Record<string, unknown>;
+  afterBytes: number;
+}): Promise<SignalResult> {
   const dir = newDir(options.name);
   const sandbox = await startReliabilitySandbox(options.sandbox);
   try {
@@ -363,7 +455,15 @@ export async function closedPipe(options: { name: string; sandbox: SandboxOption
         });
       },
     });
-    return { name: options.name, runs: [run], interrupted: run, exitMs: closedAt ? exitedAt - closedAt : Number.NaN, lastLine: undefined, statesBeforeSignal: [], stats: sandbox.stats() };
+    return {
+      name: options.name,
+      runs: [run],
+      interrupted: run,
+      exitMs: closedAt ? exitedAt - closedAt : Number.NaN,
+      lastLine: undefined,
+      statesBeforeSignal: [],
+      stats: sandbox.stats(),
+    };
   } finally {
     await sandbox.close();
   }
@@ -377,8 +477,12 @@ export function secretLeaks(runs: { label?: string; stdout: string; stderr: stri
   for (const run of runs) {
     for (const secret of secrets) {
       const forms = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
-      for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
-        for (const form of forms) if (text.includes(form)) leaks.push(`${run.label ?? 'run'}: ${where} contains ${secret.slice(0, 4)}…`);
+      for (const [where, text] of [
+        ['stdout', run.stdout],
+        ['stderr', run.stderr],
+      ] as const) {
+        for (const form of forms)
+          if (text.includes(form)) leaks.push(`${run.label ?? 'run'}: ${where} contains ${secret.slice(0, 4)}…`);
       }
     }
   }

@@ -12,17 +12,26 @@ export function expectNoSecretsInRuns(runs: Run[], secrets: string[] = [RELIABIL
 
 export function expectExact(diffs: StreamDiff[], what: string): void {
   expect(diffs.map((d) => d.stream).sort(), what).toEqual(['purchase_order_items', 'purchase_orders']);
-  expect(diffs.every((d) => d.expected > 0), `${what}: the truth is not empty`).toBe(true);
+  expect(
+    diffs.every((d) => d.expected > 0),
+    `${what}: the truth is not empty`,
+  ).toBe(true);
   expect(diffs, what).toEqual(exactDiff(diffs));
 }
 
 /** No stack trace, no internal error text. */
 export function expectNoStackTrace(run: Run): void {
-  expect(run.stderr, `${run.label}: stack trace on stderr`).not.toMatch(/^\s+at\s|node:internal|INTERNAL_ERROR|Unhandled/m);
+  expect(run.stderr, `${run.label}: stack trace on stderr`).not.toMatch(
+    /^\s+at\s|node:internal|INTERNAL_ERROR|Unhandled/m,
+  );
 }
 
 /** A run that finished by itself, cleanly. */
 export function expectSucceeded(run: Run): void {
-  expect({ label: run.label, code: run.code, signal: run.signal, critical: run.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l)) })
-    .toEqual({ label: run.label, code: 0, signal: null, critical: [] });
+  expect({
+    label: run.label,
+    code: run.code,
+    signal: run.signal,
+    critical: run.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l)),
+  }).toEqual({ label: run.label, code: 0, signal: null, critical: [] });
 }

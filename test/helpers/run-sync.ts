@@ -23,24 +23,70 @@ function ordersOnly(catalog: SingerCatalog | undefined): SingerCatalog {
   return { ...full, streams: full.streams.filter((e) => orderStreams.has(e.tap_stream_id)) };
 }
 
-export async function runSync(options: { config?: Record<string, unknown>; catalog?: SingerCatalog; state?: State; testMode?: boolean; now?: Date; collections?: boolean } = {}) {
+export async function runSync(
+  options: {
+    config?: Record<string, unknown>;
+    catalog?: SingerCatalog;
+    state?: State;
+    testMode?: boolean;
+    now?: Date;
+    collections?: boolean;
+  } = {},
+) {
   const logs: string[] = [];
   const log = new Logger({ level: 'debug', sink: (line) => logs.push(line) });
-  const settings = resolveSettings({ api_key: 'test-key-123', account_id: 'acct-1', base_url: 'https://api.example.test/api/v1',
-    page_size: 2, concurrency: 1, field_projection: false, retry_initial_delay: 0.01, ...options.config }, log);
+  const settings = resolveSettings(
+    {
+      api_key: 'test-key-123',
+      account_id: 'acct-1',
+      base_url: 'https://api.example.test/api/v1',
+      page_size: 2,
+      concurrency: 1,
+      field_projection: false,
+      retry_initial_delay: 0.01,
+      ...options.config,
+    },
+    log,
+  );
   log.addSecret(settings.apiKey);
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   // Copied as stdout's pipe copies: the writer fills a buffer again once its write is done.
   out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  const api = createApiClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, accountId: settings.accountId, userAgent: settings.userAgent,
-    timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs, log });
+  const api = createApiClient({
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    accountId: settings.accountId,
+    userAgent: settings.userAgent,
+    timeoutMs: settings.requestTimeoutMs,
+    maxRetries: settings.maxRetries,
+    retryInitialMs: settings.retryInitialMs,
+    retryMaxMs: settings.retryMaxMs,
+    log,
+  });
   const catalog = options.collections ? options.catalog : ordersOnly(options.catalog);
-  const run = new SyncRun({ settings, api, writer: new SingerWriter(out), log, catalog, state: options.state ?? {},
-    testMode: options.testMode, now: () => options.now ?? FROZEN });
+  const run = new SyncRun({
+    settings,
+    api,
+    writer: new SingerWriter(out),
+    log,
+    catalog,
+    state: options.state ?? {},
+    testMode: options.testMode,
+    now: () => options.now ?? FROZEN,
+  });
   let error: unknown;
-  await run.run().catch((e: unknown) => { error = e; });
+  await run.run().catch((e: unknown) => {
+    error = e;
+  });
   const text = Buffer.concat(chunks).toString();
   const lines = text.split('\n').filter(Boolean);
-  return { text, lines, messages: lines.map((l) => JSON.parse(l) as Record<string, any>), logs, error, latestState: run.latestState };
+  return {
+    text,
+    lines,
+    messages: lines.map((l) => JSON.parse(l) as Record<string, any>),
+    logs,
+    error,
+    latestState: run.latestState,
+  };
 }

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  dropSchema, freshSchemaName, LOADERS_BIN, meltano, meltanoProject, psqlJson, readYaml, removeMeltanoProjects, requireLoaders, type ProcResult,
+  dropSchema,
+  freshSchemaName,
+  LOADERS_BIN,
+  meltano,
+  meltanoProject,
+  psqlJson,
+  readYaml,
+  removeMeltanoProjects,
+  requireLoaders,
+  type ProcResult,
 } from './helpers.js';
 
 const API_KEY = 'meltano-deletions-key-8080';
@@ -24,7 +33,8 @@ afterAll(async () => {
   await dropSchema(schema);
 });
 
-const explain = (r: ProcResult): string => `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-5000)}`;
+const explain = (r: ProcResult): string =>
+  `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-5000)}`;
 
 type Project = { plugins: { extractors: Record<string, unknown>[]; loaders: Record<string, unknown>[] } };
 
@@ -42,21 +52,31 @@ describe('Meltano with replication-method FULL_TABLE in metadata:', () => {
     loader.executable = join(LOADERS_BIN, 'target-postgres');
     writeFileSync(join(project, 'meltano.yml'), JSON.stringify(yml, null, 2)); // JSON is YAML
     const env = {
-      TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl, TAP_INVENTORY_PLANNER_API_KEY: API_KEY, TAP_INVENTORY_PLANNER_ACCOUNT_ID: sandbox.accountId,
-      TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TARGET_POSTGRES_HARD_DELETE: 'true',
+      TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
+      TAP_INVENTORY_PLANNER_API_KEY: API_KEY,
+      TAP_INVENTORY_PLANNER_ACCOUNT_ID: sandbox.accountId,
+      TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema,
+      TARGET_POSTGRES_HARD_DELETE: 'true',
       TARGET_POSTGRES_PASSWORD: '', // the local server trusts loopback connections; the target insists on the setting
     };
     const keys = async (table: string, key: string): Promise<string[]> =>
-      (await psqlJson<string[]>(`select coalesce(json_agg(${key} order by ${key}), '[]') from "${schema}".${table}`)).sort();
+      (
+        await psqlJson<string[]>(`select coalesce(json_agg(${key} order by ${key}), '[]') from "${schema}".${table}`)
+      ).sort();
     const truthKeys = () => {
       const t = sandbox.truth();
-      return [t.purchase_orders.map((o) => String(o.purchase_order_id)).sort(), t.purchase_order_items.map((l) => String(l.key)).sort()];
+      return [
+        t.purchase_orders.map((o) => String(o.purchase_order_id)).sort(),
+        t.purchase_order_items.map((l) => String(l.key)).sort(),
+      ];
     };
 
     const first = await meltano(project, ['run', 'tap-inventory-planner', 'target-postgres'], env);
     expectNoSecrets(first, [API_KEY]);
     expect(first.code, explain(first)).toBe(0);
-    expect([await keys('purchase_orders', 'purchase_order_id'), await keys('purchase_order_items', 'key')]).toEqual(truthKeys());
+    expect([await keys('purchase_orders', 'purchase_order_id'), await keys('purchase_order_items', 'key')]).toEqual(
+      truthKeys(),
+    );
 
     const deleted = sandbox.deleteOrders(12);
     const removed = sandbox.removeLines(9);
@@ -71,7 +91,9 @@ describe('Meltano with replication-method FULL_TABLE in metadata:', () => {
 
     // the state Meltano keeps closes each pass
     const stored = await meltano(project, ['state', 'get', 'dev:tap-inventory-planner-to-target-postgres'], env);
-    const state = JSON.parse(stored.stdout.trim().split('\n').pop()!) as { singer_state: { bookmarks: Record<string, Record<string, unknown>> } };
+    const state = JSON.parse(stored.stdout.trim().split('\n').pop()!) as {
+      singer_state: { bookmarks: Record<string, Record<string, unknown>> };
+    };
     for (const stream of ['purchase_orders', 'purchase_order_items']) {
       expect(state.singer_state.bookmarks[stream]!.full_table_version, stream).toEqual(expect.any(Number));
       expect(state.singer_state.bookmarks[stream]!.full_table_pass, stream).toBeUndefined();

@@ -37,7 +37,11 @@ export interface ProcResult {
 }
 
 /** Runs a program to its end and collects what it printed. */
-export function run(cmd: string, args: string[], options: SpawnOptions & { input?: string; timeoutMs?: number } = {}): Promise<ProcResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  options: SpawnOptions & { input?: string; timeoutMs?: number } = {},
+): Promise<ProcResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -49,7 +53,13 @@ export function run(cmd: string, args: string[], options: SpawnOptions & { input
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        seconds: (Date.now() - started) / 1000,
+      });
     });
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(options.input ?? '');
@@ -76,7 +86,11 @@ export interface PipeResult {
  * `targetBin` runs another target instead (target-snowflake on fakesnow).
  */
 export function pipeTapToTarget(
-  tapArgs: string[], targetConfig: string, env: NodeJS.ProcessEnv = {}, targetBin = TARGET_POSTGRES, killAfterMs?: number,
+  tapArgs: string[],
+  targetConfig: string,
+  env: NodeJS.ProcessEnv = {},
+  targetBin = TARGET_POSTGRES,
+  killAfterMs?: number,
 ): Promise<PipeResult> {
   const started = Date.now();
   const childEnv = { ...process.env, PATH: PATH_WITH_NODE, ...env };
@@ -85,15 +99,22 @@ export function pipeTapToTarget(
   const target = spawn(targetBin, ['--config', targetConfig], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   const records: Record<string, number> = {};
   const schemas: Record<string, number> = {};
-  const buffers = { tapOut: [] as Buffer[], tapErr: [] as Buffer[], targetOut: [] as Buffer[], targetErr: [] as Buffer[] };
+  const buffers = {
+    tapOut: [] as Buffer[],
+    tapErr: [] as Buffer[],
+    targetOut: [] as Buffer[],
+    targetErr: [] as Buffer[],
+  };
   let pending = '';
   let killed = false;
   if (killAfterMs !== undefined) {
     // kill -9 this long after the tap's first byte
-    tap.stdout.once('data', () => setTimeout(() => {
-      killed = tap.exitCode === null && tap.signalCode === null;
-      tap.kill('SIGKILL');
-    }, killAfterMs));
+    tap.stdout.once('data', () =>
+      setTimeout(() => {
+        killed = tap.exitCode === null && tap.signalCode === null;
+        tap.kill('SIGKILL');
+      }, killAfterMs),
+    );
   }
   const count = (line: string): void => {
     if (!line.trim()) return;
@@ -118,20 +139,55 @@ export function pipeTapToTarget(
       child.on('error', reject);
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 });
+        resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(out).toString(),
+          stderr: Buffer.concat(err).toString(),
+          seconds: (Date.now() - started) / 1000,
+        });
       });
     });
-  return Promise.all([done(tap, buffers.tapOut, buffers.tapErr), done(target, buffers.targetOut, buffers.targetErr)]).then(([t, g]) => {
+  return Promise.all([
+    done(tap, buffers.tapOut, buffers.tapErr),
+    done(target, buffers.targetOut, buffers.targetErr),
+  ]).then(([t, g]) => {
     if (!killed) count(pending); // a killed tap may have left half a line
-    const last = g.stdout.split('\n').filter((l) => l.trim()).pop();
-    return { tap: t, target: g, records, schemas, state: last === undefined ? undefined : JSON.parse(last), seconds: (Date.now() - started) / 1000, killed };
+    const last = g.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop();
+    return {
+      tap: t,
+      target: g,
+      records,
+      schemas,
+      state: last === undefined ? undefined : JSON.parse(last),
+      seconds: (Date.now() - started) / 1000,
+      killed,
+    };
   });
 }
 
 // ------------------------------------------------------------------------------------------- PostgreSQL
 
 export async function psql(sql: string): Promise<string> {
-  const r = await run('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', PG.database, '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+  const r = await run('psql', [
+    '-h',
+    PG.host,
+    '-p',
+    String(PG.port),
+    '-U',
+    PG.user,
+    '-d',
+    PG.database,
+    '-X',
+    '-At',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    sql,
+  ]);
   if (r.code !== 0) throw new Error(`psql failed (${r.code}): ${r.stderr.trim()}\n${sql}`);
   return r.stdout.trim();
 }
@@ -150,7 +206,9 @@ export async function dropSchema(schema: string): Promise<void> {
 }
 
 export async function tablesIn(schema: string): Promise<string[]> {
-  return psqlJson<string[]>(`select coalesce(json_agg(table_name order by table_name), '[]') from information_schema.tables where table_schema = '${schema}'`);
+  return psqlJson<string[]>(
+    `select coalesce(json_agg(table_name order by table_name), '[]') from information_schema.tables where table_schema = '${schema}'`,
+  );
 }
 
 export type Row = Record<string, unknown>;
@@ -162,7 +220,8 @@ export async function tableRows(schema: string, table: string): Promise<Row[]> {
 /** table -> column -> data_type, from information_schema. */
 export async function columnTypes(schema: string): Promise<Record<string, Record<string, string>>> {
   const rows = await psqlJson<{ table_name: string; column_name: string; data_type: string }[]>(
-    `select coalesce(json_agg(c order by table_name, ordinal_position), '[]') from (select table_name, column_name, data_type, ordinal_position from information_schema.columns where table_schema = '${schema}') c`);
+    `select coalesce(json_agg(c order by table_name, ordinal_position), '[]') from (select table_name, column_name, data_type, ordinal_position from information_schema.columns where table_schema = '${schema}') c`,
+  );
   const out: Record<string, Record<string, string>> = {};
   for (const r of rows) (out[r.table_name] ??= {})[r.column_name] = r.data_type;
   return out;
@@ -176,7 +235,8 @@ export async function primaryKeys(schema: string): Promise<Record<string, string
        from information_schema.table_constraints tc
        join information_schema.key_column_usage kcu
          on kcu.constraint_schema = tc.constraint_schema and kcu.constraint_name = tc.constraint_name and kcu.table_name = tc.table_name
-       where tc.table_schema = '${schema}' and tc.constraint_type = 'PRIMARY KEY') k`);
+       where tc.table_schema = '${schema}' and tc.constraint_type = 'PRIMARY KEY') k`,
+  );
   const out: Record<string, string[]> = {};
   for (const r of rows) (out[r.table_name] ??= []).push(r.column_name);
   return out;
@@ -205,13 +265,29 @@ export function normalise(value: unknown, pgType: string | undefined, side: 'tru
     const ms = Date.parse(side === 'pg' && !/(Z|[+-]\d\d:?\d\d)$/.test(text) ? `${text}Z` : text);
     return Number.isNaN(ms) ? `unparseable:${text}` : ms;
   }
-  if (pgType === 'numeric' || pgType === 'bigint' || pgType === 'integer' || pgType === 'double precision') return Number(value);
+  if (pgType === 'numeric' || pgType === 'bigint' || pgType === 'integer' || pgType === 'double precision')
+    return Number(value);
   return value;
 }
 
 /** Compares a loaded table with truth rows value by value; every truth column must exist in the table. */
-export function compareTable(table: string, loaded: Row[], truth: Row[], key: string, types: Record<string, string>): TableDiff {
-  const diff: TableDiff = { table, expected: truth.length, loaded: loaded.length, missing: [], extra: [], duplicates: 0, mismatched: [], mismatchCount: 0 };
+export function compareTable(
+  table: string,
+  loaded: Row[],
+  truth: Row[],
+  key: string,
+  types: Record<string, string>,
+): TableDiff {
+  const diff: TableDiff = {
+    table,
+    expected: truth.length,
+    loaded: loaded.length,
+    missing: [],
+    extra: [],
+    duplicates: 0,
+    mismatched: [],
+    mismatchCount: 0,
+  };
   const byKey = new Map<string, Row>();
   for (const row of loaded) {
     const k = String(row[key]);
@@ -232,7 +308,8 @@ export function compareTable(table: string, loaded: Row[], truth: Row[], key: st
       const b = column in got ? normalise(got[column], types[column], 'pg') : '<no such column>';
       if (a !== b) {
         diff.mismatchCount++;
-        if (diff.mismatched.length < 5) diff.mismatched.push({ key: k, column, expected: want[column], loaded: got[column] });
+        if (diff.mismatched.length < 5)
+          diff.mismatched.push({ key: k, column, expected: want[column], loaded: got[column] });
       }
     }
   }
@@ -242,7 +319,15 @@ export function compareTable(table: string, loaded: Row[], truth: Row[], key: st
 
 /** The shape a passing comparison has, to put in a single toEqual (its failure shows the differences). */
 export function summary(d: TableDiff) {
-  return { table: d.table, rows: d.loaded, missing: d.missing.slice(0, 5), extra: d.extra.slice(0, 5), duplicates: d.duplicates, mismatchCount: d.mismatchCount, mismatched: d.mismatched };
+  return {
+    table: d.table,
+    rows: d.loaded,
+    missing: d.missing.slice(0, 5),
+    extra: d.extra.slice(0, 5),
+    duplicates: d.duplicates,
+    mismatchCount: d.mismatchCount,
+    mismatched: d.mismatched,
+  };
 }
 export function clean(table: string, rows: number) {
   return { table, rows, missing: [], extra: [], duplicates: 0, mismatchCount: 0, mismatched: [] };
@@ -291,7 +376,11 @@ export function meltano(project: string, args: string[], env: NodeJS.ProcessEnv)
 
 /** YAML -> JSON with the PyYAML that Meltano brings (the suite needs the venv anyway). */
 export async function readYaml<T>(path: string): Promise<T> {
-  const r = await run(VENV_PYTHON, ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path]);
+  const r = await run(VENV_PYTHON, [
+    '-c',
+    'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))',
+    path,
+  ]);
   if (r.code !== 0) throw new Error(`cannot read ${path} as YAML: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

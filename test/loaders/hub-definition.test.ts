@@ -7,16 +7,42 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runTap } from '../../scripts/lib/tap-process.js';
 import { readYaml, REPO_ROOT, requireLoaders } from './helpers.js';
 
-interface SettingSchema { type: string | string[]; format?: string; default?: unknown; description?: string; secret?: boolean; writeOnly?: boolean }
+interface SettingSchema {
+  type: string | string[];
+  format?: string;
+  default?: unknown;
+  description?: string;
+  secret?: boolean;
+  writeOnly?: boolean;
+}
 interface About {
-  name: string; description: string; capabilities: string[];
+  name: string;
+  description: string;
+  capabilities: string[];
   settings: { required?: string[]; properties: Record<string, SettingSchema> };
   env_vars: Record<string, string>;
 }
-interface Setting { name: string; kind?: string; label?: string; description?: string; sensitive?: boolean; value?: unknown; [k: string]: unknown }
+interface Setting {
+  name: string;
+  kind?: string;
+  label?: string;
+  description?: string;
+  sensitive?: boolean;
+  value?: unknown;
+  [k: string]: unknown;
+}
 interface PluginDef {
-  name: string; namespace: string; variant?: string; label?: string; description?: string; executable?: string; pip_url?: string;
-  capabilities: string[]; settings: Setting[]; settings_group_validation?: string[][]; [k: string]: unknown;
+  name: string;
+  namespace: string;
+  variant?: string;
+  label?: string;
+  description?: string;
+  executable?: string;
+  pip_url?: string;
+  capabilities: string[];
+  settings: Setting[];
+  settings_group_validation?: string[][];
+  [k: string]: unknown;
 }
 
 let about: About;
@@ -37,7 +63,11 @@ function kindFor(s: SettingSchema): string {
   const type = (Array.isArray(s.type) ? s.type : [s.type]).filter((t) => t !== 'null')[0];
   // date, date-time, rfc3339-date-or-date-time: Meltano's date_iso8601 (which also takes "3 days ago").
   if (type === 'string' && /date/.test(s.format ?? '')) return 'date_iso8601';
-  return { string: 'string', integer: 'integer', number: 'decimal', boolean: 'boolean', object: 'object', array: 'array' }[type!] ?? `? ${type}`;
+  return (
+    { string: 'string', integer: 'integer', number: 'decimal', boolean: 'boolean', object: 'object', array: 'array' }[
+      type!
+    ] ?? `? ${type}`
+  );
 }
 
 function checkAgainstAbout(def: PluginDef) {
@@ -52,14 +82,27 @@ function checkAgainstAbout(def: PluginDef) {
   for (const setting of def.settings) {
     const schema = props[setting.name]!;
     const secret = schema.secret === true || schema.writeOnly === true;
-    expect({ name: setting.name, kind: setting.kind, sensitive: setting.sensitive === true, value: setting.value ?? null, description: setting.description })
-      .toEqual({ name: setting.name, kind: kindFor(schema), sensitive: secret, value: schema.default ?? null, description: schema.description });
+    expect({
+      name: setting.name,
+      kind: setting.kind,
+      sensitive: setting.sensitive === true,
+      value: setting.value ?? null,
+      description: setting.description,
+    }).toEqual({
+      name: setting.name,
+      kind: kindFor(schema),
+      sensitive: secret,
+      value: schema.default ?? null,
+      description: schema.description,
+    });
     expect(['password', 'hidden'], `${setting.name}: deprecated kind`).not.toContain(setting.kind);
     expect(setting.label, `${setting.name} has a label`).toBeTruthy();
   }
   expect(def.settings.find((s) => s.name === 'start_date')?.kind).toBe('date_iso8601');
   expect(def.settings.find((s) => s.name === 'api_key')?.sensitive).toBe(true);
-  expect(def.settings_group_validation?.map((g) => [...g].sort())).toEqual([[...(about.settings.required ?? [])].sort()]);
+  expect(def.settings_group_validation?.map((g) => [...g].sort())).toEqual([
+    [...(about.settings.required ?? [])].sort(),
+  ]);
 }
 
 describe('Meltano Hub definition', () => {
@@ -71,21 +114,94 @@ describe('Meltano Hub definition', () => {
 
   it('has the fields the Hub requires, with allowed values', () => {
     // From meltano/hub schemas/plugin_definitions/extractors.schema.json and common/base_setting.schema.json.
-    const allowed = ['name', 'pip_url', 'variant', 'namespace', 'label', 'description', 'executable', 'settings', 'docs', 'repo', 'logo_url',
-      'hidden', 'python', 'settings_group_validation', 'commands', 'capabilities', 'metadata', 'schema', 'select', 'maintenance_status', 'quality',
-      'domain_url', 'keywords', 'requires', 'definition', 'next_steps', 'settings_preamble', 'usage', 'prereq', 'supported_python_versions', 'log_parser'];
+    const allowed = [
+      'name',
+      'pip_url',
+      'variant',
+      'namespace',
+      'label',
+      'description',
+      'executable',
+      'settings',
+      'docs',
+      'repo',
+      'logo_url',
+      'hidden',
+      'python',
+      'settings_group_validation',
+      'commands',
+      'capabilities',
+      'metadata',
+      'schema',
+      'select',
+      'maintenance_status',
+      'quality',
+      'domain_url',
+      'keywords',
+      'requires',
+      'definition',
+      'next_steps',
+      'settings_preamble',
+      'usage',
+      'prereq',
+      'supported_python_versions',
+      'log_parser',
+    ];
     expect(Object.keys(hub).filter((k) => !allowed.includes(k))).toEqual([]);
-    for (const k of ['name', 'namespace', 'variant', 'label', 'quality', 'description', 'repo', 'capabilities', 'settings', 'keywords', 'maintenance_status']) {
+    for (const k of [
+      'name',
+      'namespace',
+      'variant',
+      'label',
+      'quality',
+      'description',
+      'repo',
+      'capabilities',
+      'settings',
+      'keywords',
+      'maintenance_status',
+    ]) {
       expect(hub[k], k).toBeTruthy();
     }
     expect(['gold', 'silver', 'bronze', 'unknown']).toContain(hub.quality);
     expect(hub.quality, 'a non-SDK connector is silver at most').not.toBe('gold');
     expect(['active', 'beta', 'development', 'inactive', 'unknown']).toContain(hub.maintenance_status);
-    const settingKeys = ['name', 'aliases', 'label', 'value', 'placeholder', 'kind', 'description', 'tooltip', 'documentation', 'env', 'value_processor',
-      'value_post_processor', 'oauth', 'options', 'docs', 'hidden', 'sensitive'];
-    const kinds = ['date_iso8601', 'file', 'email', 'integer', 'options', 'object', 'array', 'boolean', 'string', 'decimal'];
+    const settingKeys = [
+      'name',
+      'aliases',
+      'label',
+      'value',
+      'placeholder',
+      'kind',
+      'description',
+      'tooltip',
+      'documentation',
+      'env',
+      'value_processor',
+      'value_post_processor',
+      'oauth',
+      'options',
+      'docs',
+      'hidden',
+      'sensitive',
+    ];
+    const kinds = [
+      'date_iso8601',
+      'file',
+      'email',
+      'integer',
+      'options',
+      'object',
+      'array',
+      'boolean',
+      'string',
+      'decimal',
+    ];
     for (const s of hub.settings) {
-      expect(Object.keys(s).filter((k) => !settingKeys.includes(k)), s.name).toEqual([]);
+      expect(
+        Object.keys(s).filter((k) => !settingKeys.includes(k)),
+        s.name,
+      ).toEqual([]);
       expect(kinds, s.name).toContain(s.kind);
     }
   });
@@ -96,7 +212,14 @@ describe('meltano.yml', () => {
     const tap = project.plugins.extractors.find((p) => p.name === 'tap-inventory-planner')!;
     checkAgainstAbout(tap);
     expect(tap.executable).toBe(hub.executable);
-    const strip = (d: PluginDef) => d.settings.map(({ name, kind, sensitive, value, description }) => ({ name, kind, sensitive, value, description }));
+    const strip = (d: PluginDef) =>
+      d.settings.map(({ name, kind, sensitive, value, description }) => ({
+        name,
+        kind,
+        sensitive,
+        value,
+        description,
+      }));
     expect(strip(tap)).toEqual(strip(hub));
   });
 
@@ -104,7 +227,9 @@ describe('meltano.yml', () => {
     const target = project.plugins.loaders.find((p) => p.name === 'target-postgres')!;
     expect(target.variant).toBe('meltanolabs');
     expect(existsSync(join(REPO_ROOT, 'plugins', 'loaders', 'target-postgres--meltanolabs.lock'))).toBe(true);
-    const pins = /^LOADER_PINS=\(([^)]*)\)$/m.exec(readFileSync(join(REPO_ROOT, 'scripts', 'setup-loaders.sh'), 'utf8'))![1]!.split(' ');
+    const pins = /^LOADER_PINS=\(([^)]*)\)$/m
+      .exec(readFileSync(join(REPO_ROOT, 'scripts', 'setup-loaders.sh'), 'utf8'))![1]!
+      .split(' ');
     const wanted = target.pip_url!.split(' ');
     expect(wanted).toContain('meltanolabs-target-postgres==0.8.1');
     for (const pin of wanted) expect(pins, pin).toContain(pin);

@@ -9,8 +9,23 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxAccount } from '../../sandbox/server.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  clean, columnTypes, compareTable, dropSchema, freshSchemaName, meltano, meltanoEnv, meltanoProject, primaryKeys, psql, removeMeltanoProjects, requireLoaders,
-  run, summary, tableRows, type ProcResult, type Row,
+  clean,
+  columnTypes,
+  compareTable,
+  dropSchema,
+  freshSchemaName,
+  meltano,
+  meltanoEnv,
+  meltanoProject,
+  primaryKeys,
+  psql,
+  removeMeltanoProjects,
+  requireLoaders,
+  run,
+  summary,
+  tableRows,
+  type ProcResult,
+  type Row,
 } from './helpers.js';
 
 const API_KEY = 'meltano-secret-api-key-3141';
@@ -22,7 +37,9 @@ const schemas: string[] = [];
 beforeAll(async () => {
   requireLoaders();
   // The account ids meltano.yml gives its per-account plugins; the first is also the base plugin's in these tests.
-  sandbox = await startSandbox({ orders: 1200, itemsPerOrder: 3, seed: 777, apiKey: API_KEY, accountId: 'acme' }, [{ accountId: 'birch', orders: 700 }]);
+  sandbox = await startSandbox({ orders: 1200, itemsPerOrder: 3, seed: 777, apiKey: API_KEY, accountId: 'acme' }, [
+    { accountId: 'birch', orders: 700 },
+  ]);
   project = meltanoProject();
   installed = await meltano(project, ['install'], {});
 });
@@ -54,7 +71,10 @@ function explain(r: ProcResult): string {
 describe('Meltano', () => {
   it('meltano install sets up target-postgres from its pinned pip_url; the tap is the installed executable', async () => {
     expect(installed.code, explain(installed)).toBe(0);
-    const version = await run(join(project, '.meltano', 'loaders', 'target-postgres', 'venv', 'bin', 'target-postgres'), ['--version']);
+    const version = await run(
+      join(project, '.meltano', 'loaders', 'target-postgres', 'venv', 'bin', 'target-postgres'),
+      ['--version'],
+    );
     expect(version.stdout).toContain('target-postgres v0.8.1, Meltano SDK v0.54.9');
     const found = await run('sh', ['-c', 'command -v tap-inventory-planner'], { env: meltanoEnv(project, {}) });
     expect(found.stdout.trim()).toBe(join(project, '.tap', 'prefix', 'bin', 'tap-inventory-planner'));
@@ -69,7 +89,11 @@ describe('Meltano', () => {
     expect(sandbox.stats().listRequests, 'the test really called the API').toBeGreaterThanOrEqual(1);
 
     const wrong = 'not-the-right-key-2718';
-    const bad = await meltano(project, ['config', 'test', 'tap-inventory-planner'], tapEnv({ TAP_INVENTORY_PLANNER_API_KEY: wrong, TAP_INVENTORY_PLANNER_MAX_RETRIES: '0' }));
+    const bad = await meltano(
+      project,
+      ['config', 'test', 'tap-inventory-planner'],
+      tapEnv({ TAP_INVENTORY_PLANNER_API_KEY: wrong, TAP_INVENTORY_PLANNER_MAX_RETRIES: '0' }),
+    );
     expectNoSecrets(bad, [API_KEY, wrong]);
     expect(bad.code, explain(bad)).not.toBe(0);
     expect(bad.stdout + bad.stderr).not.toContain('Plugin configuration is valid');
@@ -80,8 +104,15 @@ describe('Meltano', () => {
     expectNoSecrets(r, [API_KEY]);
     expect(r.code, explain(r)).toBe(0);
     const listed = new Map([...r.stdout.matchAll(/\[(\w+)\s*\] (\w+)\.(\w+)/g)].map((m) => [`${m[2]}.${m[3]}`, m[1]]));
-    for (const field of ['purchase_orders.total_ordered', 'purchase_orders.created_date', 'purchase_orders._account_id', 'purchase_orders.__synced_at',
-      'purchase_order_items.sku', 'purchase_order_items.cost_price', 'purchase_order_items.received']) {
+    for (const field of [
+      'purchase_orders.total_ordered',
+      'purchase_orders.created_date',
+      'purchase_orders._account_id',
+      'purchase_orders.__synced_at',
+      'purchase_order_items.sku',
+      'purchase_order_items.cost_price',
+      'purchase_order_items.received',
+    ]) {
       expect(listed.get(field), field).toBe('selected');
     }
     // Keys and the replication key cannot be deselected.
@@ -97,17 +128,26 @@ describe('Meltano', () => {
     expect(all.stdout).toMatch(/\[excluded\s*\] variant_snapshots\.sku/);
   });
 
-  it('meltano run twice: a full load, then only what changed, with the state from Meltano\'s store', async () => {
+  it("meltano run twice: a full load, then only what changed, with the state from Meltano's store", async () => {
     const schema = freshSchemaName('meltano');
     schemas.push(schema);
     // page_size and field_projection through env vars: Meltano casts them to the setting kinds.
-    const env = tapEnv({ TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TAP_INVENTORY_PLANNER_PAGE_SIZE: '400', TAP_INVENTORY_PLANNER_FIELD_PROJECTION: 'true' });
+    const env = tapEnv({
+      TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema,
+      TAP_INVENTORY_PLANNER_PAGE_SIZE: '400',
+      TAP_INVENTORY_PLANNER_FIELD_PROJECTION: 'true',
+    });
     const keys: Record<string, string> = { purchase_orders: 'purchase_order_id', purchase_order_items: 'key' };
     const compare = async () => {
       const truth = sandbox.truth() as unknown as Record<string, Row[]>;
       const types = await columnTypes(schema);
       const out = [];
-      for (const stream of Object.keys(keys)) out.push(summary(compareTable(stream, await tableRows(schema, stream), truth[stream]!, keys[stream]!, types[stream] ?? {})));
+      for (const stream of Object.keys(keys))
+        out.push(
+          summary(
+            compareTable(stream, await tableRows(schema, stream), truth[stream]!, keys[stream]!, types[stream] ?? {}),
+          ),
+        );
       return out;
     };
 
@@ -115,16 +155,34 @@ describe('Meltano', () => {
     const first = await meltano(project, ['run', 'tap-inventory-planner', 'target-postgres'], env);
     expectNoSecrets(first, [API_KEY]);
     expect(first.code, explain(first)).toBe(0);
-    expect(sandbox.stats().listRequests, 'page_size=400 from the env var: 1,200 orders in 3+ pages').toBeGreaterThanOrEqual(3);
+    expect(
+      sandbox.stats().listRequests,
+      'page_size=400 from the env var: 1,200 orders in 3+ pages',
+    ).toBeGreaterThanOrEqual(3);
     let truth = sandbox.truth();
-    expect(await compare()).toEqual([clean('purchase_orders', truth.purchase_orders.length), clean('purchase_order_items', truth.purchase_order_items.length)]);
+    expect(await compare()).toEqual([
+      clean('purchase_orders', truth.purchase_orders.length),
+      clean('purchase_order_items', truth.purchase_order_items.length),
+    ]);
     // meltano.yml's select rules leave out the opt-in variant_snapshots, as the tap's own default does
-    expect(await primaryKeys(schema)).toEqual({ purchase_orders: ['purchase_order_id'], purchase_order_items: ['key'], variants: ['id'], variant_warehouses: ['key'], variant_vendors: ['key'], warehouses: ['name'], vendors: ['id'] });
+    expect(await primaryKeys(schema)).toEqual({
+      purchase_orders: ['purchase_order_id'],
+      purchase_order_items: ['key'],
+      variants: ['id'],
+      variant_warehouses: ['key'],
+      variant_vendors: ['key'],
+      warehouses: ['name'],
+      vendors: ['id'],
+    });
 
     const stored = await meltano(project, ['state', 'get', 'dev:tap-inventory-planner-to-target-postgres'], env);
     expect(stored.code, explain(stored)).toBe(0);
-    const state = JSON.parse(stored.stdout.trim().split('\n').pop()!) as { singer_state: { bookmarks: Record<string, { replication_key_value: string }> } };
-    const newest = truth.purchase_orders.map((o) => Date.parse(String(o.last_modified))).reduce((a, b) => Math.max(a, b));
+    const state = JSON.parse(stored.stdout.trim().split('\n').pop()!) as {
+      singer_state: { bookmarks: Record<string, { replication_key_value: string }> };
+    };
+    const newest = truth.purchase_orders
+      .map((o) => Date.parse(String(o.last_modified)))
+      .reduce((a, b) => Math.max(a, b));
     expect(Date.parse(state.singer_state.bookmarks.purchase_orders!.replication_key_value)).toBe(newest);
     const firstSync = await psql(`select max(_sdc_sync_started_at) from "${schema}".purchase_orders`);
 
@@ -135,41 +193,67 @@ describe('Meltano', () => {
     expect(second.code, explain(second)).toBe(0);
     // The tap got --state from Meltano: one page for the 30 changed orders, not a re-read of 1,200.
     expect(sandbox.stats().listRequests).toBeLessThanOrEqual(2);
-    const touched = Number(await psql(`select count(*) from "${schema}".purchase_orders where _sdc_sync_started_at > ${firstSync}`));
+    const touched = Number(
+      await psql(`select count(*) from "${schema}".purchase_orders where _sdc_sync_started_at > ${firstSync}`),
+    );
     expect(touched).toBeGreaterThanOrEqual(30);
     expect(touched).toBeLessThan(50);
     truth = sandbox.truth();
-    expect(await compare()).toEqual([clean('purchase_orders', truth.purchase_orders.length), clean('purchase_order_items', truth.purchase_order_items.length)]);
-    console.log(`meltano run: first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s touching ${touched} orders`);
+    expect(await compare()).toEqual([
+      clean('purchase_orders', truth.purchase_orders.length),
+      clean('purchase_order_items', truth.purchase_order_items.length),
+    ]);
+    console.log(
+      `meltano run: first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s touching ${touched} orders`,
+    );
   });
 
-  it('one plugin per account (inherit_from), run side by side: each account\'s rows and state, nothing crossed', async () => {
+  it("one plugin per account (inherit_from), run side by side: each account's rows and state, nothing crossed", async () => {
     const schema = freshSchemaName('accounts');
     schemas.push(schema);
     // No account id in the environment: each plugin's comes from meltano.yml; the key is inherited.
     const env = tapEnv({ TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TAP_INVENTORY_PLANNER_PAGE_SIZE: '300' });
     const accounts: Record<string, SandboxAccount> = { acme: sandbox, birch: sandbox.account('birch') };
-    const runAccount = (id: string) => meltano(project, ['run', `tap-inventory-planner--${id}`, 'target-postgres'], env);
-    const rowsOf = async (table: string, id: string) => (await tableRows(schema, table)).filter((r) => r._account_id === id);
+    const runAccount = (id: string) =>
+      meltano(project, ['run', `tap-inventory-planner--${id}`, 'target-postgres'], env);
+    const rowsOf = async (table: string, id: string) =>
+      (await tableRows(schema, table)).filter((r) => r._account_id === id);
     const compare = async () => {
       const types = await columnTypes(schema);
       const out = [];
       for (const [id, account] of Object.entries(accounts)) {
         const truth = account.truth() as unknown as Record<string, Row[]>;
-        for (const [stream, key] of [['purchase_orders', 'purchase_order_id'], ['purchase_order_items', 'key']] as const) {
-          out.push({ id, ...summary(compareTable(stream, await rowsOf(stream, id), truth[stream]!, key, types[stream] ?? {})) });
+        for (const [stream, key] of [
+          ['purchase_orders', 'purchase_order_id'],
+          ['purchase_order_items', 'key'],
+        ] as const) {
+          out.push({
+            id,
+            ...summary(compareTable(stream, await rowsOf(stream, id), truth[stream]!, key, types[stream] ?? {})),
+          });
         }
       }
       return out;
     };
-    const expected = () => Object.entries(accounts).flatMap(([id, a]) => [
-      { id, ...clean('purchase_orders', a.truth().purchase_orders.length) }, { id, ...clean('purchase_order_items', a.truth().purchase_order_items.length) }]);
+    const expected = () =>
+      Object.entries(accounts).flatMap(([id, a]) => [
+        { id, ...clean('purchase_orders', a.truth().purchase_orders.length) },
+        { id, ...clean('purchase_order_items', a.truth().purchase_order_items.length) },
+      ]);
     const bookmark = async (id: string) => {
       const r = await meltano(project, ['state', 'get', `dev:tap-inventory-planner--${id}-to-target-postgres`], env);
       expect(r.code, explain(r)).toBe(0);
-      return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { singer_state: { bookmarks: Record<string, { replication_key_value: string }> } }).singer_state.bookmarks.purchase_orders!.replication_key_value;
+      return (
+        JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+          singer_state: { bookmarks: Record<string, { replication_key_value: string }> };
+        }
+      ).singer_state.bookmarks.purchase_orders!.replication_key_value;
     };
-    const newest = (a: SandboxAccount) => a.truth().purchase_orders.map((o) => Date.parse(String(o.last_modified))).reduce((x, y) => Math.max(x, y));
+    const newest = (a: SandboxAccount) =>
+      a
+        .truth()
+        .purchase_orders.map((o) => Date.parse(String(o.last_modified)))
+        .reduce((x, y) => Math.max(x, y));
 
     // Two runs creating one new system DB at once race on its migrations ("table job already exists"):
     // create it first, as a scheduler's first job would.
@@ -182,7 +266,9 @@ describe('Meltano', () => {
       expect(r.code, explain(r)).toBe(0);
     }
     for (const a of Object.values(accounts)) expect(a.stats().listRequests, a.accountId).toBeGreaterThanOrEqual(3);
-    expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(sandbox.truth().purchase_orders.length + accounts.birch!.truth().purchase_orders.length);
+    expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(
+      sandbox.truth().purchase_orders.length + accounts.birch!.truth().purchase_orders.length,
+    );
     expect(await compare()).toEqual(expected());
     for (const [id, a] of Object.entries(accounts)) expect(Date.parse(await bookmark(id)), id).toBe(newest(a));
 

@@ -10,11 +10,28 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/server.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
-import { mulberry32, RELIABILITY_API_KEY, startReliabilitySandbox, writeConfig } from '../helpers/reliability-scenarios.js';
+import {
+  mulberry32,
+  RELIABILITY_API_KEY,
+  startReliabilitySandbox,
+  writeConfig,
+} from '../helpers/reliability-scenarios.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  clean, columnTypes, compareTable, dropSchema, freshSchemaName, PATH_WITH_NODE, PG, requireLoaders, summary, tableRows,
-  TAP_BIN, TARGET_POSTGRES, type ProcResult, type Row,
+  clean,
+  columnTypes,
+  compareTable,
+  dropSchema,
+  freshSchemaName,
+  PATH_WITH_NODE,
+  PG,
+  requireLoaders,
+  summary,
+  tableRows,
+  TAP_BIN,
+  TARGET_POSTGRES,
+  type ProcResult,
+  type Row,
 } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tip-reliability-resume-'));
@@ -58,18 +75,25 @@ function pipe(tapArgs: string[], targetConfig: string, killAfterMs?: number): Pr
       }, killAfterMs);
     });
   }
-  const collect = (child: typeof tap | typeof target): Promise<ProcResult> => new Promise((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (c: Buffer) => out.push(c));
-    child.stderr!.on('data', (c: Buffer) => err.push(c));
-    const guard = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(guard);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 });
+  const collect = (child: typeof tap | typeof target): Promise<ProcResult> =>
+    new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (c: Buffer) => out.push(c));
+      child.stderr!.on('data', (c: Buffer) => err.push(c));
+      const guard = setTimeout(() => child.kill('SIGKILL'), 240_000);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(guard);
+        resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(out).toString(),
+          stderr: Buffer.concat(err).toString(),
+          seconds: (Date.now() - started) / 1000,
+        });
+      });
     });
-  });
   // the tap's stdout goes to the target: collect only its stderr
   const tapDone = new Promise<ProcResult>((resolve, reject) => {
     const err: Buffer[] = [];
@@ -77,11 +101,20 @@ function pipe(tapArgs: string[], targetConfig: string, killAfterMs?: number): Pr
     tap.on('error', reject);
     tap.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: '', stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 });
+      resolve({
+        code,
+        signal,
+        stdout: '',
+        stderr: Buffer.concat(err).toString(),
+        seconds: (Date.now() - started) / 1000,
+      });
     });
   });
   return Promise.all([tapDone, collect(target)]).then(([t, g]) => {
-    const last = g.stdout.split('\n').filter((l) => l.trim()).pop();
+    const last = g.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop();
     return { tap: t, target: g, killed, state: last === undefined ? undefined : JSON.parse(last) };
   });
 }
@@ -128,16 +161,28 @@ describe('kill -9 | target-postgres, resumed from the state the target printed',
     const last = await pipe(args, targetConfig);
     expectNoSecrets(last.tap, [RELIABILITY_API_KEY]);
     expectNoSecrets(last.target, [RELIABILITY_API_KEY]);
-    expect({ tap: last.tap.code, target: last.target.code }, last.target.stderr.slice(-2000)).toEqual({ tap: 0, target: 0 });
+    expect({ tap: last.tap.code, target: last.target.code }, last.target.stderr.slice(-2000)).toEqual({
+      tap: 0,
+      target: 0,
+    });
 
     const truth = sandbox.truth() as unknown as Record<string, Row[]>;
     const types = await columnTypes(schema);
     const keys: Record<string, string> = { purchase_orders: 'purchase_order_id', purchase_order_items: 'key' };
     const diffs = [];
     for (const stream of ['purchase_orders', 'purchase_order_items']) {
-      diffs.push(summary(compareTable(stream, await tableRows(schema, stream), truth[stream]!, keys[stream]!, types[stream] ?? {})));
+      diffs.push(
+        summary(
+          compareTable(stream, await tableRows(schema, stream), truth[stream]!, keys[stream]!, types[stream] ?? {}),
+        ),
+      );
     }
-    expect(diffs).toEqual([clean('purchase_orders', truth.purchase_orders!.length), clean('purchase_order_items', truth.purchase_order_items!.length)]);
-    console.log(`reliability-resume: ${kills} kills (${midLineKills} in the middle of a line, so the target printed no state), ${restartsFromKilledRunState} restarts from a state the target printed after a kill`);
+    expect(diffs).toEqual([
+      clean('purchase_orders', truth.purchase_orders!.length),
+      clean('purchase_order_items', truth.purchase_order_items!.length),
+    ]);
+    console.log(
+      `reliability-resume: ${kills} kills (${midLineKills} in the middle of a line, so the target printed no state), ${restartsFromKilledRunState} restarts from a state the target printed after a kill`,
+    );
   });
 });

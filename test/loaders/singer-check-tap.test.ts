@@ -22,15 +22,23 @@ afterAll(() => sandbox?.close());
 /** The "Details by stream" table of one summary: stream -> records. */
 function recordsByStream(block: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of block.matchAll(/^\| (\w+)\s+\| (\d+)\s+\| (\d+)\s+\|$/gm)) if (m[1] !== 'stream') out[m[1]!] = Number(m[2]);
+  for (const m of block.matchAll(/^\| (\w+)\s+\| (\d+)\s+\| (\d+)\s+\|$/gm))
+    if (m[1] !== 'stream') out[m[1]!] = Number(m[2]);
   return out;
 }
 
 describe('singer-check-tap', () => {
   it('passes: valid output on a first run and on the run with the state it produced', async () => {
-    const config = writeJson(join(dir, 'config.json'), { api_key: API_KEY, account_id: sandbox.accountId, base_url: sandbox.baseUrl });
+    const config = writeJson(join(dir, 'config.json'), {
+      api_key: API_KEY,
+      account_id: sandbox.accountId,
+      base_url: sandbox.baseUrl,
+    });
     // --debug passes the tap's stderr through, so it is checked for secrets too.
-    const r = await run(SINGER_CHECK_TAP, ['--tap', TAP_BIN, '--config', config, '--debug'], { cwd: dir, env: { ...process.env, PATH: PATH_WITH_NODE } });
+    const r = await run(SINGER_CHECK_TAP, ['--tap', TAP_BIN, '--config', config, '--debug'], {
+      cwd: dir,
+      env: { ...process.env, PATH: PATH_WITH_NODE },
+    });
     expectNoSecrets(r, [API_KEY]);
     expect(r.code, `${r.stdout}\n${r.stderr.slice(-3000)}`).toBe(0);
 
@@ -40,18 +48,34 @@ describe('singer-check-tap', () => {
     expect(second).toContain('The output is valid.');
     expect(second).toContain('--state singer-check-tap-data/state.json');
     const truth = sandbox.truth();
-    const collections = Object.fromEntries(Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]));
-    expect(recordsByStream(first!)).toEqual({ purchase_orders: truth.purchase_orders.length, purchase_order_items: truth.purchase_order_items.length, ...collections });
+    const collections = Object.fromEntries(
+      Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
+    );
+    expect(recordsByStream(first!)).toEqual({
+      purchase_orders: truth.purchase_orders.length,
+      purchase_order_items: truth.purchase_order_items.length,
+      ...collections,
+    });
     // The rerun starts at the bookmark: only the order(s) at the last last_modified come again, not 400.
     const again = recordsByStream(second!);
     expect(again.purchase_orders).toBeGreaterThanOrEqual(1);
     expect(again.purchase_orders).toBeLessThan(10);
-    console.log(`singer-check-tap: first ${JSON.stringify(recordsByStream(first!))}, with state ${JSON.stringify(again)}, ${r.seconds.toFixed(1)}s`);
+    console.log(
+      `singer-check-tap: first ${JSON.stringify(recordsByStream(first!))}, with state ${JSON.stringify(again)}, ${r.seconds.toFixed(1)}s`,
+    );
   });
 
   it('fails on a tap whose run fails (the check is not a rubber stamp)', async () => {
-    const config = writeJson(join(dir, 'bad.json'), { api_key: 'wrong-key-000000', account_id: sandbox.accountId, base_url: sandbox.baseUrl, max_retries: 0 });
-    const r = await run(SINGER_CHECK_TAP, ['--tap', TAP_BIN, '--config', config], { cwd: dir, env: { ...process.env, PATH: PATH_WITH_NODE } });
+    const config = writeJson(join(dir, 'bad.json'), {
+      api_key: 'wrong-key-000000',
+      account_id: sandbox.accountId,
+      base_url: sandbox.baseUrl,
+      max_retries: 0,
+    });
+    const r = await run(SINGER_CHECK_TAP, ['--tap', TAP_BIN, '--config', config], {
+      cwd: dir,
+      env: { ...process.env, PATH: PATH_WITH_NODE },
+    });
     expectNoSecrets(r, [API_KEY, 'wrong-key-000000']);
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain('ERROR: tap exited with status');

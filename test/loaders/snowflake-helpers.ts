@@ -12,7 +12,8 @@ const READER = join(REPO_ROOT, 'test', 'loaders', 'fakesnow', 'read_fakesnow.py'
 export const SNOWFLAKE_DATABASE = 'TIP';
 
 export function requireSnowflake(): void {
-  if (!existsSync(TARGET_SNOWFLAKE_FAKESNOW)) throw new Error(`${TARGET_SNOWFLAKE_FAKESNOW} is missing: run \`bash scripts/setup-loaders.sh\` first`);
+  if (!existsSync(TARGET_SNOWFLAKE_FAKESNOW))
+    throw new Error(`${TARGET_SNOWFLAKE_FAKESNOW} is missing: run \`bash scripts/setup-loaders.sh\` first`);
 }
 
 /** A fresh fakesnow "account" (a directory of duckdb files) and a target config for one schema in it. */
@@ -20,8 +21,14 @@ export function fakesnowTarget(dir: string, schema: string, extra: Record<string
   const dbPath = mkdtempSync(join(tmpdir(), 'tip-fakesnow-'));
   // What a user gives target-snowflake; fakesnow accepts any credentials.
   const config = writeJson(join(dir, `${schema}-snowflake.json`), {
-    account: 'fake-account', user: 'fake-user', password: 'fake-password', role: 'LOADER', warehouse: 'LOADING',
-    database: SNOWFLAKE_DATABASE, schema, ...extra,
+    account: 'fake-account',
+    user: 'fake-user',
+    password: 'fake-password',
+    role: 'LOADER',
+    warehouse: 'LOADING',
+    database: SNOWFLAKE_DATABASE,
+    schema,
+    ...extra,
   });
   return { schema, dbPath, config, env: { FAKESNOW_DB_PATH: dbPath } };
 }
@@ -55,8 +62,12 @@ export async function readFakesnow(dbPath: string, schema: string): Promise<Load
 
 /** Snowflake types under the names compareTable() normalises by (its PostgreSQL ones). */
 export function comparableTypes(types: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(types).map(([column, type]) => [column,
-    type === 'TIMESTAMP_NTZ' ? 'timestamp without time zone' : /^(NUMBER|FLOAT)/.test(type) ? 'numeric' : type]));
+  return Object.fromEntries(
+    Object.entries(types).map(([column, type]) => [
+      column,
+      type === 'TIMESTAMP_NTZ' ? 'timestamp without time zone' : /^(NUMBER|FLOAT)/.test(type) ? 'numeric' : type,
+    ]),
+  );
 }
 
 /** Decimal text without trailing fractional zeros: "8.5000000000" -> "8.5", "140.0000000000" -> "140". */

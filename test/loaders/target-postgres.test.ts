@@ -9,8 +9,21 @@ import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
-  clean, columnTypes, compareTable, dropSchema, freshSchemaName, PG, pipeTapToTarget, primaryKeys, psql, requireLoaders,
-  summary, tableRows, tablesIn, type PipeResult, type Row,
+  clean,
+  columnTypes,
+  compareTable,
+  dropSchema,
+  freshSchemaName,
+  PG,
+  pipeTapToTarget,
+  primaryKeys,
+  psql,
+  requireLoaders,
+  summary,
+  tableRows,
+  tablesIn,
+  type PipeResult,
+  type Row,
 } from './helpers.js';
 
 const API_KEY = 'loaders-secret-api-key-7781';
@@ -21,12 +34,23 @@ let tapConfig: string;
 const schemas: string[] = [];
 
 type Schema = { properties: Record<string, { type: string | string[]; format?: string }> };
-let catalog: { streams: { stream: string; schema: Schema; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+let catalog: {
+  streams: {
+    stream: string;
+    schema: Schema;
+    metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[];
+  }[];
+};
 
 beforeAll(async () => {
   requireLoaders();
   sandbox = await startSandbox({ orders: ORDERS, itemsPerOrder: 3, seed: 4242, apiKey: API_KEY });
-  tapConfig = writeJson(join(dir, 'tap.json'), { api_key: API_KEY, account_id: sandbox.accountId, base_url: sandbox.baseUrl, page_size: 500 });
+  tapConfig = writeJson(join(dir, 'tap.json'), {
+    api_key: API_KEY,
+    account_id: sandbox.accountId,
+    base_url: sandbox.baseUrl,
+    page_size: 500,
+  });
   const discovered = await runTap({ args: ['--config', tapConfig, '--discover'] });
   expect(discovered.code).toBe(0);
   catalog = JSON.parse(discovered.stdout);
@@ -42,8 +66,10 @@ function targetConfig(schema: string): string {
 }
 
 function expectCleanRun(r: PipeResult): void {
-  expect({ tap: r.tap.code, target: r.target.code }, `tap stderr:\n${r.tap.stderr.slice(-2000)}\ntarget stderr:\n${r.target.stderr.slice(-3000)}`)
-    .toEqual({ tap: 0, target: 0 });
+  expect(
+    { tap: r.tap.code, target: r.target.code },
+    `tap stderr:\n${r.tap.stderr.slice(-2000)}\ntarget stderr:\n${r.target.stderr.slice(-3000)}`,
+  ).toEqual({ tap: 0, target: 0 });
   for (const p of [r.tap, r.target]) expectNoSecrets(p, [API_KEY]);
 }
 
@@ -67,7 +93,11 @@ function expectedPgType(schema: { type: string | string[]; format?: string }): s
   const type = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t) => t !== 'null')[0];
   if (type === 'string' && schema.format === 'date-time') return 'timestamp without time zone';
   if (type === 'string' && schema.format === 'date') return 'date';
-  return { string: 'text', number: 'numeric', integer: 'bigint', boolean: 'boolean', object: 'jsonb', array: 'jsonb' }[type!] ?? `? ${type}`;
+  return (
+    { string: 'text', number: 'numeric', integer: 'bigint', boolean: 'boolean', object: 'jsonb', array: 'jsonb' }[
+      type!
+    ] ?? `? ${type}`
+  );
 }
 
 describe('tap | target-postgres', () => {
@@ -77,10 +107,24 @@ describe('tap | target-postgres', () => {
     expectCleanRun(r);
     const truth = sandbox.truth();
     // (the variant streams are selected by default too: test/loaders/variants.test.ts compares their tables)
-    const collections = Object.fromEntries(Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]));
-    expect(r.records).toEqual({ purchase_orders: truth.purchase_orders.length, purchase_order_items: truth.purchase_order_items.length, ...collections });
+    const collections = Object.fromEntries(
+      Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
+    );
+    expect(r.records).toEqual({
+      purchase_orders: truth.purchase_orders.length,
+      purchase_order_items: truth.purchase_order_items.length,
+      ...collections,
+    });
 
-    expect(await tablesIn(schema)).toEqual(['purchase_order_items', 'purchase_orders', 'variant_vendors', 'variant_warehouses', 'variants', 'vendors', 'warehouses']);
+    expect(await tablesIn(schema)).toEqual([
+      'purchase_order_items',
+      'purchase_orders',
+      'variant_vendors',
+      'variant_warehouses',
+      'variants',
+      'vendors',
+      'warehouses',
+    ]);
     expect(await compareWithTruth(schema)).toEqual([
       clean('purchase_orders', truth.purchase_orders.length),
       clean('purchase_order_items', truth.purchase_order_items.length),
@@ -89,29 +133,57 @@ describe('tap | target-postgres', () => {
     const types = await columnTypes(schema);
     // The promises users build on, spelled out:
     expect(types.purchase_orders).toMatchObject({
-      purchase_order_id: 'text', purchase_order_number: 'text', status: 'text', _account_id: 'text',
-      last_modified: 'timestamp without time zone', created_at: 'timestamp without time zone', updated_at: 'timestamp without time zone',
+      purchase_order_id: 'text',
+      purchase_order_number: 'text',
+      status: 'text',
+      _account_id: 'text',
+      last_modified: 'timestamp without time zone',
+      created_at: 'timestamp without time zone',
+      updated_at: 'timestamp without time zone',
       __synced_at: 'timestamp without time zone',
-      created_date: 'date', received_date: 'date', expected_date: 'date',
-      total_ordered: 'numeric', total_received: 'numeric',
+      created_date: 'date',
+      received_date: 'date',
+      expected_date: 'date',
+      total_ordered: 'numeric',
+      total_received: 'numeric',
     });
     expect(types.purchase_order_items).toMatchObject({
-      key: 'text', purchase_order_id: 'text', purchase_order_item_id: 'text', sku: 'text',
-      replenishment: 'numeric', cost_price: 'numeric', received: 'numeric', __synced_at: 'timestamp without time zone',
+      key: 'text',
+      purchase_order_id: 'text',
+      purchase_order_item_id: 'text',
+      sku: 'text',
+      replenishment: 'numeric',
+      cost_price: 'numeric',
+      received: 'numeric',
+      __synced_at: 'timestamp without time zone',
     });
     // ...and every column of the discovered schema, by the target's mapping rule.
     for (const stream of catalog.streams.filter((s) => s.metadata[0]!.metadata['selected-by-default'] !== false)) {
-      const expected = Object.fromEntries(Object.entries(stream.schema.properties).map(([name, s]) => [name, expectedPgType(s)]));
+      const expected = Object.fromEntries(
+        Object.entries(stream.schema.properties).map(([name, s]) => [name, expectedPgType(s)]),
+      );
       expect(types[stream.stream], stream.stream).toMatchObject(expected);
     }
-    expect(await primaryKeys(schema)).toEqual({ purchase_orders: ['purchase_order_id'], purchase_order_items: ['key'], variants: ['id'], variant_warehouses: ['key'], variant_vendors: ['key'], warehouses: ['name'], vendors: ['id'] });
+    expect(await primaryKeys(schema)).toEqual({
+      purchase_orders: ['purchase_order_id'],
+      purchase_order_items: ['key'],
+      variants: ['id'],
+      variant_warehouses: ['key'],
+      variant_vendors: ['key'],
+      warehouses: ['name'],
+      vendors: ['id'],
+    });
 
     // The state target-postgres printed: the bookmark is the newest last_modified loaded.
-    const newest = truth.purchase_orders.map((o) => Date.parse(String(o.last_modified))).reduce((a, b) => Math.max(a, b));
+    const newest = truth.purchase_orders
+      .map((o) => Date.parse(String(o.last_modified)))
+      .reduce((a, b) => Math.max(a, b));
     const state = r.state as { bookmarks: Record<string, { replication_key: string; replication_key_value: string }> };
     expect(state.bookmarks.purchase_orders?.replication_key).toBe('last_modified');
     expect(Date.parse(state.bookmarks.purchase_orders!.replication_key_value)).toBe(newest);
-    console.log(`full sync: ${JSON.stringify(r.records)} in ${r.seconds.toFixed(1)}s (tap ${r.tap.seconds.toFixed(1)}s)`);
+    console.log(
+      `full sync: ${JSON.stringify(r.records)} in ${r.seconds.toFixed(1)}s (tap ${r.tap.seconds.toFixed(1)}s)`,
+    );
   });
 
   it('incremental run after edits, fed the state target-postgres printed: upserts without duplicates, equals truth again', async () => {
@@ -144,15 +216,25 @@ describe('tap | target-postgres', () => {
       clean('purchase_order_items', after.purchase_order_items.length),
     ]);
     // Upserted in place: the rows the second run touched are exactly the records it sent.
-    const touched = await psql(`select count(*) from "${schema}".purchase_orders where _sdc_sync_started_at > ${firstSync}`);
+    const touched = await psql(
+      `select count(*) from "${schema}".purchase_orders where _sdc_sync_started_at > ${firstSync}`,
+    );
     expect(Number(touched)).toBe(changed);
     const distinct = await psql(`select count(*) - count(distinct purchase_order_id) from "${schema}".purchase_orders`);
     expect(Number(distinct)).toBe(0);
     // The new state moved forward.
-    const b1 = Date.parse((first.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders.replication_key_value);
-    const b2 = Date.parse((second.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders.replication_key_value);
+    const b1 = Date.parse(
+      (first.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders
+        .replication_key_value,
+    );
+    const b2 = Date.parse(
+      (second.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders
+        .replication_key_value,
+    );
     expect(b2).toBeGreaterThan(b1);
-    console.log(`incremental: ${JSON.stringify(second.records)} after edit(${edited}, ${created}), ${second.seconds.toFixed(1)}s`);
+    console.log(
+      `incremental: ${JSON.stringify(second.records)} after edit(${edited}, ${created}), ${second.seconds.toFixed(1)}s`,
+    );
   });
 
   it.each([

@@ -5,9 +5,22 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/server.js';
 import {
-  BAD_INPUT_CASES, BAD_ORDER_ID, caseSecrets, failureProblems, runBadInput, startBadApi, type BadApi, type CaseContext,
+  BAD_INPUT_CASES,
+  BAD_ORDER_ID,
+  caseSecrets,
+  failureProblems,
+  runBadInput,
+  startBadApi,
+  type BadApi,
+  type CaseContext,
 } from '../helpers/reliability-cases.js';
-import { newDir, startReliabilitySandbox, tap, writeConfig, RELIABILITY_API_KEY } from '../helpers/reliability-scenarios.js';
+import {
+  newDir,
+  startReliabilitySandbox,
+  tap,
+  writeConfig,
+  RELIABILITY_API_KEY,
+} from '../helpers/reliability-scenarios.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 let sandbox: Sandbox;
@@ -36,9 +49,26 @@ describe('bad input fails clearly', () => {
   it('covers at least 15 cases, among them every kind the issue names', () => {
     expect(BAD_INPUT_CASES.length).toBeGreaterThanOrEqual(15);
     const names = BAD_INPUT_CASES.map((c) => c.name).join('\n');
-    for (const kind of [/config file missing/, /config not JSON/, /config is an array/, /config with wrong types/, /state file missing/, /state not JSON/,
-      /state with the wrong shape/, /state with the wrong types/, /catalog file missing/, /catalog not JSON/, /catalog with the wrong shape/,
-      /unknown stream/, /start_date not RFC 3339/, /base_url plain http/, /401/, /CDN HTML/, /200 with a body that is not JSON/, /not a number/]) {
+    for (const kind of [
+      /config file missing/,
+      /config not JSON/,
+      /config is an array/,
+      /config with wrong types/,
+      /state file missing/,
+      /state not JSON/,
+      /state with the wrong shape/,
+      /state with the wrong types/,
+      /catalog file missing/,
+      /catalog not JSON/,
+      /catalog with the wrong shape/,
+      /unknown stream/,
+      /start_date not RFC 3339/,
+      /base_url plain http/,
+      /401/,
+      /CDN HTML/,
+      /200 with a body that is not JSON/,
+      /not a number/,
+    ]) {
       expect(names).toMatch(kind);
     }
   });
@@ -46,10 +76,16 @@ describe('bad input fails clearly', () => {
   // At info level for every case; at debug level too for the cases that reach the API (before the sync
   // starts the tap logs nothing at debug level; the soak runs every case at both levels).
   it.concurrent.each(BAD_INPUT_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const runs = await Promise.all([runBadInput(c, ctx, 'info'), ...(c.beforeSync ? [] : [runBadInput(c, ctx, 'debug')])]);
+    const runs = await Promise.all([
+      runBadInput(c, ctx, 'info'),
+      ...(c.beforeSync ? [] : [runBadInput(c, ctx, 'debug')]),
+    ]);
     for (const run of runs) expectNoSecrets(run, caseSecrets(c));
     const [info, debug] = runs;
-    expect({ stderr: info!.stderr, problems: failureProblems(c, info!, 'info') }).toEqual({ stderr: info!.stderr, problems: [] });
+    expect({ stderr: info!.stderr, problems: failureProblems(c, info!, 'info') }).toEqual({
+      stderr: info!.stderr,
+      problems: [],
+    });
     if (debug) expect({ problems: failureProblems(c, debug, 'debug') }).toEqual({ problems: [] });
   });
 
@@ -65,7 +101,9 @@ describe('bad input fails clearly', () => {
 describe('secrets never printed', () => {
   it('not in JSON-format debug logs of servers that echo the key back', async () => {
     for (const c of BAD_INPUT_CASES.filter((k) => k.name.startsWith('server echoing'))) {
-      const run = await tap(`${c.name} (json logs)`, c.args(ctx), { env: { TAP_INVENTORY_PLANNER_LOG_LEVEL: 'debug', TAP_INVENTORY_PLANNER_LOG_FORMAT: 'json' } });
+      const run = await tap(`${c.name} (json logs)`, c.args(ctx), {
+        env: { TAP_INVENTORY_PLANNER_LOG_LEVEL: 'debug', TAP_INVENTORY_PLANNER_LOG_FORMAT: 'json' },
+      });
       expectNoSecrets(run, caseSecrets(c));
       expect(run.code).toBe(1);
       // the echoed body did reach the tap: the line quotes it, with the key masked
@@ -76,7 +114,11 @@ describe('secrets never printed', () => {
 
   it('not when the key is given through the environment and the API refuses it', async () => {
     const run = await tap('ENV key, wrong account', ['--config', 'ENV'], {
-      env: { TAP_INVENTORY_PLANNER_API_KEY: RELIABILITY_API_KEY, TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'not-this-account', TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl },
+      env: {
+        TAP_INVENTORY_PLANNER_API_KEY: RELIABILITY_API_KEY,
+        TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'not-this-account',
+        TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
+      },
     });
     expectNoSecrets(run, [RELIABILITY_API_KEY]);
     expect(run.code).toBe(1);

@@ -36,7 +36,15 @@ describe('edits and creations while the tap pages', () => {
   it('edits inside a 1,500-order tie block while it is enumerated', async () => {
     const result = await twoRuns({
       name: 'edits-tie',
-      sandbox: { orders: 2500, itemsPerOrder: 2, seed: 52, tieBlockSize: 1500, editEvery: 3, editCount: 2, createCount: 1 },
+      sandbox: {
+        orders: 2500,
+        itemsPerOrder: 2,
+        seed: 52,
+        tieBlockSize: 1500,
+        editEvery: 3,
+        editCount: 2,
+        createCount: 1,
+      },
       config: { page_size: 400, concurrency: 2 },
     });
     expectBothRunsClean(result);
@@ -50,7 +58,11 @@ describe('orders sharing one last_modified', () => {
   it.concurrent.each([
     ['2,600 tied orders, page_size 1000, windows', { orders: 3000, tieBlockSize: 2600 }, { concurrency: 4 }],
     ['2,600 tied orders, page_size 1000, one window', { orders: 3000, tieBlockSize: 2600 }, { concurrency: 1 }],
-    ['three blocks of 1,050, page_size 1000', { orders: 3300, tieBlockSize: 1050, tieBlockCount: 3 }, { concurrency: 4 }],
+    [
+      'three blocks of 1,050, page_size 1000',
+      { orders: 3300, tieBlockSize: 1050, tieBlockCount: 3 },
+      { concurrency: 4 },
+    ],
     ['every order tied (3,000), page_size 1000', { orders: 3000, tieBlockSize: 3000 }, { concurrency: 4 }],
   ] as const)('%s: exact and the run ends', async (_name, sandbox, config) => {
     const result = await twoRuns({
@@ -70,39 +82,59 @@ describe('orders sharing one last_modified', () => {
 
 describe('a server that silently ignores filter operators', () => {
   const cases: [string, Operator[]][] = [
-    ['gte', ['gte']], ['gt', ['gt']], ['lt', ['lt']], ['eq', ['eq']],
+    ['gte', ['gte']],
+    ['gt', ['gt']],
+    ['lt', ['lt']],
+    ['eq', ['eq']],
     ['every operator', ['eq', 'ne', 'eqi', 'gt', 'gte', 'lt', 'lte']],
   ];
-  it.concurrent.each(cases)('ignoring %s: exact, full and incremental, with edits during the runs', async (_name, ignoreOperators) => {
-    const result = await twoRuns({
-      name: `ignore-${ignoreOperators.join('-')}`,
-      sandbox: { orders: 1500, itemsPerOrder: 1, seed: 71, tieBlockSize: 700, ignoreOperators, editEvery: 4, editCount: 2, createCount: 1 },
-      config: { page_size: 150, concurrency: 4 },
-      second: { ignoreOperators },
-      editBetween: [10, 3],
-    });
-    expectBothRunsClean(result);
-    expect(result.first.stderr).toMatch(/WARNING tap-inventory-planner: the API ignored the last_modified (gte|gt|lt|eq) filter/);
-    expect(result.firstStats.edits).toBeGreaterThan(0);
-    // the page-by-page fallback may miss an order edited mid-run, never for good: its resume point
-    // stays behind every order that moved, so the next incremental run completes the picture
-    expectExact(result.afterSecond, 'after the next incremental run');
-  });
+  it.concurrent.each(cases)(
+    'ignoring %s: exact, full and incremental, with edits during the runs',
+    async (_name, ignoreOperators) => {
+      const result = await twoRuns({
+        name: `ignore-${ignoreOperators.join('-')}`,
+        sandbox: {
+          orders: 1500,
+          itemsPerOrder: 1,
+          seed: 71,
+          tieBlockSize: 700,
+          ignoreOperators,
+          editEvery: 4,
+          editCount: 2,
+          createCount: 1,
+        },
+        config: { page_size: 150, concurrency: 4 },
+        second: { ignoreOperators },
+        editBetween: [10, 3],
+      });
+      expectBothRunsClean(result);
+      expect(result.first.stderr).toMatch(
+        /WARNING tap-inventory-planner: the API ignored the last_modified (gte|gt|lt|eq) filter/,
+      );
+      expect(result.firstStats.edits).toBeGreaterThan(0);
+      // the page-by-page fallback may miss an order edited mid-run, never for good: its resume point
+      // stays behind every order that moved, so the next incremental run completes the picture
+      expectExact(result.afterSecond, 'after the next incremental run');
+    },
+  );
 
   // Bigger pages and four windows: a window's first page comes back (with rows past its upper bound, so
   // it is rejected) while the reader is busy with another window's page.
-  it.concurrent.each([['lt'], ['eq']] as const)('ignoring %s with 4 parallel windows over 6,000 orders: every run ends cleanly, exact', async (operator) => {
-    const result = await twoRuns({
-      name: `ignore-big-${operator}`,
-      sandbox: { orders: 6000, itemsPerOrder: 1, seed: 81, tieBlockSize: 1500, ignoreOperators: [operator] },
-      config: { page_size: 500, concurrency: 4 },
-      second: { ignoreOperators: [operator] },
-      editBetween: [20, 5],
-    });
-    expectNoSecretsInRuns(result.runs);
-    for (const run of result.runs) expectNoStackTrace(run);
-    for (const run of result.runs) expectSucceeded(run);
-    expectExact(result.afterFirst, 'after the first run');
-    expectExact(result.afterSecond, 'after the incremental run');
-  });
+  it.concurrent.each([['lt'], ['eq']] as const)(
+    'ignoring %s with 4 parallel windows over 6,000 orders: every run ends cleanly, exact',
+    async (operator) => {
+      const result = await twoRuns({
+        name: `ignore-big-${operator}`,
+        sandbox: { orders: 6000, itemsPerOrder: 1, seed: 81, tieBlockSize: 1500, ignoreOperators: [operator] },
+        config: { page_size: 500, concurrency: 4 },
+        second: { ignoreOperators: [operator] },
+        editBetween: [20, 5],
+      });
+      expectNoSecretsInRuns(result.runs);
+      for (const run of result.runs) expectNoStackTrace(run);
+      for (const run of result.runs) expectSucceeded(run);
+      expectExact(result.afterFirst, 'after the first run');
+      expectExact(result.afterSecond, 'after the incremental run');
+    },
+  );
 });

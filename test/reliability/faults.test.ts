@@ -7,7 +7,13 @@ import { retriesExhausted, twoRuns } from '../helpers/reliability-scenarios.js';
 import { expectExact, expectNoSecretsInRuns, expectNoStackTrace, expectSucceeded } from '../helpers/reliability.js';
 
 // A 'slow' answer takes 1.5 s; the tap gives up on a response after 0.4 s and asks again.
-const FAST_RETRIES = { page_size: 50, request_timeout: 0.4, retry_initial_delay: 0.05, retry_max_delay: 0.3, max_retries: 8 };
+const FAST_RETRIES = {
+  page_size: 50,
+  request_timeout: 0.4,
+  retry_initial_delay: 0.05,
+  retry_max_delay: 0.3,
+  max_retries: 8,
+};
 
 describe('faults are survived and the result is exact', () => {
   // 429 has its own test below (its Retry-After of 1 s makes it the slow one).
@@ -15,7 +21,15 @@ describe('faults are survived and the result is exact', () => {
   it.concurrent.each(kinds)('%s on 30 percent of requests', async (kind) => {
     const result = await twoRuns({
       name: `fault-${kind}`,
-      sandbox: { orders: 300, itemsPerOrder: 2, seed: 21, faultRate: 0.3, faultKinds: [kind], slowMs: 1500, retryAfterSeconds: 1 },
+      sandbox: {
+        orders: 300,
+        itemsPerOrder: 2,
+        seed: 21,
+        faultRate: 0.3,
+        faultKinds: [kind],
+        slowMs: 1500,
+        retryAfterSeconds: 1,
+      },
       config: { ...FAST_RETRIES, concurrency: 2 },
       second: { faultRate: 0.3 }, // the incremental run also meets faults
       editBetween: [15, 5],
@@ -24,7 +38,9 @@ describe('faults are survived and the result is exact', () => {
     for (const run of result.runs) expectSucceeded(run);
     expect(result.firstStats.faults[kind]).toBeGreaterThanOrEqual(2);
     expect(result.firstStats.faultsTotal).toBe(result.firstStats.faults[kind]);
-    expect(result.first.stderr).toMatch(/WARNING tap-inventory-planner: GET \/api\/v1\/purchase-orders failed with .*; retry \d+ of \d+ in /);
+    expect(result.first.stderr).toMatch(
+      /WARNING tap-inventory-planner: GET \/api\/v1\/purchase-orders failed with .*; retry \d+ of \d+ in /,
+    );
     expectExact(result.afterFirst, 'after the first run');
     expectExact(result.afterSecond, 'after the incremental run');
   });
@@ -67,10 +83,22 @@ describe('faults are survived and the result is exact', () => {
 
 describe('retries exhausted: a clear failure, and the STATE before it is safe', () => {
   const cases: [FaultKind, RegExp][] = [
-    ['500', /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\).*run again later \(the last STATE is safe to resume from\)/],
-    ['503', /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 503 after 3 attempt\(s\): an HTML error page/],
-    ['reset', /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders failed \(ECONNRESET\) after 3 attempt\(s\).*last STATE is safe/],
-    ['slow', /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders timed out after 0.4s after 3 attempt\(s\).*raise request_timeout/],
+    [
+      '500',
+      /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\).*run again later \(the last STATE is safe to resume from\)/,
+    ],
+    [
+      '503',
+      /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 503 after 3 attempt\(s\): an HTML error page/,
+    ],
+    [
+      'reset',
+      /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders failed \(ECONNRESET\) after 3 attempt\(s\).*last STATE is safe/,
+    ],
+    [
+      'slow',
+      /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders timed out after 0.4s after 3 attempt\(s\).*raise request_timeout/,
+    ],
   ];
   it.concurrent.each(cases)('%s on every request after the third STATE', async (kind, line) => {
     const result = await retriesExhausted({
@@ -106,7 +134,9 @@ describe('retries exhausted: a clear failure, and the STATE before it is safe', 
     expectNoStackTrace(result.failed);
     const errors = result.failed.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\)/);
+    expect(errors[0]).toMatch(
+      /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\)/,
+    );
     expect(result.failed.stderr).toMatch(/parallel last_modified windows/);
     expectSucceeded(result.resumed);
     expectExact(result.afterResume, 'failed run + run resumed from its last STATE');

@@ -8,9 +8,14 @@ import { expectExact, expectNoSecretsInRuns, expectNoStackTrace, expectSucceeded
 const EXIT_BOUND_MS = 3000; // generous: the figures in RELIABILITY.md say how long it really takes
 
 describe('signals', () => {
-  it.concurrent.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s mid-run: latest STATE last, exit %i, resume exact', async (signal, code) => {
+  it.concurrent.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s mid-run: latest STATE last, exit %i, resume exact', async (signal, code) => {
     const result = await interrupt({
-      name: `signal-${signal}`, signal, afterStates: 2,
+      name: `signal-${signal}`,
+      signal,
+      afterStates: 2,
       sandbox: { orders: 3000, itemsPerOrder: 2, seed: 41, latencyMs: 20 },
       config: { page_size: 50, concurrency: 4 },
     });
@@ -19,7 +24,9 @@ describe('signals', () => {
     expect(result.interrupted.signal).toBeNull();
     expect(result.exitMs).toBeLessThan(EXIT_BOUND_MS);
     expectNoStackTrace(result.interrupted);
-    expect(result.interrupted.stderr).toMatch(new RegExp(`WARNING tap-inventory-planner: received ${signal}; writing the latest safe STATE and stopping`));
+    expect(result.interrupted.stderr).toMatch(
+      new RegExp(`WARNING tap-inventory-planner: received ${signal}; writing the latest safe STATE and stopping`),
+    );
     expect(result.interrupted.stdout.endsWith('\n')).toBe(true);
     // the last line is a STATE, and not older than any STATE printed before the signal
     expect(result.lastLine?.type).toBe('STATE');
@@ -44,20 +51,26 @@ describe('signals', () => {
 });
 
 describe('closed stdout (EPIPE)', () => {
-  it.concurrent.each([1, 200_000])('downstream stops reading after %i bytes: exit 1 promptly, one line, no stack', async (afterBytes) => {
-    const result = await closedPipe({
-      name: `epipe-${afterBytes}`, afterBytes,
-      sandbox: { orders: 4000, itemsPerOrder: 3, seed: 42, latencyMs: 5 },
-      config: { page_size: 100, concurrency: 4 },
-    });
-    expectNoSecretsInRuns(result.runs);
-    const run = result.interrupted;
-    expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
-    expect(result.exitMs).toBeLessThan(EXIT_BOUND_MS);
-    expectNoStackTrace(run);
-    const errors = run.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/CRITICAL tap-inventory-planner: OUTPUT_CLOSED: stdout was closed by the downstream process.*check its log/);
-    expect(run.stderr).not.toMatch(/finished in/);
-  });
+  it.concurrent.each([1, 200_000])(
+    'downstream stops reading after %i bytes: exit 1 promptly, one line, no stack',
+    async (afterBytes) => {
+      const result = await closedPipe({
+        name: `epipe-${afterBytes}`,
+        afterBytes,
+        sandbox: { orders: 4000, itemsPerOrder: 3, seed: 42, latencyMs: 5 },
+        config: { page_size: 100, concurrency: 4 },
+      });
+      expectNoSecretsInRuns(result.runs);
+      const run = result.interrupted;
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
+      expect(result.exitMs).toBeLessThan(EXIT_BOUND_MS);
+      expectNoStackTrace(run);
+      const errors = run.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /CRITICAL tap-inventory-planner: OUTPUT_CLOSED: stdout was closed by the downstream process.*check its log/,
+      );
+      expect(run.stderr).not.toMatch(/finished in/);
+    },
+  );
 });

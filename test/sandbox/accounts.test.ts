@@ -24,8 +24,21 @@ describe('accounts', () => {
     expect(birch.length).toBe(25);
     const acmeIds = new Set(acme.map((o) => o.id as string));
     expect(birch.filter((o) => acmeIds.has(o.id as string))).toEqual([]);
-    expect(sb.account('birch').truth().purchase_orders.map((r) => r.purchase_order_id).sort()).toEqual(birch.map((o) => o.id).sort());
-    expect(new Set(sb.account('birch').truth().purchase_order_items.map((r) => r._account_id))).toEqual(new Set(['birch']));
+    expect(
+      sb
+        .account('birch')
+        .truth()
+        .purchase_orders.map((r) => r.purchase_order_id)
+        .sort(),
+    ).toEqual(birch.map((o) => o.id).sort());
+    expect(
+      new Set(
+        sb
+          .account('birch')
+          .truth()
+          .purchase_order_items.map((r) => r._account_id),
+      ),
+    ).toEqual(new Set(['birch']));
     expect(new Set(sb.truth().purchase_orders.map((r) => r._account_id))).toEqual(new Set(['acme']));
   });
 
@@ -46,7 +59,9 @@ describe('accounts', () => {
 
     expect((await admin(sb, 'PATCH', 'config?account=birch', { faultRate: 1, faultKinds: ['500'] })).status).toBe(200);
     try {
-      expect((await api(sb, '/purchase-orders', { headers: { ...authHeaders(sb), Account: 'birch' } })).status).toBe(500);
+      expect((await api(sb, '/purchase-orders', { headers: { ...authHeaders(sb), Account: 'birch' } })).status).toBe(
+        500,
+      );
       expect((await api(sb, '/purchase-orders')).status).toBe(200);
       expect((await admin(sb, 'GET', 'stats?account=birch')).json.statusCounts).toMatchObject({ 500: 1 });
     } finally {

@@ -10,7 +10,12 @@ afterAll(() => sb.close());
 
 describe('admin endpoints', () => {
   it('GET and PATCH /__admin/config change switches at run time', async () => {
-    expect((await admin(sb, 'GET', 'config')).json).toMatchObject({ orders: 30, seed: 1, faultRate: 0, apiKey: 'sandbox-key' });
+    expect((await admin(sb, 'GET', 'config')).json).toMatchObject({
+      orders: 30,
+      seed: 1,
+      faultRate: 0,
+      apiKey: 'sandbox-key',
+    });
     const patched = await admin(sb, 'PATCH', 'config', { faultRate: 1, faultKinds: ['500'] });
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ faultRate: 1, faultKinds: ['500'] });

@@ -11,7 +11,16 @@ afterAll(() => sb.close());
 describe('list envelope and paging', () => {
   it('answers the documented envelope with meta', async () => {
     const env = await list(sb, { limit: 10, page: 2 });
-    expect(env.meta).toEqual({ name: 'purchase-orders', display_name: 'purchase orders', total: 250, count: 10, limit: 10, page: 2, start: 20, end: 30 });
+    expect(env.meta).toEqual({
+      name: 'purchase-orders',
+      display_name: 'purchase orders',
+      total: 250,
+      count: 10,
+      limit: 10,
+      page: 2,
+      start: 20,
+      end: 30,
+    });
     expect(env['purchase-orders']).toHaveLength(10);
   });
 
@@ -71,14 +80,17 @@ describe('order objects', () => {
   it('shows the documented quirks at realistic rates', async () => {
     const orders = await allOrders(sb);
     const items = orders.flatMap((o) => o.items as Record<string, unknown>[]);
-    const share = (pred: (x: Record<string, unknown>) => boolean, rows: Record<string, unknown>[]): number => rows.filter(pred).length / rows.length;
+    const share = (pred: (x: Record<string, unknown>) => boolean, rows: Record<string, unknown>[]): number =>
+      rows.filter(pred).length / rows.length;
     expect(share((i) => typeof i.cost_price === 'string' && i.cost_price !== '', items)).toBeGreaterThan(0.05);
     expect(share((i) => i.cost_price === '', items)).toBeGreaterThan(0.002);
     expect(share((i) => !('vendor_name' in i), items)).toBeGreaterThan(0.15);
     expect(share((o) => !('received_date' in o), orders)).toBeGreaterThan(0.3);
     expect(share((o) => o.type === '' || !('type' in o), orders)).toBeGreaterThan(0);
     expect(share((o) => !String(o.last_modified).endsWith('+00:00'), orders)).toBeGreaterThan(0.03);
-    expect(items.some((i) => typeof i.cost_price === 'string' && /^\d+\.\d\d$/.test(i.cost_price as string))).toBe(true);
+    expect(items.some((i) => typeof i.cost_price === 'string' && /^\d+\.\d\d$/.test(i.cost_price as string))).toBe(
+      true,
+    );
   });
 
   it('serves one order by id', async () => {
@@ -104,7 +116,12 @@ describe('errors', () => {
   });
 
   it('answers 404 with the error shape for an unknown id or path', async () => {
-    for (const path of ['/purchase-orders/000000000000000000000000', '/purchase-orders/nope', '/products', '/variants/nope']) {
+    for (const path of [
+      '/purchase-orders/000000000000000000000000',
+      '/purchase-orders/nope',
+      '/products',
+      '/variants/nope',
+    ]) {
       const a = await api(sb, path);
       expect(a.status).toBe(404);
       expect(a.json.result.status).toBe('error');
@@ -122,7 +139,10 @@ describe('errors', () => {
   it('lets UA-less requests through when requireUserAgent is off', async () => {
     sb.configure({ requireUserAgent: false });
     try {
-      const r = await rawGet(`${sb.baseUrl}/purchase-orders?limit=1`, { Authorization: sb.apiKey, Account: sb.accountId });
+      const r = await rawGet(`${sb.baseUrl}/purchase-orders?limit=1`, {
+        Authorization: sb.apiKey,
+        Account: sb.accountId,
+      });
       expect(r.status).toBe(200);
       expect(JSON.parse(r.body).meta.count).toBe(1);
     } finally {

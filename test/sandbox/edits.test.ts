@@ -9,7 +9,8 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 const lm = (o: Json): number => instant(o.last_modified as string);
-const asc = async (): Promise<Json[]> => (await list(sb, { limit: 1000, last_modified_sort: 'asc' }))['purchase-orders'] as Json[];
+const asc = async (): Promise<Json[]> =>
+  (await list(sb, { limit: 1000, last_modified_sort: 'asc' }))['purchase-orders'] as Json[];
 const byId = (orders: Json[]): Map<string, Json> => new Map(orders.map((o) => [o.id as string, o]));
 
 describe('edits', () => {
@@ -51,7 +52,9 @@ describe('edits', () => {
       if (Number(o.total_received) > Number(prev.total_received)) changedReceived++;
       if (o.items.length > prev.items.length) addedItems++;
       // received never exceeds what was ordered
-      for (const item of o.items) if ('received' in item && item.received !== '') expect(Number(item.received)).toBeLessThanOrEqual(Number(item.replenishment_original));
+      for (const item of o.items)
+        if ('received' in item && item.received !== '')
+          expect(Number(item.received)).toBeLessThanOrEqual(Number(item.replenishment_original));
     }
     expect(changedStatus).toBeGreaterThan(5);
     expect(changedReceived).toBeGreaterThan(2);
@@ -72,7 +75,9 @@ describe('edits', () => {
       expect(o.created_at).toBeDefined();
     }
     expect((await list(sb, { limit: 1 })).meta.total).toBe(before.length + 4);
-    const one = await fetch(`${sb.baseUrl}/purchase-orders/${fresh[0]!.id}`, { headers: { 'User-Agent': 't', Authorization: sb.apiKey, Account: sb.accountId } });
+    const one = await fetch(`${sb.baseUrl}/purchase-orders/${fresh[0]!.id}`, {
+      headers: { 'User-Agent': 't', Authorization: sb.apiKey, Account: sb.accountId },
+    });
     expect(one.status).toBe(200);
   });
 
@@ -105,7 +110,9 @@ describe('tie blocks', () => {
       const plain = await startSandbox({ orders: 200 });
       const plainOrders = await allOrders(plain);
       await plain.close();
-      expect(Math.max(...[...new Set(plainOrders.map(lm))].map((t) => plainOrders.filter((o) => lm(o) === t).length))).toBeLessThan(6);
+      expect(
+        Math.max(...[...new Set(plainOrders.map(lm))].map((t) => plainOrders.filter((o) => lm(o) === t).length)),
+      ).toBeLessThan(6);
     } finally {
       await tied.close();
     }

@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 afterEach(() => sb.configure({ faultRate: 0, rateLimitPerSecond: 0, retryAfterSeconds: 1 }));
 
-const only = (kind: FaultKind, extra: Record<string, unknown> = {}): void => sb.configure({ faultRate: 1, faultKinds: [kind], ...extra });
+const only = (kind: FaultKind, extra: Record<string, unknown> = {}): void =>
+  sb.configure({ faultRate: 1, faultKinds: [kind], ...extra });
 
 describe('faults', () => {
   it('429 carries Retry-After and a JSON error body', async () => {

@@ -15,7 +15,11 @@ export function authHeaders(sb: Sandbox): Record<string, string> {
   return { 'User-Agent': 'sandbox-tests/1.0', Authorization: sb.apiKey, Account: sb.accountId };
 }
 
-export async function api(sb: Sandbox, path: string, init: { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
+export async function api(
+  sb: Sandbox,
+  path: string,
+  init: { headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Answer> {
   const res = await fetch(`${sb.baseUrl}${path}`, {
     headers: init.headers ?? authHeaders(sb),
     signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
@@ -63,7 +67,11 @@ export async function admin(sb: Sandbox, method: string, path: string, body?: un
 }
 
 /** A raw node:http GET (fetch always adds a User-Agent; this sends only `headers`). */
-export function rawGet(url: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<{ status: number; headers: Json; body: string }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<{ status: number; headers: Json; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, timeout: timeoutMs }, (res) => {
       let body = '';

@@ -41,7 +41,10 @@ describe('a 1,000,000-order instance', () => {
       let bytes = 0;
       for (const p of [0, 57, 300]) {
         const t = performance.now();
-        const res = await fetch(`${sb.baseUrl}/purchase-orders?last_modified_gte=${encodeURIComponent(since)}&last_modified_sort=asc&limit=1000&page=${p}`, { headers: authHeaders(sb) });
+        const res = await fetch(
+          `${sb.baseUrl}/purchase-orders?last_modified_gte=${encodeURIComponent(since)}&last_modified_sort=asc&limit=1000&page=${p}`,
+          { headers: authHeaders(sb) },
+        );
         const text = await res.text();
         timings.push(performance.now() - t);
         bytes = text.length;
@@ -50,13 +53,19 @@ describe('a 1,000,000-order instance', () => {
         expect(page.meta).toMatchObject({ total, count: 1000, start: p * 1000 });
       }
       const orders = page['purchase-orders'];
-      for (let k = 1; k < orders.length; k++) expect(Date.parse(orders[k]!.last_modified)).toBeGreaterThanOrEqual(Date.parse(orders[k - 1]!.last_modified));
+      for (let k = 1; k < orders.length; k++)
+        expect(Date.parse(orders[k]!.last_modified)).toBeGreaterThanOrEqual(Date.parse(orders[k - 1]!.last_modified));
       expect(Date.parse(orders[0]!.last_modified)).toBeGreaterThanOrEqual(Date.parse(since));
       const last = await list(sb, { last_modified_gte: since, last_modified_sort: 'asc', limit: 1, page: total - 1 });
       expect(last.meta.count).toBe(1);
-      expect((await list(sb, { last_modified_gte: since, last_modified_sort: 'asc', limit: 1, page: total })).meta.count).toBe(0);
+      expect(
+        (await list(sb, { last_modified_gte: since, last_modified_sort: 'asc', limit: 1, page: total })).meta.count,
+      ).toBe(0);
       const t = performance.now();
-      const projected = await api(sb, `/purchase-orders?last_modified_gte=${encodeURIComponent(since)}&last_modified_sort=asc&limit=1000&page=3&fields=id,last_modified,items.id,items.sku`);
+      const projected = await api(
+        sb,
+        `/purchase-orders?last_modified_gte=${encodeURIComponent(since)}&last_modified_sort=asc&limit=1000&page=3&fields=id,last_modified,items.id,items.sku`,
+      );
       const projectedMs = performance.now() - t;
       expect(projected.json['purchase-orders']).toHaveLength(1000);
       console.log(

@@ -40,7 +40,10 @@ describe('fields= projection', () => {
 
   it('applies to a single order too', async () => {
     const one = await api(sb, `/purchase-orders/${full[3]!.id}?fields=reference,items.title`);
-    expect(one.json['purchase-order']).toEqual({ reference: full[3]!.reference, items: full[3]!.items.map((i: Json) => ({ title: i.title })) });
+    expect(one.json['purchase-order']).toEqual({
+      reference: full[3]!.reference,
+      items: full[3]!.items.map((i: Json) => ({ title: i.title })),
+    });
   });
 
   it('returns full objects when ignoreFields is on', async () => {

@@ -32,7 +32,8 @@ describe('sort', () => {
   it('keeps a stable order for equal values across pages', async () => {
     const whole = ids(await list(sb, { limit: 1000, last_modified_sort: 'asc' }));
     const paged: string[] = [];
-    for (let page = 0; page < 300 / 7 + 1; page++) paged.push(...ids(await list(sb, { limit: 7, page, last_modified_sort: 'asc' })));
+    for (let page = 0; page < 300 / 7 + 1; page++)
+      paged.push(...ids(await list(sb, { limit: 7, page, last_modified_sort: 'asc' })));
     expect(paged).toEqual(whole);
   });
 
@@ -103,20 +104,36 @@ describe('filters', () => {
   it('combines several filters with AND', async () => {
     const p = lm(pivot());
     const status = 'open';
-    const env = await list(sb, { limit: 1000, last_modified_gte: new Date(p).toISOString(), status, last_modified_sort: 'asc' });
+    const env = await list(sb, {
+      limit: 1000,
+      last_modified_gte: new Date(p).toISOString(),
+      status,
+      last_modified_sort: 'asc',
+    });
     const expected = byLmAsc().filter((o) => lm(o) >= p && o.status === status);
     expect(new Set(ids(env))).toEqual(new Set(expected.map((o) => o.id)));
     expect(env.meta.total).toBe(expected.length);
     expect(expected.length).toBeGreaterThan(0);
-    const range = await list(sb, { limit: 1000, last_modified_gt: new Date(lm(byLmAsc()[10]!)).toISOString(), last_modified_lt: new Date(p).toISOString() });
+    const range = await list(sb, {
+      limit: 1000,
+      last_modified_gt: new Date(lm(byLmAsc()[10]!)).toISOString(),
+      last_modified_lt: new Date(p).toISOString(),
+    });
     expect(range.meta.total).toBe(orders.filter((o) => lm(o) > lm(byLmAsc()[10]!) && lm(o) < p).length);
   });
 
   it('pages through a last_modified range with limit=1 probes', async () => {
     const p = lm(pivot());
-    const expected = ids(await list(sb, { limit: 1000, last_modified_gte: new Date(p).toISOString(), last_modified_sort: 'asc' }));
+    const expected = ids(
+      await list(sb, { limit: 1000, last_modified_gte: new Date(p).toISOString(), last_modified_sort: 'asc' }),
+    );
     for (const q of [0, 5, expected.length - 1]) {
-      const env = await list(sb, { limit: 1, page: q, last_modified_gte: new Date(p).toISOString(), last_modified_sort: 'asc' });
+      const env = await list(sb, {
+        limit: 1,
+        page: q,
+        last_modified_gte: new Date(p).toISOString(),
+        last_modified_sort: 'asc',
+      });
       expect(env.meta.total).toBe(expected.length);
       expect(ids(env)).toEqual([expected[q]]);
     }

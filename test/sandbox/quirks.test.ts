@@ -26,9 +26,14 @@ describe('futureOrders', () => {
     const after = lms((await list(sb, { limit: 1000, last_modified_sort: 'asc' }))['purchase-orders']);
     const future = after.filter((lm) => lm >= FUTURE).length; // an edit may have picked a future order
     const edited = after.slice(-6 - future, after.length - future);
-    expect(edited.every((lm) => Date.parse(lm) >= Math.floor(before / 1000) * 1000 && Date.parse(lm) <= Date.now()), edited.join()).toBe(true);
+    expect(
+      edited.every((lm) => Date.parse(lm) >= Math.floor(before / 1000) * 1000 && Date.parse(lm) <= Date.now()),
+      edited.join(),
+    ).toBe(true);
     expect(after.slice(0, -6 - future).every((lm) => Date.parse(lm) < before)).toBe(true);
-    expect((await list(sb, { limit: 1000, last_modified_gte: new Date(before - 1000).toISOString() }))['purchase-orders']).toHaveLength(6 + future);
+    expect(
+      (await list(sb, { limit: 1000, last_modified_gte: new Date(before - 1000).toISOString() }))['purchase-orders'],
+    ).toHaveLength(6 + future);
     expect(sb.truth().purchase_orders.filter((r) => String(r.last_modified) >= FUTURE)).toHaveLength(future);
   });
 
@@ -36,19 +41,33 @@ describe('futureOrders', () => {
     sb = await startSandbox({ orders: 50, seed: 3 });
     const plain = sb.truth();
     await sb.close();
-    sb = await startSandbox({ orders: 50, seed: 3, futureOrders: 0, oddValueRate: 0, duplicateLineRate: 0, itemsAsObject: 0 });
+    sb = await startSandbox({
+      orders: 50,
+      seed: 3,
+      futureOrders: 0,
+      oddValueRate: 0,
+      duplicateLineRate: 0,
+      itemsAsObject: 0,
+    });
     expect(sb.truth()).toEqual(plain);
   });
 });
 
 describe('oddValueRate', () => {
   it('puts odd values into the chosen columns of that share of orders, 1e400 written raw, with their truth', async () => {
-    sb = await startSandbox({ orders: 300, seed: 4, oddValueRate: 0.5, oddColumns: ['total_ordered', 'items.cost_price'] });
+    sb = await startSandbox({
+      orders: 300,
+      seed: 4,
+      oddValueRate: 0.5,
+      oddColumns: ['total_ordered', 'items.cost_price'],
+    });
     const { text } = await api(sb, '/purchase-orders?limit=1000');
     expect(text).toMatch(/"total_ordered":1e400/);
     const orders = JSON.parse(text)['purchase-orders'] as Json[];
     const truth = new Map(sb.truth().purchase_orders.map((r) => [r.purchase_order_id, r]));
-    const odd = orders.filter((o) => (typeof o.total_ordered === 'number' ? !Number.isFinite(o.total_ordered) : !/^\d*$/.test(String(o.total_ordered))));
+    const odd = orders.filter((o) =>
+      typeof o.total_ordered === 'number' ? !Number.isFinite(o.total_ordered) : !/^\d*$/.test(String(o.total_ordered)),
+    );
     expect(odd.length).toBeGreaterThan(100);
     expect(odd.length).toBeLessThan(200);
     for (const o of odd) {
@@ -78,12 +97,19 @@ describe('items shapes', () => {
     expect(sb.truth()).toEqual(truth);
   });
 
-  it('duplicateLineRate repeats the first line\'s item id; the truth keeps every line under the documented keys', async () => {
+  it("duplicateLineRate repeats the first line's item id; the truth keeps every line under the documented keys", async () => {
     sb = await startSandbox({ orders: 30, seed: 6, duplicateLineRate: 1 });
     const orders = await allOrders(sb);
     const md5 = (t: string) => createHash('md5').update(t).digest('hex');
-    const expected = orders.flatMap((o) => (o.items as Json[]).map((item, j) => md5(o.id + item.id + (j === o.items.length - 1 ? '#2' : ''))));
+    const expected = orders.flatMap((o) =>
+      (o.items as Json[]).map((item, j) => md5(o.id + item.id + (j === o.items.length - 1 ? '#2' : ''))),
+    );
     for (const o of orders) expect(o.items.at(-1).id).toBe(o.items[0].id);
-    expect(sb.truth().purchase_order_items.map((r) => r.key).sort()).toEqual(expected.sort());
+    expect(
+      sb
+        .truth()
+        .purchase_order_items.map((r) => r.key)
+        .sort(),
+    ).toEqual(expected.sort());
   });
 });

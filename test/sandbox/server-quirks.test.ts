@@ -21,13 +21,21 @@ describe('sandbox switches for issue 12', () => {
     expect(page.meta).toMatchObject({ limit: 30, start: 30, total: 200, count: 30 });
   });
 
-  it.each([['ms', /\.\d{3}\+|\.\d{3}-/], ['us', /\.\d{6}[+-]/]] as const)('lmPrecision %s writes that many fraction digits, sorted by the whole instant', async (lmPrecision, digits) => {
-    const sb = await sandbox({ lmPrecision });
-    const all = rows(await list(sb, { ...asc, limit: 1000 }));
-    expect(all.every((o) => digits.test(String(o.last_modified)))).toBe(true);
-    const micros = all.map((o) => String(o.last_modified)).map((t) => Date.parse(t) * 1000 + Number((/\.(\d+)/.exec(t)![1]!).padEnd(6, '0').slice(3)));
-    expect(micros).toEqual([...micros].sort((a, b) => a - b));
-  });
+  it.each([
+    ['ms', /\.\d{3}\+|\.\d{3}-/],
+    ['us', /\.\d{6}[+-]/],
+  ] as const)(
+    'lmPrecision %s writes that many fraction digits, sorted by the whole instant',
+    async (lmPrecision, digits) => {
+      const sb = await sandbox({ lmPrecision });
+      const all = rows(await list(sb, { ...asc, limit: 1000 }));
+      expect(all.every((o) => digits.test(String(o.last_modified)))).toBe(true);
+      const micros = all
+        .map((o) => String(o.last_modified))
+        .map((t) => Date.parse(t) * 1000 + Number(/\.(\d+)/.exec(t)![1]!.padEnd(6, '0').slice(3)));
+      expect(micros).toEqual([...micros].sort((a, b) => a - b));
+    },
+  );
 
   it('floorFilters compares with filter values floored to whole seconds', async () => {
     const sb = await sandbox({ lmPrecision: 'ms' });
@@ -47,9 +55,13 @@ describe('sandbox switches for issue 12', () => {
     const sb = await sandbox({ nullLastModified: 6 });
     const all = rows(await list(sb, { ...asc, limit: 1000 }));
     expect(all.slice(0, 6).every((o) => o.last_modified === undefined || o.last_modified === null)).toBe(true);
-    expect(all.slice(0, 6).some((o) => o.last_modified === null) && all.slice(0, 6).some((o) => !('last_modified' in o))).toBe(true);
+    expect(
+      all.slice(0, 6).some((o) => o.last_modified === null) && all.slice(0, 6).some((o) => !('last_modified' in o)),
+    ).toBe(true);
     expect(all.slice(6).every((o) => typeof o.last_modified === 'string')).toBe(true);
-    expect((await list(sb, { ...asc, limit: 1000, last_modified_gte: '2000-01-01T00:00:00+00:00' })).meta.total).toBe(194);
+    expect((await list(sb, { ...asc, limit: 1000, last_modified_gte: '2000-01-01T00:00:00+00:00' })).meta.total).toBe(
+      194,
+    );
     expect(sb.truth().purchase_orders.filter((r) => r.last_modified === null)).toHaveLength(6);
   });
 

@@ -17,20 +17,42 @@ const str = (v: unknown): unknown => (v === undefined ? null : v);
 
 function expectedOrderRow(o: Json): Json {
   return {
-    purchase_order_id: o.id, purchase_order_number: str(o.reference), status: str(o.status), source: str(o.source),
-    type: str(o.type), vendor: str(o.vendor), last_modified: ts(o.last_modified), total_ordered: num(o.total_ordered),
-    total_received: num(o.total_received), created_date: str(o.created_date), received_date: str(o.received_date),
-    expected_date: str(o.expected_date), created_at: ts(o.created_at), updated_at: ts(o.updated_at),
-    warehouse: str(o.warehouse), warehouse_display_name: str(o.warehouse_display_name), vendor_name: str(o.vendor_display_name),
-    source_name: str(o.source_display_name), replenishment_type: str(o.replenishment_type), _account_id: 'acct-42',
+    purchase_order_id: o.id,
+    purchase_order_number: str(o.reference),
+    status: str(o.status),
+    source: str(o.source),
+    type: str(o.type),
+    vendor: str(o.vendor),
+    last_modified: ts(o.last_modified),
+    total_ordered: num(o.total_ordered),
+    total_received: num(o.total_received),
+    created_date: str(o.created_date),
+    received_date: str(o.received_date),
+    expected_date: str(o.expected_date),
+    created_at: ts(o.created_at),
+    updated_at: ts(o.updated_at),
+    warehouse: str(o.warehouse),
+    warehouse_display_name: str(o.warehouse_display_name),
+    vendor_name: str(o.vendor_display_name),
+    source_name: str(o.source_display_name),
+    replenishment_type: str(o.replenishment_type),
+    _account_id: 'acct-42',
   };
 }
 
 function expectedItemRow(o: Json, i: Json): Json {
   return {
-    key: createHash('md5').update(`${o.id}${i.id}`).digest('hex'), purchase_order_id: o.id, purchase_order_item_id: i.id,
-    sku: str(i.sku), title: str(i.title), vendor_reference: str(i.vendor_reference), vendor_name: str(i.vendor_name),
-    replenishment: num(i.replenishment), cost_price: num(i.cost_price), received: num(i.received), _account_id: 'acct-42',
+    key: createHash('md5').update(`${o.id}${i.id}`).digest('hex'),
+    purchase_order_id: o.id,
+    purchase_order_item_id: i.id,
+    sku: str(i.sku),
+    title: str(i.title),
+    vendor_reference: str(i.vendor_reference),
+    vendor_name: str(i.vendor_name),
+    replenishment: num(i.replenishment),
+    cost_price: num(i.cost_price),
+    received: num(i.received),
+    _account_id: 'acct-42',
   };
 }
 
@@ -52,7 +74,9 @@ describe('ground truth', () => {
     // the quirky cases really occur in this data set
     const itemRows = truth.purchase_order_items;
     expect(itemRows.some((r) => r.cost_price === null)).toBe(true);
-    expect(itemRows.some((r) => r.received === null) && itemRows.some((r) => typeof r.received === 'number')).toBe(true);
+    expect(itemRows.some((r) => r.received === null) && itemRows.some((r) => typeof r.received === 'number')).toBe(
+      true,
+    );
     expect(truth.purchase_orders.some((r) => r.received_date !== null)).toBe(true);
     expect(orders.some((o) => typeof o.total_ordered === 'string' && o.total_ordered !== '')).toBe(true);
   });
@@ -71,15 +95,24 @@ describe('ground truth', () => {
     const asJson = await admin(sb, 'GET', 'truth');
     expect(asJson.json).toEqual(truth);
     const nd = await admin(sb, 'GET', 'truth?format=ndjson');
-    const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l) as { stream: string; row: Json });
+    const lines = nd.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { stream: string; row: Json });
     expect(lines.filter((l) => l.stream === 'purchase_orders').map((l) => l.row)).toEqual(truth.purchase_orders);
-    expect(lines.filter((l) => l.stream === 'purchase_order_items').map((l) => l.row)).toEqual(truth.purchase_order_items);
+    expect(lines.filter((l) => l.stream === 'purchase_order_items').map((l) => l.row)).toEqual(
+      truth.purchase_order_items,
+    );
   });
 });
 
 describe('determinism', () => {
   it('same seed gives identical data; another seed does not', async () => {
-    const [a, b, c] = await Promise.all([startSandbox({ orders: 60, seed: 9 }), startSandbox({ orders: 60, seed: 9 }), startSandbox({ orders: 60, seed: 10 })]);
+    const [a, b, c] = await Promise.all([
+      startSandbox({ orders: 60, seed: 9 }),
+      startSandbox({ orders: 60, seed: 9 }),
+      startSandbox({ orders: 60, seed: 10 }),
+    ]);
     try {
       a.edit(5, 1);
       b.edit(5, 1);

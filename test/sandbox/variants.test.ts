@@ -8,7 +8,9 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 async function get(path: string): Promise<any> {
-  const r = await fetch(`${sb.baseUrl}${path}`, { headers: { Authorization: sb.apiKey, Account: sb.accountId, 'User-Agent': 't' } });
+  const r = await fetch(`${sb.baseUrl}${path}`, {
+    headers: { Authorization: sb.apiKey, Account: sb.accountId, 'User-Agent': 't' },
+  });
   return { status: r.status, json: await r.json() };
 }
 

@@ -6,13 +6,23 @@ import { answerList } from '../helpers/fake-orders.js';
 import { runSync } from '../helpers/run-sync.js';
 
 const API = 'https://api.example.test';
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/api/orders.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/api/orders.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>[];
 const rows = fixture.map((body) => ({ lm: Date.parse(String(body.last_modified)), body })).sort((a, b) => a.lm - b.lm);
-const MONEY = { purchase_orders: ['total_ordered', 'total_received'], purchase_order_items: ['replenishment', 'cost_price', 'received'] };
+const MONEY = {
+  purchase_orders: ['total_ordered', 'total_received'],
+  purchase_order_items: ['replenishment', 'cost_price', 'received'],
+};
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
-  nock(API).persist().get('/api/v1/purchase-orders').query(true).reply((uri) => [200, answerList(Object.fromEntries(new URL(uri, API).searchParams), rows)]);
+  nock(API)
+    .persist()
+    .get('/api/v1/purchase-orders')
+    .query(true)
+    .reply((uri) => [200, answerList(Object.fromEntries(new URL(uri, API).searchParams), rows)]);
 });
 afterEach(() => nock.cleanAll());
 
@@ -25,7 +35,8 @@ describe('use_singer_decimal', () => {
     expect(error).toBeUndefined();
     for (const schema of ofType(messages, 'SCHEMA')) {
       expect(JSON.stringify(schema)).not.toMatch(/x-singer\.decimal|x-decimal/);
-      for (const column of MONEY[schema.stream as keyof typeof MONEY]) expect(schema.schema.properties[column].type).toEqual(['number', 'null']);
+      for (const column of MONEY[schema.stream as keyof typeof MONEY])
+        expect(schema.schema.properties[column].type).toEqual(['number', 'null']);
     }
   });
 
@@ -39,9 +50,15 @@ describe('use_singer_decimal', () => {
     for (const [i, schema] of decimalSchemas.entries()) {
       const money = MONEY[schema.stream as keyof typeof MONEY];
       for (const column of money) {
-        expect(schema.schema.properties[column]).toMatchObject({ type: ['string', 'null'], format: 'x-singer.decimal', precision: 38, scale: 10 });
+        expect(schema.schema.properties[column]).toMatchObject({
+          type: ['string', 'null'],
+          format: 'x-singer.decimal',
+          precision: 38,
+          scale: 10,
+        });
       }
-      const rest = (s: Message) => Object.fromEntries(Object.entries(s.schema.properties).filter(([name]) => !money.includes(name)));
+      const rest = (s: Message) =>
+        Object.fromEntries(Object.entries(s.schema.properties).filter(([name]) => !money.includes(name)));
       expect(rest(schema)).toEqual(rest(plainSchemas[i]!));
       expect({ ...schema, schema: undefined }).toEqual({ ...plainSchemas[i], schema: undefined });
     }
@@ -54,16 +71,23 @@ describe('use_singer_decimal', () => {
       const money = MONEY[r.stream as keyof typeof MONEY];
       for (const column of money) {
         const value = r.record[column];
-        expect(value === null || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)), `${column}=${value}`).toBe(true);
+        expect(
+          value === null || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)),
+          `${column}=${value}`,
+        ).toBe(true);
         expect(value === null ? null : Number(value)).toBe(plainRecords[i]!.record[column]);
       }
-      const rest = (m: Message) => Object.fromEntries(Object.entries(m.record).filter(([name]) => !money.includes(name)));
+      const rest = (m: Message) =>
+        Object.fromEntries(Object.entries(m.record).filter(([name]) => !money.includes(name)));
       expect(rest(r)).toEqual(rest(plainRecords[i]!));
     }
-    const item = (id: string) => decimalRecords.find((r) => r.stream === 'purchase_order_items' && r.record.purchase_order_item_id === id)!.record;
+    const item = (id: string) =>
+      decimalRecords.find((r) => r.stream === 'purchase_order_items' && r.record.purchase_order_item_id === id)!.record;
     expect(item('c4821_40118830902')).toMatchObject({ replenishment: '200', cost_price: '0.65', received: '200' });
     expect(item('c4821_40118830901')).toMatchObject({ replenishment: '400', cost_price: '0.45', received: '400' });
-    const order = decimalRecords.find((r) => r.stream === 'purchase_orders' && r.record.purchase_order_id === '65c0d91e8a7b4f2e6d5c4b3a')!.record;
+    const order = decimalRecords.find(
+      (r) => r.stream === 'purchase_orders' && r.record.purchase_order_id === '65c0d91e8a7b4f2e6d5c4b3a',
+    )!.record;
     expect(order.total_ordered).toBe('600');
   });
 });

@@ -8,7 +8,10 @@ import { answerList } from '../helpers/fake-orders.js';
 import { FROZEN, runSync } from '../helpers/run-sync.js';
 
 const API = 'https://api.example.test';
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/api/orders.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/api/orders.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>[];
 const rows = fixture.map((body) => ({ lm: Date.parse(String(body.last_modified)), body })).sort((a, b) => a.lm - b.lm);
 const V = FROZEN.getTime();
 const DAY = 86_400_000;
@@ -27,13 +30,17 @@ beforeEach(() => {
   live = [...rows];
   ignored = new Set();
   beforeAnswer = undefined;
-  nock(API).persist().get('/api/v1/purchase-orders').query(true).reply(function (uri) {
-    const query = Object.fromEntries(new URL(uri, API).searchParams);
-    queries.push(query);
-    if (queries.length > failAfter) return [404, { result: { status: 'error', message: 'gone' } }];
-    beforeAnswer?.(query);
-    return [200, answerList(query, live, ignored)];
-  });
+  nock(API)
+    .persist()
+    .get('/api/v1/purchase-orders')
+    .query(true)
+    .reply((uri) => {
+      const query = Object.fromEntries(new URL(uri, API).searchParams);
+      queries.push(query);
+      if (queries.length > failAfter) return [404, { result: { status: 'error', message: 'gone' } }];
+      beforeAnswer?.(query);
+      return [200, answerList(query, live, ignored)];
+    });
 });
 afterEach(() => nock.cleanAll());
 
@@ -42,15 +49,22 @@ const byType = (messages: Message[], type: string) => messages.filter((m) => m.t
 
 function catalogWith(methods: Record<string, string>) {
   const catalog = discoverCatalog(STREAMS.map((s) => s.descriptor)) as any;
-  for (const s of catalog.streams) if (methods[s.stream]) s.metadata[0].metadata['replication-method'] = methods[s.stream];
+  for (const s of catalog.streams)
+    if (methods[s.stream]) s.metadata[0].metadata['replication-method'] = methods[s.stream];
   return catalog;
 }
 const BOTH_FULL = { purchase_orders: 'FULL_TABLE', purchase_order_items: 'FULL_TABLE' };
-const incremental = (value: string, extra: Record<string, unknown> = {}) => ({ replication_key: 'last_modified', replication_key_value: value, ...extra });
+const incremental = (value: string, extra: Record<string, unknown> = {}) => ({
+  replication_key: 'last_modified',
+  replication_key_value: value,
+  ...extra,
+});
 
 /** Where each ACTIVATE_VERSION is, relative to the stream's last RECORD and the STATE messages. */
 function expectActivateAtTheEnd(messages: Message[], stream: string, version: number): void {
-  const activates = messages.map((m, i) => [m, i] as const).filter(([m]) => m.type === 'ACTIVATE_VERSION' && m.stream === stream);
+  const activates = messages
+    .map((m, i) => [m, i] as const)
+    .filter(([m]) => m.type === 'ACTIVATE_VERSION' && m.stream === stream);
   expect(activates.map(([m]) => m.version)).toEqual([version]);
   const at = activates[0]![1];
   const lastRecord = messages.findLastIndex((m) => m.type === 'RECORD' && m.stream === stream);
@@ -107,10 +121,15 @@ describe('FULL_TABLE chosen in the catalog', () => {
 describe('resumable full passes', () => {
   it('a pass that fails midway sends no ACTIVATE_VERSION and leaves its version and position in state', async () => {
     failAfter = 3; // the descending listing, then two pages
-    const { messages, error, latestState } = await runSync({ catalog: catalogWith(BOTH_FULL), config: { max_retries: 0 } });
+    const { messages, error, latestState } = await runSync({
+      catalog: catalogWith(BOTH_FULL),
+      config: { max_retries: 0 },
+    });
     expect(error).toBeDefined();
     expect(byType(messages, 'ACTIVATE_VERSION')).toHaveLength(0);
-    expect(latestState.bookmarks!.purchase_orders).toEqual({ full_table_pass: { version: V, replication_key_value: '2024-03-06T14:12:09.000Z' } });
+    expect(latestState.bookmarks!.purchase_orders).toEqual({
+      full_table_pass: { version: V, replication_key_value: '2024-03-06T14:12:09.000Z' },
+    });
   });
 
   it('resumes with the same version from its position, then activates that version', async () => {
@@ -121,7 +140,9 @@ describe('resumable full passes', () => {
     expect(queries[0]!.last_modified_gte).toBe('2024-03-06T14:12:09+00:00');
     expect(byType(messages, 'RECORD').every((r) => r.version === old)).toBe(true);
     expectActivateAtTheEnd(messages, 'purchase_orders', old);
-    expect(byType(messages, 'STATE').at(-1)!.value.bookmarks.purchase_orders).toEqual(incremental(LAST, { full_table_version: old }));
+    expect(byType(messages, 'STATE').at(-1)!.value.bookmarks.purchase_orders).toEqual(
+      incremental(LAST, { full_table_version: old }),
+    );
   });
 });
 
@@ -148,7 +169,8 @@ describe('full_table_every_days (frozen clock)', () => {
 
 describe('a full pass read by offsets that shifted (the API ignores the last_modified filters)', () => {
   it('sends no ACTIVATE_VERSION and drops the pass when an order is deleted mid-read; the next pass, undisturbed, activates', async () => {
-    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified']) ignored.add(name);
+    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified'])
+      ignored.add(name);
     let deleted: string | undefined;
     beforeAnswer = (query) => {
       // The offset scan's second page: an order of its first page is deleted, so every later offset moves by one.
@@ -170,7 +192,11 @@ describe('a full pass read by offsets that shifted (the API ignores the last_mod
     const second = await runSync({ catalog: catalogWith(BOTH_FULL), state: first.latestState, now: later });
     expect(second.error).toBeUndefined();
     expectActivateAtTheEnd(second.messages, 'purchase_orders', later.getTime());
-    const sent = new Set(byType(second.messages, 'RECORD').filter((r) => r.stream === 'purchase_orders').map((r) => r.record.purchase_order_id));
+    const sent = new Set(
+      byType(second.messages, 'RECORD')
+        .filter((r) => r.stream === 'purchase_orders')
+        .map((r) => r.record.purchase_order_id),
+    );
     expect(sent).toEqual(new Set(live.map((row) => String((row.body as { id: unknown }).id))));
   });
 });

@@ -74,7 +74,13 @@ describe('settingsTable', () => {
     const rows = lines.slice(2).map((l) => l.split(' | ').map((cell) => cell.replace(/^\| ?| ?\|$/g, '')));
     expect(rows.map((r) => r[0])).toEqual(settingNames);
     const byName = Object.fromEntries(rows.map((r) => [r[0], r]));
-    expect(byName.api_key).toEqual(['api_key', 'yes', '', 'TAP_INVENTORY_PLANNER_API_KEY', configSchema.properties.api_key!.description]);
+    expect(byName.api_key).toEqual([
+      'api_key',
+      'yes',
+      '',
+      'TAP_INVENTORY_PLANNER_API_KEY',
+      configSchema.properties.api_key!.description,
+    ]);
     expect(byName.page_size!.slice(1, 4)).toEqual(['no', '`1000`', 'TAP_INVENTORY_PLANNER_PAGE_SIZE']);
     expect(byName.base_url![2]).toBe('`"https://app.inventory-planner.com/api/v1"`');
     expect(byName.field_projection![2]).toBe('`true`');

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
 import { PACKAGE_ROOT } from '../../src/schemas.js';
 import { numberForm } from '../../src/singer/decimal-schema.js';
-import { discoverCatalog, parseCatalog, selectedSchema, selectStreams, type CatalogEntry, type MetadataEntry } from '../../src/singer/catalog.js';
+import {
+  discoverCatalog,
+  parseCatalog,
+  selectedSchema,
+  selectStreams,
+  type CatalogEntry,
+  type MetadataEntry,
+} from '../../src/singer/catalog.js';
 import { STREAMS } from '../../src/streams/index.js';
 import { inputFileError } from '../helpers/errors.js';
 
@@ -35,7 +42,16 @@ function meta(e: CatalogEntry, breadcrumb: string[]): Record<string, unknown> {
 describe('discoverCatalog', () => {
   it('lists purchase_orders, purchase_order_items, then the collection streams, tap_stream_id = stream, lowercase snake case', () => {
     const { streams } = discoveredAll();
-    expect(streams.map((s) => s.tap_stream_id)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'variant_snapshots', 'warehouses', 'vendors']);
+    expect(streams.map((s) => s.tap_stream_id)).toEqual([
+      'purchase_orders',
+      'purchase_order_items',
+      'variants',
+      'variant_warehouses',
+      'variant_vendors',
+      'variant_snapshots',
+      'warehouses',
+      'vendors',
+    ]);
     for (const s of streams) {
       expect(s.tap_stream_id).toMatch(/^[a-z_0-9]+$/);
       expect(s.stream).toBe(s.tap_stream_id);
@@ -52,7 +68,14 @@ describe('discoverCatalog', () => {
       const snapshots = s.stream === 'variant_snapshots';
       const full = !s.stream.startsWith('purchase_order') && !snapshots;
       expect(Object.keys(m).sort()).toEqual(
-        ['inclusion', 'selected-by-default', 'table-key-properties', 'valid-replication-keys', ...(full ? ['forced-replication-method'] : [])].sort());
+        [
+          'inclusion',
+          'selected-by-default',
+          'table-key-properties',
+          'valid-replication-keys',
+          ...(full ? ['forced-replication-method'] : []),
+        ].sort(),
+      );
       expect(m.inclusion).toBe('available');
       // variant_snapshots is opt-in.
       expect(m['selected-by-default']).toBe(!snapshots);
@@ -109,7 +132,7 @@ describe('discoverCatalog', () => {
   it('equals the committed catalog.json at the repository root, byte for byte as --discover prints it', () => {
     const text = readFileSync(join(PACKAGE_ROOT, 'catalog.json'), 'utf8');
     expect(JSON.parse(text)).toEqual(discoveredAll());
-    expect(text).toBe(JSON.stringify(discoveredAll(), null, 2) + '\n');
+    expect(text).toBe(`${JSON.stringify(discoveredAll(), null, 2)}\n`);
   });
 
   it('is read back by parseCatalog and then selects every stream and field', () => {
@@ -159,18 +182,30 @@ describe('selectStreams', () => {
   });
 
   it('skips a stream with no metadata and no selection at all', () => {
-    const catalog = parseCatalog(JSON.stringify({ streams: [{ tap_stream_id: 'purchase_orders', schema: {} }] }), 'c.json');
+    const catalog = parseCatalog(
+      JSON.stringify({ streams: [{ tap_stream_id: 'purchase_orders', schema: {} }] }),
+      'c.json',
+    );
     expect(selectStreams(catalog, descriptors)).toEqual([]);
   });
 
   it('honours the legacy "selected" inside the schema when metadata does not say', () => {
-    const legacy = parseCatalog(JSON.stringify({
-      streams: [
-        { tap_stream_id: 'purchase_orders', stream: 'purchase_orders', schema: { type: 'object', selected: true } },
-        { tap_stream_id: 'purchase_order_items', stream: 'purchase_order_items', schema: { type: 'object', selected: false } },
-      ],
-    }), 'properties.json');
-    expect(selectStreams(legacy, descriptors)).toEqual([{ stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' }]);
+    const legacy = parseCatalog(
+      JSON.stringify({
+        streams: [
+          { tap_stream_id: 'purchase_orders', stream: 'purchase_orders', schema: { type: 'object', selected: true } },
+          {
+            tap_stream_id: 'purchase_order_items',
+            stream: 'purchase_order_items',
+            schema: { type: 'object', selected: false },
+          },
+        ],
+      }),
+      'properties.json',
+    );
+    expect(selectStreams(legacy, descriptors)).toEqual([
+      { stream: 'purchase_orders', fields: fieldsOf('purchase_orders'), replicationMethod: 'INCREMENTAL' },
+    ]);
 
     const overridden = catalogWith((streams) => {
       (streams[0]!.schema as Record<string, unknown>).selected = false; // legacy flag beats selected-by-default
@@ -198,14 +233,19 @@ describe('selectStreams', () => {
 
   it('keeps a field without field metadata (no selected-by-default) selected', () => {
     const catalog = catalogWith((streams) => {
-      streams[0]!.metadata = streams[0]!.metadata.filter((m: MetadataEntry) => m.breadcrumb.join('/') !== 'properties/status');
+      streams[0]!.metadata = streams[0]!.metadata.filter(
+        (m: MetadataEntry) => m.breadcrumb.join('/') !== 'properties/status',
+      );
     });
     expect(selectStreams(catalog, descriptors)[0]!.fields).toContain('status');
   });
 
   it('emits streams in the tap order whatever order the catalog lists them in', () => {
     const catalog = catalogWith((streams) => streams.reverse());
-    expect(selectStreams(catalog, descriptors).map((s) => s.stream)).toEqual(['purchase_orders', 'purchase_order_items']);
+    expect(selectStreams(catalog, descriptors).map((s) => s.stream)).toEqual([
+      'purchase_orders',
+      'purchase_order_items',
+    ]);
   });
 
   it('rejects a catalog naming a stream the tap does not have', () => {
@@ -222,7 +262,9 @@ describe('selectStreams', () => {
       meta(streams[0]!, [])['replication-method'] = 'FULL_TABLE';
     });
     expect(selectStreams(catalog, descriptors).map((s) => [s.stream, s.replicationMethod])).toEqual([
-      ['purchase_orders', 'FULL_TABLE'], ['purchase_order_items', 'INCREMENTAL']]);
+      ['purchase_orders', 'FULL_TABLE'],
+      ['purchase_order_items', 'INCREMENTAL'],
+    ]);
   });
 
   it('falls back to the SDK-style top-level replication_method; metadata wins over it', () => {
@@ -257,7 +299,10 @@ describe('parseCatalog', () => {
     ['no streams', '{}'],
     ['streams not a list', '{"streams": {}}'],
     ['a stream without tap_stream_id', '{"streams": [{"stream": "purchase_orders"}]}'],
-    ['metadata without breadcrumb', '{"streams": [{"tap_stream_id": "purchase_orders", "metadata": [{"metadata": {}}]}]}'],
+    [
+      'metadata without breadcrumb',
+      '{"streams": [{"tap_stream_id": "purchase_orders", "metadata": [{"metadata": {}}]}]}',
+    ],
     ['a non-object schema', '{"streams": [{"tap_stream_id": "purchase_orders", "schema": "x"}]}'],
   ])('rejects %s as not a Singer catalog', (_what, text) => {
     const error = inputFileError(() => parseCatalog(text, 'catalog.json'));

@@ -56,30 +56,59 @@ describe('resolveSettings', () => {
     expect(lines).toEqual([]);
   });
 
-  it('does not write the defaults into the caller\'s object', () => {
+  it("does not write the defaults into the caller's object", () => {
     const raw = { ...BASE };
     resolveSettings(raw, logger().log);
     expect(raw).toEqual(BASE);
   });
 
   it('uses given values and converts seconds to milliseconds', () => {
-    const s = resolveSettings({
-      ...BASE, page_size: 250, user_agent: 'acme-etl (data@acme.test)', request_timeout: 2.5, max_retries: 0,
-      retry_initial_delay: 0.25, retry_max_delay: 10, concurrency: 16, max_requests_per_second: 2, field_projection: false,
-    }, logger().log);
+    const s = resolveSettings(
+      {
+        ...BASE,
+        page_size: 250,
+        user_agent: 'acme-etl (data@acme.test)',
+        request_timeout: 2.5,
+        max_retries: 0,
+        retry_initial_delay: 0.25,
+        retry_max_delay: 10,
+        concurrency: 16,
+        max_requests_per_second: 2,
+        field_projection: false,
+      },
+      logger().log,
+    );
     expect(s).toMatchObject({
-      pageSize: 250, userAgent: 'acme-etl (data@acme.test)', requestTimeoutMs: 2500, maxRetries: 0, retryInitialMs: 250,
-      retryMaxMs: 10_000, concurrency: 16, maxRequestsPerSecond: 2, fieldProjection: false,
+      pageSize: 250,
+      userAgent: 'acme-etl (data@acme.test)',
+      requestTimeoutMs: 2500,
+      maxRetries: 0,
+      retryInitialMs: 250,
+      retryMaxMs: 10_000,
+      concurrency: 16,
+      maxRequestsPerSecond: 2,
+      fieldProjection: false,
     });
   });
 
   it('reports every problem at once, in one ConfigError on one line', () => {
-    const error = configError(() => resolveSettings({ page_size: 0, start_date: 'yesterday', concurrency: 17, base_url: 'http://example.com' }, logger().log));
+    const error = configError(() =>
+      resolveSettings(
+        { page_size: 0, start_date: 'yesterday', concurrency: 17, base_url: 'http://example.com' },
+        logger().log,
+      ),
+    );
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toMatch(/^config: /);
     expect(error.message).not.toContain('\n');
-    for (const part of ['api_key is required', 'account_id is required', 'page_size must be >= 1', 'start_date must be an RFC 3339',
-      'concurrency must be <= 16', 'base_url must use https']) {
+    for (const part of [
+      'api_key is required',
+      'account_id is required',
+      'page_size must be >= 1',
+      'start_date must be an RFC 3339',
+      'concurrency must be <= 16',
+      'base_url must use https',
+    ]) {
       expect(error.message).toContain(part);
     }
   });
@@ -102,39 +131,57 @@ describe('resolveSettings', () => {
       expect(resolveSettings({ ...BASE, start_date: input }, logger().log).startDate).toBe(expected);
     });
 
-    it.each(['yesterday', '2024-01-31T00:00:00', '2024-02-30', '31/01/2024', '2024-01-31 00:00:00Z'])('rejects %j', (input) => {
-      const error = configError(() => resolveSettings({ ...BASE, start_date: input }, logger().log));
-      expect(error.message).toContain('start_date must be an RFC 3339 date or date-time');
-    });
+    it.each(['yesterday', '2024-01-31T00:00:00', '2024-02-30', '31/01/2024', '2024-01-31 00:00:00Z'])(
+      'rejects %j',
+      (input) => {
+        const error = configError(() => resolveSettings({ ...BASE, start_date: input }, logger().log));
+        expect(error.message).toContain('start_date must be an RFC 3339 date or date-time');
+      },
+    );
 
     it('rejects a non-string start_date', () => {
-      expect(configError(() => resolveSettings({ ...BASE, start_date: 1706659200 }, logger().log)).message).toContain('start_date');
+      expect(configError(() => resolveSettings({ ...BASE, start_date: 1706659200 }, logger().log)).message).toContain(
+        'start_date',
+      );
     });
   });
 
   describe('base_url', () => {
-    it.each(['http://127.0.0.1:8080/api/v1', 'http://127.1.2.3', 'http://localhost:3000', 'http://LOCALHOST', 'http://[::1]:9000/api'])(
-      'accepts plain http for the loopback host in %s',
-      (url) => {
-        expect(resolveSettings({ ...BASE, base_url: url }, logger().log).baseUrl).toBe(url);
-      },
-    );
-
-    it('accepts any https URL and drops trailing slashes', () => {
-      expect(resolveSettings({ ...BASE, base_url: 'https://eu.example.com/api/v1/' }, logger().log).baseUrl).toBe('https://eu.example.com/api/v1');
-      expect(resolveSettings({ ...BASE, base_url: 'https://eu.example.com//' }, logger().log).baseUrl).toBe('https://eu.example.com');
+    it.each([
+      'http://127.0.0.1:8080/api/v1',
+      'http://127.1.2.3',
+      'http://localhost:3000',
+      'http://LOCALHOST',
+      'http://[::1]:9000/api',
+    ])('accepts plain http for the loopback host in %s', (url) => {
+      expect(resolveSettings({ ...BASE, base_url: url }, logger().log).baseUrl).toBe(url);
     });
 
-    it.each(['http://example.com/api/v1', 'http://10.0.0.5', 'http://localhost.evil.test', 'http://127.0.0.1.evil.test', 'ftp://127.0.0.1'])(
-      'rejects %s',
-      (url) => {
-        expect(configError(() => resolveSettings({ ...BASE, base_url: url }, logger().log)).message).toContain('base_url must use https');
-      },
-    );
+    it('accepts any https URL and drops trailing slashes', () => {
+      expect(resolveSettings({ ...BASE, base_url: 'https://eu.example.com/api/v1/' }, logger().log).baseUrl).toBe(
+        'https://eu.example.com/api/v1',
+      );
+      expect(resolveSettings({ ...BASE, base_url: 'https://eu.example.com//' }, logger().log).baseUrl).toBe(
+        'https://eu.example.com',
+      );
+    });
+
+    it.each([
+      'http://example.com/api/v1',
+      'http://10.0.0.5',
+      'http://localhost.evil.test',
+      'http://127.0.0.1.evil.test',
+      'ftp://127.0.0.1',
+    ])('rejects %s', (url) => {
+      expect(configError(() => resolveSettings({ ...BASE, base_url: url }, logger().log)).message).toContain(
+        'base_url must use https',
+      );
+    });
 
     it('rejects a value that is not an absolute URL', () => {
-      expect(configError(() => resolveSettings({ ...BASE, base_url: 'app.inventory-planner.com' }, logger().log)).message)
-        .toContain('base_url must be an absolute URL');
+      expect(
+        configError(() => resolveSettings({ ...BASE, base_url: 'app.inventory-planner.com' }, logger().log)).message,
+      ).toContain('base_url must be an absolute URL');
     });
   });
 
@@ -144,7 +191,12 @@ describe('resolveSettings', () => {
       expect(resolveSettings({ ...BASE, page_size: 1000 }, logger().log).pageSize).toBe(1000);
     });
 
-    it.each([[0, '>= 1'], [1001, '<= 1000'], [2.5, 'integer'], ['100', 'integer']])('rejects %j', (value, why) => {
+    it.each([
+      [0, '>= 1'],
+      [1001, '<= 1000'],
+      [2.5, 'integer'],
+      ['100', 'integer'],
+    ])('rejects %j', (value, why) => {
       const error = configError(() => resolveSettings({ ...BASE, page_size: value }, logger().log));
       expect(error.message).toContain('page_size must be');
       expect(error.message).toContain(why);
@@ -152,7 +204,9 @@ describe('resolveSettings', () => {
   });
 
   it('rejects an empty api_key and a wrongly typed setting', () => {
-    const error = configError(() => resolveSettings({ api_key: '', account_id: 'a1', field_projection: 'yes' }, logger().log));
+    const error = configError(() =>
+      resolveSettings({ api_key: '', account_id: 'a1', field_projection: 'yes' }, logger().log),
+    );
     expect(error.message).toContain('api_key');
     expect(error.message).toContain('field_projection must be boolean');
   });
@@ -178,20 +232,38 @@ describe('loadSettings', () => {
       UNRELATED: 'x',
     };
     // ENV wins whether it is listed before or after the file.
-    for (const sources of [[a, 'ENV'], ['ENV', a]]) {
+    for (const sources of [
+      [a, 'ENV'],
+      ['ENV', a],
+    ]) {
       expect(loadSettings(sources, env, logger().log)).toMatchObject({
-        apiKey: BASE.api_key, accountId: 'env-account', pageSize: 50, requestTimeoutMs: 2500, fieldProjection: false,
+        apiKey: BASE.api_key,
+        accountId: 'env-account',
+        pageSize: 50,
+        requestTimeoutMs: 2500,
+        fieldProjection: false,
         startDate: '2024-01-31T00:00:00.000Z',
       });
     }
   });
 
   it('reads everything from the environment with ENV alone', () => {
-    const s = loadSettings(['ENV'], {
-      TAP_INVENTORY_PLANNER_API_KEY: 'env-key-123', TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'a1', TAP_INVENTORY_PLANNER_FIELD_PROJECTION: 'YES',
-      TAP_INVENTORY_PLANNER_MAX_REQUESTS_PER_SECOND: '0.5',
-    }, logger().log);
-    expect(s).toMatchObject({ apiKey: 'env-key-123', accountId: 'a1', fieldProjection: true, maxRequestsPerSecond: 0.5 });
+    const s = loadSettings(
+      ['ENV'],
+      {
+        TAP_INVENTORY_PLANNER_API_KEY: 'env-key-123',
+        TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'a1',
+        TAP_INVENTORY_PLANNER_FIELD_PROJECTION: 'YES',
+        TAP_INVENTORY_PLANNER_MAX_REQUESTS_PER_SECOND: '0.5',
+      },
+      logger().log,
+    );
+    expect(s).toMatchObject({
+      apiKey: 'env-key-123',
+      accountId: 'a1',
+      fieldProjection: true,
+      maxRequestsPerSecond: 0.5,
+    });
   });
 
   it('ignores the environment unless ENV is a source', () => {
@@ -200,9 +272,17 @@ describe('loadSettings', () => {
   });
 
   it('reports an environment value that cannot be cast', () => {
-    const error = configError(() => loadSettings(['ENV'], {
-      ...envOf(BASE), TAP_INVENTORY_PLANNER_PAGE_SIZE: 'lots', TAP_INVENTORY_PLANNER_FIELD_PROJECTION: 'maybe',
-    }, logger().log));
+    const error = configError(() =>
+      loadSettings(
+        ['ENV'],
+        {
+          ...envOf(BASE),
+          TAP_INVENTORY_PLANNER_PAGE_SIZE: 'lots',
+          TAP_INVENTORY_PLANNER_FIELD_PROJECTION: 'maybe',
+        },
+        logger().log,
+      ),
+    );
     expect(error.message).toContain('page_size must be integer');
     expect(error.message).toContain('field_projection must be boolean');
   });
@@ -245,7 +325,11 @@ describe('loadSettings', () => {
   it('redacts an api_key that came from the environment, also in JSON log format', () => {
     const lines: string[] = [];
     const log = new Logger({ format: 'json', sink: (line) => lines.push(line) });
-    loadSettings(['ENV'], { TAP_INVENTORY_PLANNER_API_KEY: 'env-secret-9876', TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'a1' }, log);
+    loadSettings(
+      ['ENV'],
+      { TAP_INVENTORY_PLANNER_API_KEY: 'env-secret-9876', TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'a1' },
+      log,
+    );
     log.warn('key env-secret-9876 was rejected');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!).message).toBe('key *** was rejected');

@@ -15,7 +15,7 @@ const dec = (value: unknown, precision = 38, scale = 10) => toDecimalText(value,
 const schemaFile = (name: string) => JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.json`), 'utf8'));
 
 describe('toDecimalText', () => {
-  it('keeps a numeric string\'s digits, trailing zeros included', () => {
+  it("keeps a numeric string's digits, trailing zeros included", () => {
     expect(dec('8.50')).toBe('8.50');
     expect(dec(' 26 ')).toBe('26');
     expect(dec('0.10')).toBe('0.10');
@@ -65,9 +65,15 @@ describe('toDecimalText', () => {
       expect(() => dec(bad), JSON.stringify(bad)).toThrow(ValueError);
     }
     expect(dec('9'.repeat(28))).toBe('9'.repeat(28));
-    expect(() => dec('1' + '0'.repeat(28))).toThrow(/expected at most 28 digits before the decimal point/);
+    expect(() => dec(`1${'0'.repeat(28)}`)).toThrow(/expected at most 28 digits before the decimal point/);
     // The problem alone (what a warning names) never carries the value; the message adds it for the debug log.
-    const error = (() => { try { dec('$8.50'); } catch (e) { return e as ValueError; } })()!;
+    const error = (() => {
+      try {
+        dec('$8.50');
+      } catch (e) {
+        return e as ValueError;
+      }
+    })()!;
     expect(error.problem).toBe('expected a number');
     expect(error.message).toContain('"$8.50"');
     expect(() => dec('999.995', 5, 2)).toThrow(ValueError); // rounds up to 1000.00
@@ -77,10 +83,13 @@ describe('toDecimalText', () => {
 describe('decimal form of the record schemas', () => {
   it('marks exactly the money and quantity columns, precision 38 and scale 10', () => {
     expect(decimalColumns(schemaFile('purchase_orders'))).toEqual({
-      total_ordered: { precision: 38, scale: 10 }, total_received: { precision: 38, scale: 10 },
+      total_ordered: { precision: 38, scale: 10 },
+      total_received: { precision: 38, scale: 10 },
     });
     expect(decimalColumns(schemaFile('purchase_order_items'))).toEqual({
-      replenishment: { precision: 38, scale: 10 }, cost_price: { precision: 38, scale: 10 }, received: { precision: 38, scale: 10 },
+      replenishment: { precision: 38, scale: 10 },
+      cost_price: { precision: 38, scale: 10 },
+      received: { precision: 38, scale: 10 },
     });
   });
 
@@ -88,17 +97,32 @@ describe('decimal form of the record schemas', () => {
     const file = schemaFile('purchase_order_items');
     const decimal = decimalForm(file);
     expect(decimal.properties.cost_price).toEqual({
-      type: ['string', 'null'], format: 'x-singer.decimal', precision: 38, scale: 10, description: 'Unit cost in the order currency.',
+      type: ['string', 'null'],
+      format: 'x-singer.decimal',
+      precision: 38,
+      scale: 10,
+      description: 'Unit cost in the order currency.',
     });
     const number = numberForm(file);
-    expect(number.properties.cost_price).toEqual({ type: ['number', 'null'], description: 'Unit cost in the order currency.' });
-    for (const name of Object.keys(file.properties).filter((n) => !['replenishment', 'cost_price', 'received'].includes(n))) {
+    expect(number.properties.cost_price).toEqual({
+      type: ['number', 'null'],
+      description: 'Unit cost in the order currency.',
+    });
+    for (const name of Object.keys(file.properties).filter(
+      (n) => !['replenishment', 'cost_price', 'received'].includes(n),
+    )) {
       expect(decimal.properties[name], name).toEqual(number.properties[name]);
     }
   });
 
   it('has generated validators that take decimal text and refuse numbers there (and the reverse for the number form)', () => {
-    const item = { key: 'k', purchase_order_id: 'o', purchase_order_item_id: 'i', _account_id: 'a', __synced_at: '2024-01-31T00:00:00.000Z' };
+    const item = {
+      key: 'k',
+      purchase_order_id: 'o',
+      purchase_order_item_id: 'i',
+      _account_id: 'a',
+      __synced_at: '2024-01-31T00:00:00.000Z',
+    };
     const decimal = recordValidator('purchase_order_items', true);
     const number = recordValidator('purchase_order_items');
     expect(decimal({ ...item, cost_price: '8.50', received: null })).toBe(true);
@@ -112,8 +136,14 @@ describe('decimal form of the record schemas', () => {
 
 describe('stream rows with context.decimal', () => {
   const order = {
-    id: 'po1', last_modified: '2024-03-06T14:12:09+00:00', total_ordered: '140', total_received: 0.1,
-    items: [{ id: 'v1', replenishment: 100, cost_price: '8.50', received: '' }, { id: 'v2', replenishment: '4.0', cost_price: 0.45 }],
+    id: 'po1',
+    last_modified: '2024-03-06T14:12:09+00:00',
+    total_ordered: '140',
+    total_received: 0.1,
+    items: [
+      { id: 'v1', replenishment: 100, cost_price: '8.50', received: '' },
+      { id: 'v2', replenishment: '4.0', cost_price: 0.45 },
+    ],
   };
   const context = { accountId: 'a', syncedAt: '2024-03-07T08:00:00.000Z' };
 
@@ -122,12 +152,19 @@ describe('stream rows with context.decimal', () => {
     expect(row).toMatchObject({ total_ordered: '140', total_received: '0.1' });
     expect(recordValidator('purchase_orders', true)(row)).toBe(true);
     const items = toPurchaseOrderItemRows(order, { ...context, decimal: true });
-    expect(items.map((r) => [r.replenishment, r.cost_price, r.received])).toEqual([['100', '8.50', null], ['4.0', '0.45', null]]);
+    expect(items.map((r) => [r.replenishment, r.cost_price, r.received])).toEqual([
+      ['100', '8.50', null],
+      ['4.0', '0.45', null],
+    ]);
     for (const r of items) expect(recordValidator('purchase_order_items', true)(r)).toBe(true);
   });
 
   it('without it they stay JSON numbers', () => {
     expect(toPurchaseOrderRow(order, context)).toMatchObject({ total_ordered: 140, total_received: 0.1 });
-    expect(toPurchaseOrderItemRows(order, context)[0]).toMatchObject({ replenishment: 100, cost_price: 8.5, received: null });
+    expect(toPurchaseOrderItemRows(order, context)[0]).toMatchObject({
+      replenishment: 100,
+      cost_price: 8.5,
+      received: null,
+    });
   });
 });

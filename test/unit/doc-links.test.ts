@@ -6,7 +6,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/schemas.js';
 
-const docs = ['README.md', 'RELIABILITY.md', ...readdirSync(join(PACKAGE_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  'RELIABILITY.md',
+  ...readdirSync(join(PACKAGE_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Markdown links and images outside code blocks and code spans: [text](target) -> target. */
 function linkTargets(markdown: string): string[] {
@@ -17,7 +23,16 @@ function linkTargets(markdown: string): string[] {
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function anchors(markdown: string): Set<string> {
   const headings = markdown.replace(/```[\s\S]*?```/g, '').match(/^#{1,6} .+$/gm) ?? [];
-  return new Set(headings.map((h) => h.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')));
+  return new Set(
+    headings.map((h) =>
+      h
+        .replace(/^#+ /, '')
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 }
 
 function problems(file: string): string[] {
@@ -27,7 +42,8 @@ function problems(file: string): string[] {
   for (const target of linkTargets(text)) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:
     const [path, anchor] = target.split('#', 2) as [string, string | undefined];
-    const resolved = path === '' ? join(PACKAGE_ROOT, file) : resolve(dirname(join(PACKAGE_ROOT, file)), decodeURI(path));
+    const resolved =
+      path === '' ? join(PACKAGE_ROOT, file) : resolve(dirname(join(PACKAGE_ROOT, file)), decodeURI(path));
     const inside = relative(PACKAGE_ROOT, resolved);
     if (inside.startsWith('..')) out.push(`${file}: ${target} points outside the repository`);
     else if (!existsSync(resolved)) out.push(`${file}: ${target} does not exist`);
@@ -50,7 +66,12 @@ describe('links in the docs', () => {
   });
 
   it('would catch a broken or escaping link', () => {
-    expect(linkTargets('see [a](docs/nope.md) and [b](../shared/docs/x.md), not `[c](ignored.md)`')).toEqual(['docs/nope.md', '../shared/docs/x.md']);
-    expect(anchors('## Install and run\n## Logs, metrics and progress')).toEqual(new Set(['install-and-run', 'logs-metrics-and-progress']));
+    expect(linkTargets('see [a](docs/nope.md) and [b](../shared/docs/x.md), not `[c](ignored.md)`')).toEqual([
+      'docs/nope.md',
+      '../shared/docs/x.md',
+    ]);
+    expect(anchors('## Install and run\n## Logs, metrics and progress')).toEqual(
+      new Set(['install-and-run', 'logs-metrics-and-progress']),
+    );
   });
 });

@@ -18,7 +18,8 @@ describe('listOf', () => {
     expect(listOf([1, 2])).toEqual([1, 2]);
     expect(listOf({})).toEqual([]);
     expect(listOf({ 1: 'b', 0: 'a', 10: 'k', 2: 'c' })).toEqual(['a', 'b', 'c', 'k']);
-    for (const bad of [{ a: 1 }, { '01': 1 }, { '-1': 1 }, 'three widgets', 3, null, true]) expect(listOf(bad), JSON.stringify(bad)).toBeUndefined();
+    for (const bad of [{ a: 1 }, { '01': 1 }, { '-1': 1 }, 'three widgets', 3, null, true])
+      expect(listOf(bad), JSON.stringify(bad)).toBeUndefined();
   });
 });
 
@@ -53,11 +54,16 @@ describe('lines that share an item id', () => {
     const context = { ...CONTEXT, onDuplicateLines: (...args: unknown[]) => notices.push(args) };
     const rows = toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), context);
     expect(rows.map((r) => [r.purchase_order_item_id, r.replenishment, r.key])).toEqual([
-      ['a', 1, md5(`${ORDER_ID}a`)], ['b', 2, md5(`${ORDER_ID}b`)], ['a', 3, md5(`${ORDER_ID}a#2`)], ['a', 4, md5(`${ORDER_ID}a#3`)],
+      ['a', 1, md5(`${ORDER_ID}a`)],
+      ['b', 2, md5(`${ORDER_ID}b`)],
+      ['a', 3, md5(`${ORDER_ID}a#2`)],
+      ['a', 4, md5(`${ORDER_ID}a#3`)],
     ]);
     expect(notices).toEqual([[`purchase_order_id="${ORDER_ID}"`, ['a'], 2]]);
     // Stable: the same lines give the same keys on every run.
-    expect(toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), CONTEXT)).toEqual(rows);
+    expect(toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), CONTEXT)).toEqual(
+      rows,
+    );
   });
 
   it('never reuses a key, even when an item id looks like a suffixed one', () => {
@@ -67,7 +73,10 @@ describe('lines that share an item id', () => {
 
   it('no notice when the ids are distinct', () => {
     const notices: unknown[] = [];
-    toPurchaseOrderItemRows(order([line('a', 1), line('b', 2)]), { ...CONTEXT, onDuplicateLines: () => notices.push(1) });
+    toPurchaseOrderItemRows(order([line('a', 1), line('b', 2)]), {
+      ...CONTEXT,
+      onDuplicateLines: () => notices.push(1),
+    });
     expect(notices).toEqual([]);
   });
 });

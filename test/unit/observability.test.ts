@@ -40,15 +40,23 @@ describe('Logger', () => {
     log.info('synced 10 records', { stream: 'purchase_orders', count: 10 });
     log.warn('plain');
     expect(lines[0]).toMatch(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z INFO tap-inventory-planner: synced 10 records \{"stream":"purchase_orders","count":10\}$/);
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z INFO tap-inventory-planner: synced 10 records \{"stream":"purchase_orders","count":10\}$/,
+    );
     expect(lines[1]).toMatch(/Z WARNING tap-inventory-planner: plain$/);
   });
 
   it('a metric line in text format is exactly "INFO METRIC: {json}"', () => {
     const { log, lines } = capture();
-    const point: MetricPoint = { type: 'counter', metric: 'record_count', value: 42, tags: { endpoint: 'purchase_orders' } };
+    const point: MetricPoint = {
+      type: 'counter',
+      metric: 'record_count',
+      value: 42,
+      tags: { endpoint: 'purchase_orders' },
+    };
     log.metric(point);
-    expect(lines).toEqual(['INFO METRIC: {"type":"counter","metric":"record_count","value":42,"tags":{"endpoint":"purchase_orders"}}']);
+    expect(lines).toEqual([
+      'INFO METRIC: {"type":"counter","metric":"record_count","value":42,"tags":{"endpoint":"purchase_orders"}}',
+    ]);
     expect(JSON.parse(lines[0]!.slice('INFO METRIC: '.length))).toEqual(point);
   });
 
@@ -74,14 +82,22 @@ describe('Logger', () => {
       expect(typeof entry.ts).toBe('number');
       expect(Math.abs((entry.ts as number) - Date.now() / 1000)).toBeLessThan(60);
     }
-    expect(first).toMatchObject({ level: 'debug', message: 'page fetched', stream_name: 'purchase_order_items',
-      extra: { stream: 'purchase_order_items', page: 3 } });
+    expect(first).toMatchObject({
+      level: 'debug',
+      message: 'page fetched',
+      stream_name: 'purchase_order_items',
+      extra: { stream: 'purchase_order_items', page: 3 },
+    });
     expect(second).toMatchObject({ level: 'error', message: 'no stream', stream_name: null });
   });
 
   it('JSON format: a metric line carries metric_info and the METRIC message', () => {
     const { log, lines } = capture({ format: 'json' });
-    const point = timerPoint('http_request_duration', 0.25, { endpoint: 'purchase-orders', http_status_code: 200, status: 'succeeded' });
+    const point = timerPoint('http_request_duration', 0.25, {
+      endpoint: 'purchase-orders',
+      http_status_code: 200,
+      status: 'succeeded',
+    });
     log.metric(point);
     const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(entry).toMatchObject({ level: 'info', metric_info: point, message: `METRIC: ${JSON.stringify(point)}` });
@@ -130,7 +146,10 @@ describe('levelFromEnv / formatFromEnv', () => {
 
   it('a level from the environment filters the logger', () => {
     const lines: string[] = [];
-    const log = new Logger({ level: levelFromEnv({ TAP_INVENTORY_PLANNER_LOG_LEVEL: 'error' }), sink: (l) => lines.push(l) });
+    const log = new Logger({
+      level: levelFromEnv({ TAP_INVENTORY_PLANNER_LOG_LEVEL: 'error' }),
+      sink: (l) => lines.push(l),
+    });
     logEveryLevel(log);
     expect(lines).toHaveLength(2);
   });
@@ -146,7 +165,13 @@ describe('Counter', () => {
   function counter(intervalMs = 60_000): { c: Counter; points: MetricPoint[]; clock: { t: number } } {
     const points: MetricPoint[] = [];
     const clock = { t: 1_000_000 };
-    const c = new Counter((p) => points.push(p), 'record_count', { endpoint: 'purchase_orders' }, intervalMs, () => clock.t);
+    const c = new Counter(
+      (p) => points.push(p),
+      'record_count',
+      { endpoint: 'purchase_orders' },
+      intervalMs,
+      () => clock.t,
+    );
     return { c, points, clock };
   }
 
@@ -159,7 +184,9 @@ describe('Counter', () => {
     expect(points).toEqual([]);
     clock.t += 1;
     c.increment(2);
-    expect(points).toEqual([{ type: 'counter', metric: 'record_count', value: 8, tags: { endpoint: 'purchase_orders' } }]);
+    expect(points).toEqual([
+      { type: 'counter', metric: 'record_count', value: 8, tags: { endpoint: 'purchase_orders' } },
+    ]);
   });
 
   it('starts a new interval after each report', () => {
@@ -199,14 +226,19 @@ describe('Counter', () => {
     const c = new Counter((p) => log.metric(p), 'record_count', { endpoint: 'purchase_order_items' });
     c.increment(7);
     c.flush();
-    expect(lines).toEqual(['INFO METRIC: {"type":"counter","metric":"record_count","value":7,"tags":{"endpoint":"purchase_order_items"}}']);
+    expect(lines).toEqual([
+      'INFO METRIC: {"type":"counter","metric":"record_count","value":7,"tags":{"endpoint":"purchase_order_items"}}',
+    ]);
   });
 });
 
 describe('timerPoint', () => {
   it('is a timer point in seconds, rounded to microseconds', () => {
     expect(timerPoint('http_request_duration', 0.12345678, { http_status_code: 200, status: 'succeeded' })).toEqual({
-      type: 'timer', metric: 'http_request_duration', value: 0.123457, tags: { http_status_code: 200, status: 'succeeded' },
+      type: 'timer',
+      metric: 'http_request_duration',
+      value: 0.123457,
+      tags: { http_status_code: 200, status: 'succeeded' },
     });
     expect(timerPoint('job_duration', 12, {}).value).toBe(12);
   });

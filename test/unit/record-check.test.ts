@@ -9,9 +9,26 @@ function logger() {
   return { log: new Logger({ level: 'debug', sink: (line) => lines.push(line) }), lines };
 }
 
-const bad = (n: number) => ({ stream: 'purchase_orders', record: `purchase_order_id="o${n}"`, column: 'total_ordered', from: 'total_ordered', problem: 'expected a number', detail: `expected a number, got "x${n}"` });
-const row = () => ({ purchase_order_id: 'o1', last_modified: '2024-01-01T00:00:00.000Z', created_at: 'soon', _account_id: 'a', __synced_at: '2024-01-01T00:00:00.000Z' });
-const shape = { stream: 'purchase_orders', strictColumns: ['purchase_order_id', 'last_modified', '_account_id', '__synced_at'], validate: recordValidator('purchase_orders') };
+const bad = (n: number) => ({
+  stream: 'purchase_orders',
+  record: `purchase_order_id="o${n}"`,
+  column: 'total_ordered',
+  from: 'total_ordered',
+  problem: 'expected a number',
+  detail: `expected a number, got "x${n}"`,
+});
+const row = () => ({
+  purchase_order_id: 'o1',
+  last_modified: '2024-01-01T00:00:00.000Z',
+  created_at: 'soon',
+  _account_id: 'a',
+  __synced_at: '2024-01-01T00:00:00.000Z',
+});
+const shape = {
+  stream: 'purchase_orders',
+  strictColumns: ['purchase_order_id', 'last_modified', '_account_id', '__synced_at'],
+  validate: recordValidator('purchase_orders'),
+};
 
 describe('ValueProblems', () => {
   it('warns for the first 10 values of a column, logs each at debug level, and counts all of them', () => {
@@ -22,9 +39,13 @@ describe('ValueProblems', () => {
     const warnings = lines.filter((l) => / WARNING /.test(l));
     expect(warnings).toHaveLength(11);
     expect(warnings[9]).toMatch(/Further unreadable values of purchase_orders\.total_ordered are only counted/);
-    expect(warnings[10]).toMatch(/25 unreadable value\(s\) written as null: purchase_orders\.total_ordered 25 \(expected a number\)/);
+    expect(warnings[10]).toMatch(
+      /25 unreadable value\(s\) written as null: purchase_orders\.total_ordered 25 \(expected a number\)/,
+    );
     expect(lines.filter((l) => / DEBUG /.test(l))).toHaveLength(25);
-    expect(lines.filter((l) => l.startsWith('INFO METRIC'))).toEqual(['INFO METRIC: {"type":"counter","metric":"invalid_value_count","value":25,"tags":{"stream":"purchase_orders","column":"total_ordered"}}']);
+    expect(lines.filter((l) => l.startsWith('INFO METRIC'))).toEqual([
+      'INFO METRIC: {"type":"counter","metric":"invalid_value_count","value":25,"tags":{"stream":"purchase_orders","column":"total_ordered"}}',
+    ]);
   });
 
   it('says nothing at the end when every value was read', () => {
@@ -41,8 +62,15 @@ describe('ValueProblems', () => {
     const { log, lines } = logger();
     const r = row();
     expect(shape.validate(r)).toBe(false);
-    expect(new ValueProblems(log, false).repair(shape, r, 'purchase_order_id="o1"')).toEqual({ ...row(), created_at: null });
-    expect(lines.filter((l) => / WARNING /.test(l))).toEqual([expect.stringMatching(/purchase_orders record purchase_order_id="o1": created_at breaks the schema; written as null$/)]);
+    expect(new ValueProblems(log, false).repair(shape, r, 'purchase_order_id="o1"')).toEqual({
+      ...row(),
+      created_at: null,
+    });
+    expect(lines.filter((l) => / WARNING /.test(l))).toEqual([
+      expect.stringMatching(
+        /purchase_orders record purchase_order_id="o1": created_at breaks the schema; written as null$/,
+      ),
+    ]);
   });
 
   it('stops when the column at fault is a key, the replication key or required, and always in strict mode', () => {
@@ -51,6 +79,8 @@ describe('ValueProblems', () => {
     expect(() => new ValueProblems(logger().log, false).repair(shape, keyBroken, 'k')).toThrow(RecordError);
     const r = row();
     shape.validate(r);
-    expect(() => new ValueProblems(logger().log, true).repair(shape, r, 'purchase_order_id="o1"')).toThrow(/purchase_orders record purchase_order_id="o1" breaks its schema: created_at must be/);
+    expect(() => new ValueProblems(logger().log, true).repair(shape, r, 'purchase_order_id="o1"')).toThrow(
+      /purchase_orders record purchase_order_id="o1" breaks its schema: created_at must be/,
+    );
   });
 });

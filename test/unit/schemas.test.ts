@@ -10,8 +10,19 @@ describe('schemas/*.json', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
   it('holds the eleven schemas', () => {
-    expect(files.sort()).toEqual(['catalog.json', 'config.json', 'purchase_order_items.json', 'purchase_orders.json', 'state.json',
-      'variant_snapshots.json', 'variant_vendors.json', 'variant_warehouses.json', 'variants.json', 'vendors.json', 'warehouses.json']);
+    expect(files.sort()).toEqual([
+      'catalog.json',
+      'config.json',
+      'purchase_order_items.json',
+      'purchase_orders.json',
+      'state.json',
+      'variant_snapshots.json',
+      'variant_vendors.json',
+      'variant_warehouses.json',
+      'variants.json',
+      'vendors.json',
+      'warehouses.json',
+    ]);
   });
 
   it.each(files)('%s is a valid draft-07 JSON Schema', (file) => {

@@ -12,24 +12,28 @@ const STATE = {
 describe('parseState', () => {
   it('accepts exactly the STATE value the tap emits', () => {
     expect(parseState(JSON.stringify(STATE), 'state.json')).toEqual(STATE);
-    expect(parseState(JSON.stringify(STATE) + '\n', 'state.json')).toEqual(STATE);
+    expect(parseState(`${JSON.stringify(STATE)}\n`, 'state.json')).toEqual(STATE);
   });
 
   it('accepts a pretty-printed state file', () => {
-    expect(parseState(JSON.stringify(STATE, null, 2) + '\n', 'state.json')).toEqual(STATE);
+    expect(parseState(`${JSON.stringify(STATE, null, 2)}\n`, 'state.json')).toEqual(STATE);
   });
 
   it('accepts a whole STATE message line', () => {
     expect(parseState(JSON.stringify({ type: 'STATE', value: STATE }), 'state.json')).toEqual(STATE);
   });
 
-  it("accepts Meltano's {\"singer_state\": ...} wrapper", () => {
+  it('accepts Meltano\'s {"singer_state": ...} wrapper', () => {
     expect(parseState(JSON.stringify({ singer_state: STATE }), 'state.json')).toEqual(STATE);
   });
 
   it('takes the last line of multi-line target output', () => {
-    const older = { bookmarks: { purchase_orders: { replication_key: 'last_modified', replication_key_value: '2024-01-01T00:00:00.000Z' } } };
-    const text = [JSON.stringify(older), JSON.stringify(older), JSON.stringify(STATE)].join('\n') + '\n';
+    const older = {
+      bookmarks: {
+        purchase_orders: { replication_key: 'last_modified', replication_key_value: '2024-01-01T00:00:00.000Z' },
+      },
+    };
+    const text = `${[JSON.stringify(older), JSON.stringify(older), JSON.stringify(STATE)].join('\n')}\n`;
     expect(parseState(text, 'target-output.jsonl')).toEqual(STATE);
     expect(parseState(text.replace(/\n/g, '\r\n'), 'target-output.jsonl')).toEqual(STATE);
   });
@@ -57,10 +61,16 @@ describe('parseState', () => {
     ['a string', '"bookmarks"', 'it must be a JSON object'],
     ['null', 'null', 'it must be a JSON object'],
     ['bookmarks as a list', '{"bookmarks": []}', 'bookmarks must be object'],
-    ['a bookmark that is a string', '{"bookmarks": {"purchase_orders": "2024-01-01"}}', 'bookmarks.purchase_orders must be object'],
-    ['a numeric replication_key_value',
+    [
+      'a bookmark that is a string',
+      '{"bookmarks": {"purchase_orders": "2024-01-01"}}',
+      'bookmarks.purchase_orders must be object',
+    ],
+    [
+      'a numeric replication_key_value',
       '{"bookmarks": {"purchase_orders": {"replication_key": "last_modified", "replication_key_value": 1709734329}}}',
-      'bookmarks.purchase_orders.replication_key_value must be string'],
+      'bookmarks.purchase_orders.replication_key_value must be string',
+    ],
   ])('rejects %s with a message that says what is wrong and what is expected', (_what, text, why) => {
     const error = inputFileError(() => parseState(text, 'state.json'));
     expect(error.message).toContain('state file state.json has the wrong shape');
@@ -78,7 +88,9 @@ describe('getBookmark', () => {
 
   it('ignores a bookmark whose replication_key differs', () => {
     expect(getBookmark(state, 'purchase_orders', 'updated_at')).toBeUndefined();
-    const other = { bookmarks: { purchase_orders: { replication_key: 'updated_at', replication_key_value: '2030-01-01T00:00:00Z' } } };
+    const other = {
+      bookmarks: { purchase_orders: { replication_key: 'updated_at', replication_key_value: '2030-01-01T00:00:00Z' } },
+    };
     expect(getBookmark(other, 'purchase_orders', 'last_modified')).toBeUndefined();
   });
 

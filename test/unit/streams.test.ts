@@ -12,45 +12,123 @@ const CONTEXT = { accountId: 'acct-4821', syncedAt: '2024-03-07T08:00:00.000Z' }
 
 // The example list response of docs/inventory-planner-api.md §8 (synthesized from the documented field shapes).
 const EXAMPLE = {
-  meta: { name: 'purchase-orders', display_name: 'purchase orders', total: 2, count: 2, limit: 100, page: 0, start: 0, end: 1 },
+  meta: {
+    name: 'purchase-orders',
+    display_name: 'purchase orders',
+    total: 2,
+    count: 2,
+    limit: 100,
+    page: 0,
+    start: 0,
+    end: 1,
+  },
   'purchase-orders': [
     {
-      id: '65e5b7a2c1f04d3a9b8e7f10', reference: '1042', status: 'open', type: 'po', source_type: 'vendor',
-      vendor: 'northwind textiles', source: 'northwind textiles', vendor_display_name: 'Northwind Textiles',
-      source_display_name: 'Northwind Textiles', warehouse: 'c4821_61447012', warehouse_display_name: 'Main Warehouse',
-      replenishment_type: 'old_products', currency: 'USD', created_date: '2024-03-04', expected_date: '2024-03-25',
-      last_modified: '2024-03-06T14:12:09+00:00', created_at: '2024-03-04T09:30:41+00:00', updated_at: '2024-03-06T14:12:09+00:00',
-      total: 1190, total_ordered: 140, total_received: 0, version: 3,
+      id: '65e5b7a2c1f04d3a9b8e7f10',
+      reference: '1042',
+      status: 'open',
+      type: 'po',
+      source_type: 'vendor',
+      vendor: 'northwind textiles',
+      source: 'northwind textiles',
+      vendor_display_name: 'Northwind Textiles',
+      source_display_name: 'Northwind Textiles',
+      warehouse: 'c4821_61447012',
+      warehouse_display_name: 'Main Warehouse',
+      replenishment_type: 'old_products',
+      currency: 'USD',
+      created_date: '2024-03-04',
+      expected_date: '2024-03-25',
+      last_modified: '2024-03-06T14:12:09+00:00',
+      created_at: '2024-03-04T09:30:41+00:00',
+      updated_at: '2024-03-06T14:12:09+00:00',
+      total: 1190,
+      total_ordered: 140,
+      total_received: 0,
+      version: 3,
       items: [
         {
-          id: 'c4821_40118830215', line_id: 'c4821_40118830215', sku: 'TEE-BLK-M', title: 'Classic Tee - Black / M',
-          vendor_reference: 'NW-1001-BM', vendor_name: 'Classic Tee Black Medium', replenishment: 100, remaining: 100,
-          cost_price: 8.5, cost_price_list: { USD: 8.5 }, ordered_cost: 850, uom_ordering: 1,
+          id: 'c4821_40118830215',
+          line_id: 'c4821_40118830215',
+          sku: 'TEE-BLK-M',
+          title: 'Classic Tee - Black / M',
+          vendor_reference: 'NW-1001-BM',
+          vendor_name: 'Classic Tee Black Medium',
+          replenishment: 100,
+          remaining: 100,
+          cost_price: 8.5,
+          cost_price_list: { USD: 8.5 },
+          ordered_cost: 850,
+          uom_ordering: 1,
         },
         {
-          id: 'c4821_40118830216', line_id: 'c4821_40118830216', sku: 'TEE-BLK-L', title: 'Classic Tee - Black / L',
-          vendor_reference: 'NW-1001-BL', replenishment: 40, remaining: 40, cost_price: 8.5, cost_price_list: { USD: 8.5 },
-          ordered_cost: 340, uom_ordering: 1,
+          id: 'c4821_40118830216',
+          line_id: 'c4821_40118830216',
+          sku: 'TEE-BLK-L',
+          title: 'Classic Tee - Black / L',
+          vendor_reference: 'NW-1001-BL',
+          replenishment: 40,
+          remaining: 40,
+          cost_price: 8.5,
+          cost_price_list: { USD: 8.5 },
+          ordered_cost: 340,
+          uom_ordering: 1,
         },
       ],
     },
     {
-      id: '65c0d91e8a7b4f2e6d5c4b3a', reference: '1037', status: 'closed', type: 'po', source_type: 'vendor',
-      vendor: 'acme packaging', source: 'acme packaging', vendor_display_name: 'Acme Packaging', source_display_name: 'Acme Packaging',
-      warehouse: 'c4821_61447012', warehouse_display_name: 'Main Warehouse', replenishment_type: 'old_products', currency: 'USD',
-      created_date: '2024-02-05', expected_date: '2024-02-19', received_date: '2024-02-21',
-      last_modified: '2024-02-21T16:40:55+00:00', created_at: '2024-02-05T11:02:17+00:00', updated_at: '2024-02-21T16:40:55+00:00',
-      total: 310, total_ordered: 600, total_received: 600, version: 7,
+      id: '65c0d91e8a7b4f2e6d5c4b3a',
+      reference: '1037',
+      status: 'closed',
+      type: 'po',
+      source_type: 'vendor',
+      vendor: 'acme packaging',
+      source: 'acme packaging',
+      vendor_display_name: 'Acme Packaging',
+      source_display_name: 'Acme Packaging',
+      warehouse: 'c4821_61447012',
+      warehouse_display_name: 'Main Warehouse',
+      replenishment_type: 'old_products',
+      currency: 'USD',
+      created_date: '2024-02-05',
+      expected_date: '2024-02-19',
+      received_date: '2024-02-21',
+      last_modified: '2024-02-21T16:40:55+00:00',
+      created_at: '2024-02-05T11:02:17+00:00',
+      updated_at: '2024-02-21T16:40:55+00:00',
+      total: 310,
+      total_ordered: 600,
+      total_received: 600,
+      version: 7,
       items: [
         {
-          id: 'c4821_40118830901', line_id: 'c4821_40118830901', sku: 'MAILER-S', title: 'Mailer Box - Small',
-          vendor_reference: 'AP-MS-200', vendor_name: 'Small mailer', replenishment: 400, received: 400, remaining: 0,
-          cost_price: 0.45, cost_price_list: { USD: 0.45 }, ordered_cost: 180, uom_ordering: 50,
+          id: 'c4821_40118830901',
+          line_id: 'c4821_40118830901',
+          sku: 'MAILER-S',
+          title: 'Mailer Box - Small',
+          vendor_reference: 'AP-MS-200',
+          vendor_name: 'Small mailer',
+          replenishment: 400,
+          received: 400,
+          remaining: 0,
+          cost_price: 0.45,
+          cost_price_list: { USD: 0.45 },
+          ordered_cost: 180,
+          uom_ordering: 50,
         },
         {
-          id: 'c4821_40118830902', line_id: 'c4821_40118830902', sku: 'MAILER-M', title: 'Mailer Box - Medium',
-          vendor_reference: 'AP-MM-200', replenishment: 200, received: 200, remaining: 0, cost_price: 0.65,
-          cost_price_list: { USD: 0.65 }, ordered_cost: 130, uom_ordering: 50,
+          id: 'c4821_40118830902',
+          line_id: 'c4821_40118830902',
+          sku: 'MAILER-M',
+          title: 'Mailer Box - Medium',
+          vendor_reference: 'AP-MM-200',
+          replenishment: 200,
+          received: 200,
+          remaining: 0,
+          cost_price: 0.65,
+          cost_price_list: { USD: 0.65 },
+          ordered_cost: 130,
+          uom_ordering: 50,
         },
       ],
     },
@@ -102,7 +180,12 @@ describe('toPurchaseOrderRow', () => {
   });
 
   it('normalises non-UTC and naive timestamps to UTC Z', () => {
-    const o = { ...order(0), last_modified: '2024-03-06T10:12:09-04:00', created_at: '2024-03-04T15:00:41+0530', updated_at: '2024-03-06 14:12:09' };
+    const o = {
+      ...order(0),
+      last_modified: '2024-03-06T10:12:09-04:00',
+      created_at: '2024-03-04T15:00:41+0530',
+      updated_at: '2024-03-06 14:12:09',
+    };
     const row = toPurchaseOrderRow(o, CONTEXT);
     expect(row.last_modified).toBe('2024-03-06T14:12:09.000Z');
     expect(row.created_at).toBe('2024-03-04T09:30:41.000Z');
@@ -149,9 +232,12 @@ describe('toPurchaseOrderRow', () => {
     expect(error.message).toContain(`field ${field}`);
   });
 
-  it.each([[undefined], [null], ['garbage']])('maps a last_modified of %j to null (the reader warns and keeps the bookmark)', (value) => {
-    expect(toPurchaseOrderRow({ ...order(0), last_modified: value }, CONTEXT).last_modified).toBeNull();
-  });
+  it.each([[undefined], [null], ['garbage']])(
+    'maps a last_modified of %j to null (the reader warns and keeps the bookmark)',
+    (value) => {
+      expect(toPurchaseOrderRow({ ...order(0), last_modified: value }, CONTEXT).last_modified).toBeNull();
+    },
+  );
 
   it('rejects an order without an id', () => {
     const o = order(0);
@@ -222,11 +308,24 @@ describe('toPurchaseOrderItemRows', () => {
   });
 
   it('turns numeric strings into numbers and "" into null; keeps "" for text', () => {
-    const [row] = toPurchaseOrderItemRows({ id: 'o1', items: [{ id: 'v1', replenishment: '26', cost_price: '8.50', received: '', sku: '', vendor_reference: 0 }] }, CONTEXT);
-    expect(row).toMatchObject({ replenishment: 26, cost_price: 8.5, received: null, sku: '', vendor_reference: '0', title: null });
+    const [row] = toPurchaseOrderItemRows(
+      {
+        id: 'o1',
+        items: [{ id: 'v1', replenishment: '26', cost_price: '8.50', received: '', sku: '', vendor_reference: 0 }],
+      },
+      CONTEXT,
+    );
+    expect(row).toMatchObject({
+      replenishment: 26,
+      cost_price: 8.5,
+      received: null,
+      sku: '',
+      vendor_reference: '0',
+      title: null,
+    });
   });
 
-  it('gives no rows for items {} (the API\'s empty container), [], null or absent', () => {
+  it("gives no rows for items {} (the API's empty container), [], null or absent", () => {
     expect(toPurchaseOrderItemRows({ ...order(0), items: {} }, CONTEXT)).toEqual([]);
     expect(toPurchaseOrderItemRows({ ...order(0), items: [] }, CONTEXT)).toEqual([]);
     expect(toPurchaseOrderItemRows({ ...order(0), items: null }, CONTEXT)).toEqual([]);
@@ -235,15 +334,16 @@ describe('toPurchaseOrderItemRows', () => {
     expect(toPurchaseOrderItemRows(o, CONTEXT)).toEqual([]);
   });
 
-  it.each([['a string', 'none'], ['an object not keyed by position', { first: { id: 'v1' } }], ['a number', 3]])(
-    'rejects items that are %s with a RecordError naming the order',
-    (_what, items) => {
-      const error = recordError(() => toPurchaseOrderItemRows({ ...order(0), items }, CONTEXT));
-      expect(error.message).toContain('purchase_order_items');
-      expect(error.message).toContain('purchase_order_id="65e5b7a2c1f04d3a9b8e7f10"');
-      expect(error.message).toContain('items is not a list');
-    },
-  );
+  it.each([
+    ['a string', 'none'],
+    ['an object not keyed by position', { first: { id: 'v1' } }],
+    ['a number', 3],
+  ])('rejects items that are %s with a RecordError naming the order', (_what, items) => {
+    const error = recordError(() => toPurchaseOrderItemRows({ ...order(0), items }, CONTEXT));
+    expect(error.message).toContain('purchase_order_items');
+    expect(error.message).toContain('purchase_order_id="65e5b7a2c1f04d3a9b8e7f10"');
+    expect(error.message).toContain('items is not a list');
+  });
 
   it('rejects a bad item value with a RecordError naming the stream, the order, the item and the field', () => {
     const o = order(0);
@@ -278,8 +378,26 @@ describe('toPurchaseOrderItemRows', () => {
 
 describe('the Stream objects', () => {
   it('are registered in sync order', () => {
-    expect(STREAMS.map((s) => s.descriptor.name)).toEqual(['purchase_orders', 'purchase_order_items', 'variants', 'variant_warehouses', 'variant_vendors', 'variant_snapshots', 'warehouses', 'vendors']);
-    expect(STREAMS.map((s) => s.resource)).toEqual(['purchase-orders', 'purchase-orders', 'variants', 'variants', 'variants', 'variants', 'warehouses', 'vendors']);
+    expect(STREAMS.map((s) => s.descriptor.name)).toEqual([
+      'purchase_orders',
+      'purchase_order_items',
+      'variants',
+      'variant_warehouses',
+      'variant_vendors',
+      'variant_snapshots',
+      'warehouses',
+      'vendors',
+    ]);
+    expect(STREAMS.map((s) => s.resource)).toEqual([
+      'purchase-orders',
+      'purchase-orders',
+      'variants',
+      'variants',
+      'variants',
+      'variants',
+      'warehouses',
+      'vendors',
+    ]);
   });
 
   it('rows() gives the same rows as the mapping functions', () => {
@@ -288,8 +406,21 @@ describe('the Stream objects', () => {
   });
 
   it('purchase_orders.apiFields asks for id, last_modified and the API names of the selected columns only', () => {
-    const fields = new Set(purchaseOrders.apiFields(['purchase_order_id', 'last_modified', 'purchase_order_number', 'vendor_name', 'source_name', 'total_ordered', '_account_id', '__synced_at']));
-    expect([...fields].sort()).toEqual(['id', 'last_modified', 'reference', 'source_display_name', 'total_ordered', 'vendor_display_name'].sort());
+    const fields = new Set(
+      purchaseOrders.apiFields([
+        'purchase_order_id',
+        'last_modified',
+        'purchase_order_number',
+        'vendor_name',
+        'source_name',
+        'total_ordered',
+        '_account_id',
+        '__synced_at',
+      ]),
+    );
+    expect([...fields].sort()).toEqual(
+      ['id', 'last_modified', 'reference', 'source_display_name', 'total_ordered', 'vendor_display_name'].sort(),
+    );
   });
 
   it('purchase_orders.apiFields for every column covers every API field the mapping reads', () => {
@@ -304,7 +435,9 @@ describe('the Stream objects', () => {
   });
 
   it('purchase_order_items.apiFields asks for the order id and last_modified plus items.* of the selected columns', () => {
-    const fields = new Set(purchaseOrderItems.apiFields(['key', 'purchase_order_id', 'purchase_order_item_id', 'sku', 'cost_price']));
+    const fields = new Set(
+      purchaseOrderItems.apiFields(['key', 'purchase_order_id', 'purchase_order_item_id', 'sku', 'cost_price']),
+    );
     expect([...fields].sort()).toEqual(['id', 'items.cost_price', 'items.id', 'items.sku', 'last_modified'].sort());
   });
 
@@ -316,7 +449,9 @@ describe('the Stream objects', () => {
     const projected = {
       id: o.id,
       last_modified: o.last_modified,
-      items: (o.items as Order[]).map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => itemFields.has(k)))),
+      items: (o.items as Order[]).map((item) =>
+        Object.fromEntries(Object.entries(item).filter(([k]) => itemFields.has(k))),
+      ),
     };
     expect(toPurchaseOrderItemRows(projected, CONTEXT)).toEqual(toPurchaseOrderItemRows(o, CONTEXT));
   });
@@ -337,17 +472,39 @@ describe('compileRowMapper', () => {
       { name: 'always', convert: () => 'x' },
     ];
     const map = compileRowMapper('things', ['first'], columns, ['last'], (row) => `first=${String(row.first)}`);
-    expect(map({ ref: 7, qty: '2.5' }, 'a', 'z')).toStrictEqual({ first: 'a', id: '7', n: 2.5, always: 'x', last: 'z' });
+    expect(map({ ref: 7, qty: '2.5' }, 'a', 'z')).toStrictEqual({
+      first: 'a',
+      id: '7',
+      n: 2.5,
+      always: 'x',
+      last: 'z',
+    });
     const error = recordError(() => map({ ref: 'r1', qty: 'lots' }, 'a', 'z'));
     expect(error.message).toBe('things record first=a: field n (API qty) expected a number, got "lots".');
   });
 
   it('lets an error that is not about a value through as it is', () => {
-    const map = compileRowMapper('things', [], [{ name: 'id', from: 'id', convert: () => { throw new TypeError('bug'); } }], [], () => '?');
+    const map = compileRowMapper(
+      'things',
+      [],
+      [
+        {
+          name: 'id',
+          from: 'id',
+          convert: () => {
+            throw new TypeError('bug');
+          },
+        },
+      ],
+      [],
+      () => '?',
+    );
     expect(() => map({ id: 1 })).toThrow(TypeError);
   });
 
   it('refuses a layout that maps a field twice', () => {
-    expect(() => compileRowMapper('things', ['id'], [{ name: 'id', from: 'id', convert: toText }], [], () => '?')).toThrow(/mapped twice/);
+    expect(() =>
+      compileRowMapper('things', ['id'], [{ name: 'id', from: 'id', convert: toText }], [], () => '?'),
+    ).toThrow(/mapped twice/);
   });
 });

@@ -27,7 +27,12 @@ describe('toUtcDateTime', () => {
 
   it('gives the same text on the quick path for UTC whole seconds as on the general path', () => {
     const general = (text: string): string => new Date(parseInstant(text)).toISOString();
-    for (const text of ['2024-02-29T23:59:59+00:00', '1999-12-31T00:00:00Z', '2024-03-06T19:05:07+00:00', '2024-03-06T24:00:00+00:00']) {
+    for (const text of [
+      '2024-02-29T23:59:59+00:00',
+      '1999-12-31T00:00:00Z',
+      '2024-03-06T19:05:07+00:00',
+      '2024-03-06T24:00:00+00:00',
+    ]) {
       expect(toUtcDateTime(text)).toBe(general(text));
     }
     expect(() => toUtcDateTime('2023-02-29T12:00:00+00:00')).toThrow(ValueError);
@@ -90,7 +95,6 @@ describe('toUtcDateTime', () => {
   });
 });
 
-
 describe('toDate', () => {
   it('keeps a YYYY-MM-DD date', () => {
     expect(toDate('2024-03-04')).toBe('2024-03-04');
@@ -151,13 +155,21 @@ describe('toNumber', () => {
     expect(toNumber(undefined)).toBeNull();
   });
 
-  it.each([['abc'], ['12abc'], ['0x10'], ['1,5'], [true], [false], [Number.NaN], [Number.POSITIVE_INFINITY], [{}], [[1]]])(
-    'rejects %j with a ValueError',
-    (input) => {
-      expect(() => toNumber(input)).toThrow(ValueError);
-      expect(() => toNumber(input)).toThrow(/expected a number/);
-    },
-  );
+  it.each([
+    ['abc'],
+    ['12abc'],
+    ['0x10'],
+    ['1,5'],
+    [true],
+    [false],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    [{}],
+    [[1]],
+  ])('rejects %j with a ValueError', (input) => {
+    expect(() => toNumber(input)).toThrow(ValueError);
+    expect(() => toNumber(input)).toThrow(/expected a number/);
+  });
 });
 
 describe('toText', () => {
@@ -192,8 +204,16 @@ describe('toText', () => {
 });
 
 describe('isRfc3339DateOrDateTime', () => {
-  it.each(['2024-01-31', '2024-02-29', '2024-01-31T00:00:00Z', '2024-01-31T00:00:00z', '2024-01-31t00:00:00Z',
-    '2024-01-31T00:00:00+02:00', '2024-01-31T00:00:00-04:00', '2024-01-31T00:00:00.123Z'])('accepts %s', (value) => {
+  it.each([
+    '2024-01-31',
+    '2024-02-29',
+    '2024-01-31T00:00:00Z',
+    '2024-01-31T00:00:00z',
+    '2024-01-31t00:00:00Z',
+    '2024-01-31T00:00:00+02:00',
+    '2024-01-31T00:00:00-04:00',
+    '2024-01-31T00:00:00.123Z',
+  ])('accepts %s', (value) => {
     expect(isRfc3339DateOrDateTime(value)).toBe(true);
   });
 
@@ -218,25 +238,32 @@ describe('odd values (the documented rule)', () => {
   it('reads comma-grouped thousands only before a decimal point', () => {
     expect(toNumber('1,234.50')).toBe(1234.5);
     expect(toNumber('-1,234,567.5')).toBe(-1234567.5);
-    for (const ambiguous of ['1,234', '12,34.5', '1,2345.0', '1.234,50']) expect(() => toNumber(ambiguous), ambiguous).toThrow(/expected a number/);
+    for (const ambiguous of ['1,234', '12,34.5', '1,2345.0', '1.234,50'])
+      expect(() => toNumber(ambiguous), ambiguous).toThrow(/expected a number/);
   });
 
   it('does not read a currency sign, words or numbers beyond a double', () => {
-    for (const bad of ['$8.50', '8.50 USD', 'N/A', '1e999']) expect(() => toNumber(bad), bad).toThrow(/expected a number/);
+    for (const bad of ['$8.50', '8.50 USD', 'N/A', '1e999'])
+      expect(() => toNumber(bad), bad).toThrow(/expected a number/);
   });
 
   it('says a number out of range where JSON would show null (1e400 is parsed as Infinity)', () => {
     expect(() => toNumber(JSON.parse('1e400'))).toThrow('expected a number, got Infinity (a number out of range)');
   });
 
-  it('maps MySQL\'s zero date-time to null, as a date', () => {
+  it("maps MySQL's zero date-time to null, as a date", () => {
     expect(toUtcDateTime('0000-00-00 00:00:00')).toBeNull();
     expect(toUtcDateTime('0000-00-00')).toBeNull();
     expect(toDate('0000-00-00 00:00:00')).toBeNull();
   });
 
   it('keeps the raw value out of the problem (it goes into warnings) but in the message', () => {
-    for (const [fn, raw] of [[toNumber, 'N/A'], [toUtcDateTime, '03/15/2024'], [toDate, '2024-13-45'], [toText, { secret: 'x' }]] as const) {
+    for (const [fn, raw] of [
+      [toNumber, 'N/A'],
+      [toUtcDateTime, '03/15/2024'],
+      [toDate, '2024-13-45'],
+      [toText, { secret: 'x' }],
+    ] as const) {
       let error: ValueError | undefined;
       try {
         (fn as (v: unknown) => unknown)(raw);

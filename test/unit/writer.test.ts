@@ -6,7 +6,12 @@ import { recordLineBuilder, serialize } from '../../src/singer/messages.js';
 import { SingerWriter } from '../../src/singer/writer.js';
 
 /** A consumer that only takes the next chunk when release() is called: a stalled target. */
-function stalledStream(highWaterMark = 1): { out: Writable; chunks: string[]; release: () => void; pending: () => number } {
+function stalledStream(highWaterMark = 1): {
+  out: Writable;
+  chunks: string[];
+  release: () => void;
+  pending: () => number;
+} {
   const chunks: string[] = [];
   const callbacks: Array<() => void> = [];
   const out = new Writable({
@@ -61,16 +66,24 @@ describe('SingerWriter', () => {
     await writeLines(writer, []);
     expect(chunks).toEqual([`${a}\n${b}\n`]);
     for (const l of chunks[0]!.trimEnd().split('\n')) {
-      expect(JSON.parse(l)).toEqual({ type: 'RECORD', stream: 'purchase_orders', record: expect.any(Object), time_extracted: '2024-03-07T08:00:00.000Z' });
+      expect(JSON.parse(l)).toEqual({
+        type: 'RECORD',
+        stream: 'purchase_orders',
+        record: expect.any(Object),
+        time_extracted: '2024-03-07T08:00:00.000Z',
+      });
     }
   });
 
   it('message() writes one serialized message line, multi-byte text intact', async () => {
     const { out, chunks } = collecting();
     const writer = new SingerWriter(out);
-    const state = { type: 'STATE' as const, value: { bookmarks: { purchase_orders: { replication_key: 'last_modified', replication_key_value: 'é' } } } };
+    const state = {
+      type: 'STATE' as const,
+      value: { bookmarks: { purchase_orders: { replication_key: 'last_modified', replication_key_value: 'é' } } },
+    };
     await writer.message(state);
-    expect(chunks).toEqual([serialize(state) + '\n']);
+    expect(chunks).toEqual([`${serialize(state)}\n`]);
     expect(JSON.parse(chunks[0]!).value.bookmarks.purchase_orders.replication_key_value).toBe('é');
   });
 
@@ -198,8 +211,15 @@ describe('recordLineBuilder', () => {
     const build = recordLineBuilder('purchase_order_items');
     const record = { key: '900150983cd24fb0d6963f7d28e17f72', sku: 'TEE "BLK"\n', cost_price: 8.5, received: null };
     const line = build(record, '2024-03-07T08:00:00.000Z');
-    expect(JSON.parse(line)).toEqual({ type: 'RECORD', stream: 'purchase_order_items', record, time_extracted: '2024-03-07T08:00:00.000Z' });
-    expect(line).toBe(serialize({ type: 'RECORD', stream: 'purchase_order_items', record, time_extracted: '2024-03-07T08:00:00.000Z' }));
+    expect(JSON.parse(line)).toEqual({
+      type: 'RECORD',
+      stream: 'purchase_order_items',
+      record,
+      time_extracted: '2024-03-07T08:00:00.000Z',
+    });
+    expect(line).toBe(
+      serialize({ type: 'RECORD', stream: 'purchase_order_items', record, time_extracted: '2024-03-07T08:00:00.000Z' }),
+    );
     expect(line).not.toContain('\n');
   });
 });
