@@ -10,6 +10,7 @@ import { formatFromEnv, levelFromEnv, Logger } from './log.js';
 import { discoverCatalog, parseCatalog } from './singer/catalog.js';
 import { timerPoint } from './singer/metrics.js';
 import { parseState, type State } from './singer/state.js';
+import { RecordLineSink } from './singer/sink.js';
 import { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import { SyncRun } from './sync.js';
@@ -82,6 +83,7 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       settings,
       api,
       writer,
+      sink: new RecordLineSink(writer),
       log,
       catalog: catalog as SingerCatalog | undefined,
       state,

@@ -22,10 +22,11 @@ import {
   withPassResume,
   type StreamPlan,
 } from './singer/full-table.js';
-import { recordLineBuilder } from './singer/messages.js';
+import type { SingerMessage } from './singer/messages.js';
 import { Counter } from './singer/metrics.js';
 import { getBookmark, withBookmark, type State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
+import { RecordLineSink, type RecordSink, type RecordWrite } from './singer/sink.js';
 import { STREAMS } from './streams/index.js';
 import type { Row, RowContext, Stream } from './streams/stream.js';
 import { recordValidator } from './validation.js';
@@ -41,6 +42,8 @@ export interface SyncOptions {
   settings: Settings;
   api: ApiClient;
   writer: SingerWriter;
+  /** Where records go (default: RECORD lines on the writer); SCHEMA, STATE and ACTIVATE_VERSION use the writer. */
+  sink?: RecordSink;
   log: Logger;
   catalog?: SingerCatalog;
   state: State;
@@ -56,7 +59,7 @@ interface ActiveStream {
   allFields: boolean;
   start?: number;
   validate: ReturnType<typeof recordValidator>;
-  line: ReturnType<typeof recordLineBuilder>;
+  write: RecordWrite;
   counter: Counter;
   emitted: number;
   /** Columns whose value must be readable (required, key, replication key): never nulled. */
@@ -69,15 +72,27 @@ export class SyncRun {
   latestState: State;
   private readonly values: ValueProblems;
   private readonly future: FutureTimestamps;
+  private readonly sink: RecordSink;
   private runStart = 0;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
+    this.sink = options.sink ?? new RecordLineSink(options.writer);
     this.values = new ValueProblems(options.log, options.settings.strictValues === true);
     this.future = new FutureTimestamps((options.now ?? (() => new Date()))().getTime() * 1000);
   }
 
   async run(): Promise<{ records: Record<string, number> }> {
+    try {
+      const result = await this.sync();
+      await this.sink.flush();
+      return result;
+    } finally {
+      await this.sink.close();
+    }
+  }
+
+  private async sync(): Promise<{ records: Record<string, number> }> {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
@@ -123,8 +138,7 @@ export class SyncRun {
       });
     }
     if (active.length === 0) return { records: {} };
-    if (!testMode && Object.keys(this.latestState).length)
-      await writer.message({ type: 'STATE', value: this.latestState });
+    if (!testMode && Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
 
     const orders = active.filter((a) => a.stream.resource === 'purchase-orders');
     const ordersUnsure = orders.length ? await this.syncOrders(orders) : false;
@@ -144,7 +158,7 @@ export class SyncRun {
    * True when the read cannot vouch that it saw every order (offsets shifted under the filter-ignoring fallback).
    */
   private async syncOrders(active: ActiveStream[]): Promise<boolean> {
-    const { settings, writer, log, testMode } = this.options;
+    const { settings, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const since = active.some((a) => a.start === undefined) ? undefined : Math.min(...active.map((a) => a.start!));
     const fields = settings.fieldProjection
@@ -187,9 +201,9 @@ export class SyncRun {
           if ((a.start !== undefined && lm !== null && lm < a.start) || (testMode && a.emitted > 0)) continue;
           for (const row of a.stream.rows(order, context)) {
             if (testMode && a.emitted > 0) break;
-            const line = a.line(this.checked(a, row), syncedAt);
+            const full = a.write(this.checked(a, row), syncedAt);
             a.emitted += 1;
-            if (writer.add(line)) await writer.flush();
+            if (full) await this.sink.drain();
           }
         }
       }
@@ -208,7 +222,7 @@ export class SyncRun {
    * version, so nothing is lost or doubled in the target).
    */
   private async syncCollection(name: CollectionName, group: ActiveStream[]): Promise<void> {
-    const { settings, writer, log, testMode } = this.options;
+    const { settings, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const resumes = group.map((a) => a.plan.resume);
     const first = resumes[0];
@@ -231,7 +245,7 @@ export class SyncRun {
           for (const row of a.stream.rows(record, context)) {
             if (testMode && a.emitted > 0) break;
             a.emitted += 1;
-            if (writer.add(a.line(this.checked(a, row), syncedAt))) await writer.flush();
+            if (a.write(this.checked(a, row), syncedAt)) await this.sink.drain();
           }
         }
       }
@@ -249,7 +263,7 @@ export class SyncRun {
     progress: Progress,
     size: number,
   ): Promise<void> {
-    await this.options.writer.flush();
+    await this.sink.drain();
     group.forEach((a, i) => {
       a.counter.increment(a.emitted - emittedBefore[i]!);
     });
@@ -267,7 +281,7 @@ export class SyncRun {
       full.map((a) => a.plan),
     );
     for (const a of full) next = withPassResume(next, a.stream.descriptor.name, resume);
-    await this.options.writer.message({ type: 'STATE', value: next });
+    await this.send({ type: 'STATE', value: next });
     this.latestState = next;
   }
 
@@ -305,7 +319,7 @@ export class SyncRun {
         name,
         this.options.settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined,
       ),
-      line: recordLineBuilder(name, plan.version),
+      write: this.sink.open({ name, version: plan.version, pass: plan.fullTable }),
       counter: new Counter((point) => this.options.log.metric(point), 'record_count', { stream: name }),
       emitted: 0,
       strictColumns: [
@@ -315,6 +329,12 @@ export class SyncRun {
       ],
       plan,
     };
+  }
+
+  /** STATE and ACTIVATE_VERSION go out only once the sink has passed on every record written before them. */
+  private async send(message: SingerMessage): Promise<void> {
+    await this.sink.flush();
+    await this.options.writer.message(message);
   }
 
   /** Validates the whole row against its schema (see ValueProblems.repair), then keeps only the selected fields. */
@@ -354,7 +374,7 @@ export class SyncRun {
           });
     }
     if (JSON.stringify(next) === JSON.stringify(this.latestState)) return;
-    await this.options.writer.message({ type: 'STATE', value: next });
+    await this.send({ type: 'STATE', value: next });
     this.latestState = next;
   }
 
@@ -379,14 +399,14 @@ export class SyncRun {
       for (const a of dropped) next = withPassAbandoned(next, a.stream.descriptor.name);
     }
     for (const a of full.filter((f) => !dropped.includes(f))) {
-      await this.options.writer.message({
+      await this.send({
         type: 'ACTIVATE_VERSION',
         stream: a.stream.descriptor.name,
         version: a.plan.version,
       });
       next = withPassCompleted(next, a.stream.descriptor.name, REPLICATION_KEY);
     }
-    await this.options.writer.message({ type: 'STATE', value: next });
+    await this.send({ type: 'STATE', value: next });
     this.latestState = next;
   }
 }
