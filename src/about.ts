@@ -6,7 +6,7 @@ import { packageVersion } from './schemas.js';
 import { STREAMS } from './streams/index.js';
 import type { StreamDescriptor } from './singer/catalog.js';
 
-export const CAPABILITIES = ['about', 'catalog', 'discover', 'state', 'test', 'structured-logging'];
+export const CAPABILITIES = ['about', 'batch', 'catalog', 'discover', 'state', 'test', 'structured-logging'];
 const DESCRIPTION =
   'Singer tap for Inventory Planner: purchase orders and their line items (incremental on last_modified); variants with their per-warehouse and per-vendor rows, warehouses and vendors (read in full every run).';
 

@@ -4,6 +4,7 @@ import { ConfigError, InputFileError } from './errors.js';
 import type { TapConfig } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { loadSchema, packageVersion, type JsonSchema } from './schemas.js';
+import { readBatchConfig, type BatchSettings } from './singer/batch-config.js';
 import { describeErrors, validateConfig } from './validation.js';
 import { parseInstant } from './values.js';
 
@@ -29,6 +30,8 @@ export interface Settings {
   /** Stop at the first value that cannot be read instead of writing null with a warning. */
   strictValues: boolean;
   fullTableEveryDays?: number;
+  /** batch_config: records go out as BATCH files instead of RECORD messages. */
+  batch?: BatchSettings;
 }
 
 /** Names of settings marked secret in schemas/config.json: never printed. */
@@ -56,6 +59,8 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
   const c = config as unknown as TapConfig;
   const baseUrl = String(c.base_url ?? '').replace(/\/+$/, '');
   if (URL.canParse(baseUrl)) problems.push(...checkBaseUrl(baseUrl));
+  const batch = c.batch_config && problems.length === 0 ? readBatchConfig(c.batch_config) : undefined;
+  if (Array.isArray(batch)) problems.push(...batch);
   if (problems.length) throw new ConfigError(`config: ${problems.join('; ')}.`);
   return {
     apiKey: c.api_key,
@@ -78,6 +83,7 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     useSingerDecimal: c.use_singer_decimal!,
     strictValues: c.strict_values!,
     fullTableEveryDays: c.full_table_every_days,
+    ...(batch ? { batch: batch as BatchSettings } : {}),
   };
 }
 
@@ -121,6 +127,13 @@ function readEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 function castEnv(value: string, schema: JsonSchema): unknown {
   if (schema.type === 'integer' || schema.type === 'number') return value.trim() === '' ? value : Number(value);
+  if (schema.type === 'object') {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value; // the schema check reports it
+    }
+  }
   if (schema.type === 'boolean')
     return /^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value;
   return value;

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'API_CONTRACT_VIOLATED'
   | 'API_PAGE_TOO_LARGE'
   | 'RECORD_INVALID'
-  | 'OUTPUT_CLOSED';
+  | 'OUTPUT_CLOSED'
+  | 'BATCH_WRITE_FAILED';
 
 export class TapError extends Error {
   constructor(

@@ -10,6 +10,7 @@ import { formatFromEnv, levelFromEnv, Logger } from './log.js';
 import { discoverCatalog, parseCatalog } from './singer/catalog.js';
 import { timerPoint } from './singer/metrics.js';
 import { parseState, type State } from './singer/state.js';
+import { BatchSink } from './singer/batch-sink.js';
 import { RecordLineSink } from './singer/sink.js';
 import { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
@@ -83,7 +84,7 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       settings,
       api,
       writer,
-      sink: new RecordLineSink(writer),
+      sink: settings.batch ? new BatchSink(settings.batch, writer) : new RecordLineSink(writer),
       log,
       catalog: catalog as SingerCatalog | undefined,
       state,

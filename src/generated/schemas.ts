@@ -69,6 +69,35 @@ use_singer_decimal?: boolean
  * Stop the run (RECORD_INVALID) at the first value that cannot be read. By default such a value in a column that is neither a key nor the replication key is written as null, with a warning and a count.
  */
 strict_values?: boolean
+/**
+ * Write records to JSON-lines files and send BATCH messages naming them (the Meltano SDK's batch_config) instead of RECORD messages; SDK targets load the files directly. Absent: RECORD messages. docs/batch.md.
+ */
+batch_config?: {
+encoding: {
+/**
+ * File format: jsonl (one JSON record a line).
+ */
+format: "jsonl"
+/**
+ * gzip or none.
+ */
+compression?: ("gzip" | "none")
+}
+storage: {
+/**
+ * Folder the files go in, as an absolute file:// URL (file:///var/lib/batches); created if missing. The target must be able to read it.
+ */
+root: string
+/**
+ * Start of every file name (no folders).
+ */
+prefix?: string
+}
+/**
+ * Most records in one file (the SDK's default, 10000).
+ */
+batch_size?: number
+}
 }
 
 /**

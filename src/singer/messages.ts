@@ -29,7 +29,15 @@ export interface ActivateVersionMessage {
   version: number;
 }
 
-export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage;
+/** The Meltano SDK's extension: the stream's records are in these files (file:// URLs), one JSON object a line. */
+export interface BatchMessage {
+  type: 'BATCH';
+  stream: string;
+  encoding: { format: 'jsonl'; compression: 'gzip' | 'none' };
+  manifest: string[];
+}
+
+export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchMessage;
 
 export function serialize(message: SingerMessage): string {
   return JSON.stringify(message);
