@@ -30,6 +30,7 @@ export class BatchFile {
   readonly path: string;
   private readonly temp: string;
   private readonly input: Writable;
+  private readonly out: Writable;
   private readonly written: Promise<void>;
   private failure: Error | undefined;
 
@@ -42,6 +43,7 @@ export class BatchFile {
     this.temp = join(root, tempName(name));
     // flags 'wx': never write over a file that exists; flush: fsync before close.
     const out = createWriteStream(this.temp, { flags: 'wx', flush: true, highWaterMark: HIGH_WATER });
+    this.out = out;
     if (gzip) {
       const gz = createGzip({ level: GZIP_LEVEL });
       this.input = gz;
@@ -86,7 +88,9 @@ export class BatchFile {
   /** Gives up on the file: its temporary name is removed (synchronously: this also runs on process exit). */
   abort(): void {
     this.input.destroy();
+    this.out.destroy();
     removeQuietly(this.temp);
+    this.out.once('close', () => removeQuietly(this.temp)); // the file may still be being opened
   }
 
   private check(): void {
