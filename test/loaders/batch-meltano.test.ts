@@ -73,7 +73,10 @@ describe('meltano run with batch_config in meltano.yml', () => {
 
     const check = async () => {
       const types = await columnTypes(schema);
-      const truth = { ...(sandbox.truth() as unknown as Record<string, Row[]>), ...sandbox.collectionTruth() };
+      const truth: Record<string, Row[]> = {
+        ...(sandbox.truth() as unknown as Record<string, Row[]>),
+        ...(sandbox.collectionTruth() as unknown as Record<string, Row[]>),
+      };
       const out = [];
       for (const [stream, key] of Object.entries(KEYS)) {
         const rows = await tableRows(schema, stream);
