@@ -11,8 +11,7 @@ import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { Progress } from './progress.js';
 import { ValueProblems } from './record-check.js';
-import { selectedSchema, selectStreams } from './singer/catalog.js';
-import { withPassAbandoned, withPassCompleted } from './singer/full-table.js';
+import { selectedSchema } from './singer/catalog.js';
 import type { SingerMessage } from './singer/messages.js';
 import { RecordLineSink, type RecordSink } from './singer/sink.js';
 import type { State } from './singer/state.js';
@@ -20,7 +19,8 @@ import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import type { RowContext, Stream } from './streams/stream.js';
 import { type ActiveStream, activate, checked } from './sync/active-stream.js';
-import { planRun } from './sync/plan.js';
+import { endPasses, type UnsureRead } from './sync/passes.js';
+import { planRun, selectRun } from './sync/plan.js';
 import type { AnyResourceReader, ApiRecord } from './sync/resource.js';
 import { RESOURCES } from './sync/resources.js';
 
@@ -80,13 +80,7 @@ export class SyncRun {
     const streams = this.options.streams ?? STREAMS;
     const resources = this.options.resources ?? RESOURCES;
     this.runStart = this.now().getTime();
-    const selected = selectStreams(
-      this.options.catalog,
-      streams.map((s) => s.descriptor),
-    ).map((selection) => {
-      const stream = streams.find((s) => s.descriptor.name === selection.stream)!;
-      return { selection, stream, resource: resources.find((r) => r.name === stream.resource)! };
-    });
+    const selected = selectRun(this.options.catalog, streams, resources);
     const plans = planRun(this.latestState, selected, this.runStart, settings.fullTableEveryDays);
     for (const resource of resources)
       this.latestState = resource.startState(
@@ -111,12 +105,19 @@ export class SyncRun {
     if (active.length === 0) return { records: {}, droppedPasses: [] };
     if (!testMode && Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
 
-    const unsure: { resource: AnyResourceReader; group: ActiveStream[] }[] = [];
+    const unsure: UnsureRead[] = [];
     for (const resource of resources) {
       const group = active.filter((a) => a.stream.resource === resource.name);
-      if (group.length && (await this.syncResource(resource, group))) unsure.push({ resource, group });
+      if (group.length && (await this.syncResource(resource, group))) unsure.push({ resource, streams: group });
     }
-    const droppedPasses = testMode ? [] : await this.completePasses(active, unsure);
+    let droppedPasses: string[] = [];
+    if (!testMode) {
+      const end = endPasses(this.latestState, active, unsure, log);
+      for (const a of end.completed)
+        await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
+      if (end.state) await this.send({ type: 'STATE', value: end.state });
+      droppedPasses = end.dropped;
+    }
     for (const a of active) a.counter.flush();
     this.values.finish();
     this.future.finish(log);
@@ -208,39 +209,5 @@ export class SyncRun {
       `${streams}: ${describe(record)} has no usable ${key}; it is written, and does not move the bookmark`,
     );
     this.options.log.debug(`${describe(record)} ${key}: ${JSON.stringify(record[key])}`);
-  }
-
-  /**
-   * Every full stream has been read to the end: ACTIVATE_VERSION for each (the target then drops the rows of
-   * older versions), then the STATE that closes the passes. Never earlier: a target acts on it at once, and a
-   * pass killed after it resumes with the same version, so sending it again deletes nothing more. The passes of
-   * a resource whose read cannot vouch for itself (`unsure`) are dropped instead: nothing is deleted on its word.
-   * Returns the dropped passes' streams.
-   */
-  private async completePasses(
-    active: ActiveStream[],
-    unsure: { resource: AnyResourceReader; group: ActiveStream[] }[],
-  ): Promise<string[]> {
-    const full = active.filter((a) => a.plan.fullTable);
-    if (full.length === 0) return [];
-    let next = this.latestState;
-    const dropped: ActiveStream[] = [];
-    for (const { resource, group } of unsure) {
-      const passes = group.filter((a) => a.plan.fullTable);
-      if (passes.length === 0) continue;
-      // ACTIVATE_VERSION would delete every row this pass did not send, including one it skipped.
-      this.options.log.warn(
-        `the full-table pass of ${passes.map((a) => a.stream.descriptor.name).join(', ')} ${resource.unsureRead}: ` +
-          'no ACTIVATE_VERSION, nothing is deleted; the next run starts a new pass',
-      );
-      for (const a of passes) next = withPassAbandoned(next, a.stream.descriptor.name);
-      dropped.push(...passes);
-    }
-    for (const a of full.filter((f) => !dropped.includes(f))) {
-      await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
-      next = withPassCompleted(next, a.stream.descriptor.name, a.replicationKey);
-    }
-    await this.send({ type: 'STATE', value: next });
-    return dropped.map((a) => a.stream.descriptor.name);
   }
 }
