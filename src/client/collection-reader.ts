@@ -23,6 +23,8 @@ export interface CollectionBatch {
   records: ApiRecord[];
   /** Safe once this batch is handled. */
   resume: CollectionResume;
+  /** The read cannot vouch that it saw every record that existed throughout: no pass may be completed on it. */
+  mayHaveMissed?: true;
 }
 
 export interface CollectionReadOptions {

@@ -122,12 +122,12 @@ export function withPassResume(state: State, stream: string, resume: PassResume)
 
 /**
  * The pass has read everything (and its ACTIVATE_VERSION has gone out): it becomes the last completed one, and
- * its position the incremental bookmark.
+ * its position (if it has one) the incremental bookmark on `replicationKey`.
  */
-export function withPassCompleted(state: State, stream: string, replicationKey: string): State {
+export function withPassCompleted(state: State, stream: string, replicationKey?: string): State {
   const pass = passInfo(state, stream).full_table_pass!;
   const bookmark =
-    pass.replication_key_value === undefined
+    pass.replication_key_value === undefined || replicationKey === undefined
       ? {}
       : { replication_key: replicationKey, replication_key_value: pass.replication_key_value };
   return withStream(state, stream, { ...bookmark, full_table_pass: undefined, full_table_version: pass.version });

@@ -42,6 +42,11 @@ export type Resource = 'purchase-orders' | CollectionName;
 export interface Stream {
   descriptor: StreamDescriptor;
   resource: Resource;
+  /**
+   * Its rows build a history (one per day): never read as a versioned pass, so no ACTIVATE_VERSION ever deletes
+   * them, whatever the catalog says, and a pass of its resource's other streams does not take it along.
+   */
+  history?: boolean;
   /** API fields (fields= names, items.* for line fields) that the selected columns are read from. */
   apiFields(columns: string[]): string[];
   rows(order: ApiOrder, context: RowContext): Row[];

@@ -17,6 +17,7 @@ const METRICS = columns.map((c) => c.from!).filter((f) => f !== 'sku');
 
 export const variantSnapshots: Stream = {
   resource: 'variants',
+  history: true,
   descriptor: {
     name: 'variant_snapshots',
     schema,

@@ -1,0 +1,109 @@
+// A selected stream during a run: its plan, where it starts, its validator and its sink writer, and what it
+// has written. Built once per stream; `checked` runs once per row.
+import type { Settings } from '../config.js';
+import { InputFileError } from '../errors.js';
+import type { FutureTimestamps } from '../future-timestamps.js';
+import { parseInstantUs } from '../instants.js';
+import type { Logger } from '../log.js';
+import type { ValueProblems } from '../record-check.js';
+import type { Selection } from '../singer/catalog.js';
+import type { StreamPlan } from '../singer/full-table.js';
+import { Counter } from '../singer/metrics.js';
+import type { RecordSink, RecordWrite } from '../singer/sink.js';
+import { getBookmark, type State } from '../singer/state.js';
+import type { Row, Stream } from '../streams/stream.js';
+import { recordValidator } from '../validation.js';
+import { ValueError } from '../values.js';
+
+export interface ActiveStream {
+  stream: Stream;
+  fields: string[];
+  /** Every column is selected: rows go out as they are, without a copy. */
+  allFields: boolean;
+  /** The resource's replication key, when its records have one: the stream's bookmark is kept on it. */
+  replicationKey?: string;
+  /** Records whose replication key value is below this (epoch µs) are not this stream's to write. */
+  start?: number;
+  validate: ReturnType<typeof recordValidator>;
+  write: RecordWrite;
+  counter: Counter;
+  emitted: number;
+  /** Columns whose value must be readable (required, key, replication key): never nulled. */
+  strictColumns: string[];
+  plan: StreamPlan;
+}
+
+export interface Activation {
+  settings: Settings;
+  /** The input state (bookmarks). */
+  state: State;
+  log: Logger;
+  future: FutureTimestamps;
+  sink: RecordSink;
+}
+
+/** `replicationKey`: the resource's, when its records are bookmarked on one. */
+export function activate(
+  stream: Stream,
+  selection: Selection,
+  plan: StreamPlan,
+  replicationKey: string | undefined,
+  { settings, state, log, future, sink }: Activation,
+): ActiveStream {
+  const name = stream.descriptor.name;
+  // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
+  const bookmark = plan.fullTable
+    ? plan.position
+    : replicationKey === undefined
+      ? undefined
+      : getBookmark(state, name, replicationKey);
+  if (plan.fullTable)
+    log.info(
+      `${name}: full-table pass, version ${plan.version} (${plan.reason}${plan.position ? `, from ${plan.position}` : ''})`,
+    );
+  let start = settings.startDate === undefined ? undefined : parseInstantUs(settings.startDate);
+  if (bookmark !== undefined) {
+    let value: number;
+    try {
+      value = parseInstantUs(bookmark);
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      throw new InputFileError(
+        `state bookmark for ${name} is not a date-time (${error.message}).`,
+        'Fix or remove the state file.',
+      );
+    }
+    start = Math.max(start ?? value, value);
+    future.checkInput(name, value, log);
+  }
+  return {
+    stream,
+    fields: selection.fields,
+    replicationKey,
+    start,
+    allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
+    validate: recordValidator(
+      name,
+      settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined,
+    ),
+    write: sink.open({ name, version: plan.version, pass: plan.fullTable }),
+    counter: new Counter((point) => log.metric(point), 'record_count', { stream: name }),
+    emitted: 0,
+    strictColumns: [
+      ...(stream.descriptor.schema.required ?? []),
+      ...stream.descriptor.keyProperties,
+      ...(replicationKey === undefined ? [] : [replicationKey]),
+    ],
+    plan,
+  };
+}
+
+/** Validates the whole row against its schema (see ValueProblems.repair), then keeps only the selected fields. */
+export function checked(a: ActiveStream, row: Row, values: ValueProblems): Row {
+  if (!a.validate(row)) {
+    const key = a.stream.descriptor.keyProperties.map((k) => `${k}=${JSON.stringify(row[k])}`).join(',');
+    values.repair({ stream: a.stream.descriptor.name, strictColumns: a.strictColumns, validate: a.validate }, row, key);
+  }
+  if (a.allFields) return row;
+  return Object.fromEntries(a.fields.map((f) => [f, row[f]]));
+}

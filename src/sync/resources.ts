@@ -1,0 +1,10 @@
+// The resource readers, in sync order.
+import { COLLECTIONS, type CollectionName } from '../client/collections.js';
+import { collectionResource } from './collections.js';
+import { purchaseOrdersResource } from './purchase-orders.js';
+import type { AnyResourceReader } from './resource.js';
+
+export const RESOURCES: AnyResourceReader[] = [
+  purchaseOrdersResource,
+  ...(Object.keys(COLLECTIONS) as CollectionName[]).map(collectionResource),
+];
