@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { rename } from 'node:fs/promises';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
@@ -19,7 +20,7 @@ import { createGzip } from 'node:zlib';
 import { ConfigError, TapError } from '../errors.js';
 
 /** Bytes queued for the compressor or the disk before write() asks the caller to wait: memory stays bounded. */
-const HIGH_WATER = 4 << 20;
+const HIGH_WATER = 1 << 20;
 /** Fast compression: the files live for one load, and the tap's CPU is shared with the target's. */
 const GZIP_LEVEL = 1;
 
@@ -52,9 +53,12 @@ export class BatchFile {
       this.input = out;
       this.written = finished(out);
     }
-    this.written = this.written.catch((error: Error) => {
-      this.failure ??= error;
-    });
+    // Complete once the descriptor is closed: with flush, after its fsync.
+    this.written = this.written
+      .then(() => (out.closed ? undefined : once(out, 'close').then(() => undefined)))
+      .catch((error: Error) => {
+        this.failure ??= error;
+      });
     // Writes after a failure are dropped; the failure is reported by drained() or complete().
     this.input.on('error', () => undefined);
   }
