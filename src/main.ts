@@ -84,7 +84,9 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       settings,
       api,
       writer,
-      sink: settings.batch ? new BatchSink(settings.batch, writer) : new RecordLineSink(writer),
+      sink: settings.batch
+        ? new BatchSink(settings.batch, writer, 'tap-inventory-planner')
+        : new RecordLineSink(writer),
       log,
       catalog: catalog as SingerCatalog | undefined,
       state,

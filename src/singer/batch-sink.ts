@@ -17,7 +17,6 @@ import type { SingerWriter } from './writer.js';
 
 /** Text gathered per stream before it goes to the compressor (fewer, larger writes). */
 const CHUNK_CHARS = 256 * 1024;
-const OWNER = 'tap-inventory-planner--';
 
 interface OpenStream {
   name: string;
@@ -36,12 +35,19 @@ export class BatchSink implements RecordSink {
   private readonly run = randomUUID();
   private readonly onExit = (): void => this.abort();
 
-  /** Checks the root (a config error if the tap cannot write there) and removes what killed runs left. */
+  private readonly owner: string;
+
+  /**
+   * Checks the root (a config error if the tap cannot write there) and removes what killed runs left. `tap` names
+   * the files, as the SDK does: {prefix}{tap}--{stream}-{run id}-{n}.json.gz.
+   */
   constructor(
     private readonly settings: BatchSettings,
     private readonly writer: SingerWriter,
+    tap: string,
   ) {
-    prepareRoot(settings.root, settings.prefix, OWNER);
+    this.owner = `${tap}--`;
+    prepareRoot(settings.root, settings.prefix, this.owner);
     process.once('exit', this.onExit);
   }
 
@@ -109,7 +115,7 @@ export class BatchSink implements RecordSink {
   private fileName(s: OpenStream): string {
     s.files += 1;
     const extension = this.settings.compression === 'gzip' ? 'json.gz' : 'json';
-    return `${this.settings.prefix}${OWNER}${s.name}-${this.run}-${s.files}.${extension}`;
+    return `${this.settings.prefix}${this.owner}${s.name}-${this.run}-${s.files}.${extension}`;
   }
 
   /** Files not completed are not sent: their temporary names go. */

@@ -33,6 +33,7 @@ import {
   readFakesnow,
   requireSnowflake,
 } from './snowflake-helpers.js';
+import { jsonColumns } from './json-columns.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tip-batch-'));
 const KEYS: Record<string, string> = {
@@ -99,6 +100,18 @@ function args(s: Setup, mode: 'incremental' | 'full', state: unknown): string[] 
   return a;
 }
 
+/** A fresh schema (dropped after the test) and a target-postgres config that hard-deletes into it. */
+function postgresTarget(purpose: string): { schema: string; target: string } {
+  const schema = freshSchemaName(purpose);
+  schemas.push(schema);
+  const target = writeJson(join(dir, `target-${schema}.json`), {
+    ...PG,
+    default_target_schema: schema,
+    hard_delete: true,
+  });
+  return { schema, target };
+}
+
 function expectOk(r: PipeResult): void {
   expect(
     { tap: r.tap.code, target: r.target.code },
@@ -120,30 +133,6 @@ function sent(r: PipeResult): Record<string, number> {
 function truth(s: Setup): Record<string, Row[]> {
   return { ...(s.sandbox.truth() as unknown as Record<string, Row[]>), ...s.sandbox.collectionTruth() };
 }
-
-/** JSON values (jsonb, VARIANT read back as text) in one canonical text, keys sorted. */
-const canonical = (value: unknown): unknown => {
-  if (typeof value === 'string' && /^[[{]/.test(value)) {
-    try {
-      return JSON.stringify(sortKeys(JSON.parse(value)));
-    } catch {
-      return value;
-    }
-  }
-  return value !== null && typeof value === 'object' ? JSON.stringify(sortKeys(value)) : value;
-};
-const sortKeys = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(sortKeys)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, sortKeys((v as Row)[k])]),
-        )
-      : v;
-const jsonColumns = (rows: Row[]): Row[] =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, canonical(v)])));
 
 /** Live rows of every stream against the truth, value by value. */
 async function comparePostgres(s: Setup, schema: string) {
@@ -191,13 +180,7 @@ function filesIn(root: string): { complete: number; temporary: number; rows: num
 describe('BATCH files into target-postgres (hard_delete: true)', () => {
   it('full, incremental and a full-table pass with deletions: tables equal the truth, versions kept, files left to the user', async () => {
     const s = await setup({ seed: 2501 });
-    const schema = freshSchemaName('batch');
-    schemas.push(schema);
-    const target = writeJson(join(dir, `target-${schema}.json`), {
-      ...PG,
-      default_target_schema: schema,
-      hard_delete: true,
-    });
+    const { schema, target } = postgresTarget('batch');
     try {
       let r = await pipeTapToTarget(args(s, 'incremental', undefined), target);
       expectOk(r);
@@ -236,13 +219,7 @@ describe('BATCH files into target-postgres (hard_delete: true)', () => {
 
   it('kill -9 at random moments, each run resumed from the last state: no existing row deleted, no half file, the truth at the end', async () => {
     const s = await setup({ seed: 2502, latencyMs: 60, tap: { concurrency: 1, page_size: 40 } });
-    const schema = freshSchemaName('batchkill');
-    schemas.push(schema);
-    const target = writeJson(join(dir, `target-${schema}.json`), {
-      ...PG,
-      default_target_schema: schema,
-      hard_delete: true,
-    });
+    const { schema, target } = postgresTarget('batchkill');
     try {
       let state: unknown;
       const random = mulberry32(2525);

@@ -51,7 +51,7 @@ describe('BatchSink', () => {
     const root = mkdtempSync(join(tmpdir(), 'tip-batch-'));
     const { out, messages } = collecting();
     const writer = new SingerWriter(out);
-    const sink = new BatchSink(settings(root), writer);
+    const sink = new BatchSink(settings(root), writer, 'tap-inventory-planner');
     const orders = sink.open({ name: 'purchase_orders', version: 7, pass: true });
     const vendors = sink.open({ name: 'vendors', pass: false });
     let asked = 0;
@@ -100,7 +100,7 @@ describe('BatchSink', () => {
     const root = mkdtempSync(join(tmpdir(), 'tip-batch-'));
     const { out, messages } = collecting();
     const writer = new SingerWriter(out);
-    const sink = new BatchSink(settings(root, { compression: 'none' }), writer);
+    const sink = new BatchSink(settings(root, { compression: 'none' }), writer, 'tap-inventory-planner');
     sink.open({ name: 's', version: 1, pass: false })({ a: 'é"\n' }, 't');
     await sink.flush();
     await sink.close();
@@ -113,7 +113,11 @@ describe('BatchSink', () => {
   it('close() without flush() sends nothing and leaves no file; records never flushed are not covered', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tip-batch-'));
     const { out, messages } = collecting();
-    const sink = new BatchSink(settings(root, { recordsPerFile: 1000 }), new SingerWriter(out));
+    const sink = new BatchSink(
+      settings(root, { recordsPerFile: 1000 }),
+      new SingerWriter(out),
+      'tap-inventory-planner',
+    );
     const write = sink.open({ name: 's', pass: false });
     for (let i = 0; i < 500; i++) write({ text: 'x'.repeat(1000) }, 't'); // past one chunk: a temporary file exists
     await vi.waitFor(() => expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toHaveLength(1));
@@ -129,16 +133,16 @@ describe('BatchSink', () => {
     const foreign = '.other-tool-file.123.tmp';
     const complete = 'p-tap-inventory-planner--s-z-1.json.gz';
     for (const name of [dead, alive, foreign, complete]) writeFileSync(join(root, name), 'x');
-    new BatchSink(settings(root), new SingerWriter(collecting().out)).close();
+    new BatchSink(settings(root), new SingerWriter(collecting().out), 'tap-inventory-planner').close();
     expect(readdirSync(root).sort()).toEqual([alive, foreign, complete].sort());
   });
 
   it('an unwritable root is a config error before anything is sent', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tip-batch-')), 'a-file');
     writeFileSync(file, '');
-    expect(() => new BatchSink(settings(join(file, 'below')), new SingerWriter(collecting().out))).toThrow(
-      /^batch_config\.storage\.root .*a-file\/below is not a folder the tap can write \((ENOTDIR|EEXIST)\)\.$/,
-    );
+    expect(
+      () => new BatchSink(settings(join(file, 'below')), new SingerWriter(collecting().out), 'tap-inventory-planner'),
+    ).toThrow(/^batch_config\.storage\.root .*a-file\/below is not a folder the tap can write \((ENOTDIR|EEXIST)\)\.$/);
   });
 });
 
