@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '../../src/log.js';
-import { resolveSettings } from '../../src/config.js';
+import { loadSettings, resolveSettings } from '../../src/config.js';
 import type { BatchSettings } from '../../src/singer/batch-config.js';
 import { BatchSink } from '../../src/singer/batch-sink.js';
 import { SingerWriter } from '../../src/singer/writer.js';
@@ -174,6 +174,18 @@ describe('batch_config', () => {
       }).batch,
     ).toEqual({ compression: 'none', root: '/tmp/b', prefix: 'acme-', recordsPerFile: 500 });
     expect(resolveSettings(base, log).batch).toBeUndefined();
+  });
+
+  it('from the environment as JSON (--config ENV), as Meltano passes object settings', () => {
+    const env = {
+      TAP_INVENTORY_PLANNER_API_KEY: 'k',
+      TAP_INVENTORY_PLANNER_ACCOUNT_ID: 'a',
+      TAP_INVENTORY_PLANNER_BATCH_CONFIG: '{"encoding":{"format":"jsonl"},"storage":{"root":"file:///tmp/e"}}',
+    };
+    expect(loadSettings(['ENV'], env, log).batch?.root).toBe('/tmp/e');
+    expect(() => loadSettings(['ENV'], { ...env, TAP_INVENTORY_PLANNER_BATCH_CONFIG: '{not json' }, log)).toThrow(
+      /batch_config must be object/,
+    );
   });
 
   it('every unusable value is a config error that names it', () => {
