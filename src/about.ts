@@ -8,7 +8,8 @@ import type { StreamDescriptor } from './singer/catalog.js';
 
 export const CAPABILITIES = ['about', 'batch', 'catalog', 'discover', 'state', 'test', 'structured-logging'];
 const DESCRIPTION =
-  'Singer tap for Inventory Planner: purchase orders and their line items (incremental on last_modified); variants with their per-warehouse and per-vendor rows, warehouses and vendors (read in full every run).';
+  'Singer tap for Inventory Planner: purchase orders and their line items (incremental on last_modified); ' +
+  'variants with their per-warehouse and per-vendor rows, warehouses and vendors (read in full every run).';
 
 export function aboutInfo(): Record<string, unknown> {
   return {
@@ -45,7 +46,9 @@ export function streamsTable(): string {
     const columns = Object.keys(d.schema.properties ?? {}).filter(
       (c) => !d.keyProperties.includes(c) && c !== '_account_id' && c !== '__synced_at',
     );
-    return `| \`${d.name}\` | \`GET /${resource}\` | ${d.keyProperties.map((k) => `\`${k}\``).join(', ')} | ${replication} | ${columns.length} | ${columns.join(', ')} |`;
+    const keys = d.keyProperties.map((k) => `\`${k}\``).join(', ');
+    const cells = [`\`${d.name}\``, `\`GET /${resource}\``, keys, replication, columns.length, columns.join(', ')];
+    return `| ${cells.join(' | ')} |`;
   });
   return [
     '| Stream | From | Key | Replication | Columns | Column names (besides the key, `_account_id`, `__synced_at`) |',
@@ -92,7 +95,8 @@ function aboutMarkdown(): string {
     '',
     settingsTable(),
     '',
-    'Settings can come from `--config FILE` (repeatable, later files win) and, with `--config ENV`, from the environment variables above, which win over files.',
+    'Settings can come from `--config FILE` (repeatable, later files win) and, with `--config ENV`, from the ' +
+      'environment variables above, which win over files.',
     '',
   ].join('\n');
 }

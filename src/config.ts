@@ -41,7 +41,10 @@ export function envVarName(setting: string): string {
   return ENV_PREFIX + setting.toUpperCase();
 }
 
-/** `--config FILE` may repeat (later files win); `--config ENV` adds TAP_INVENTORY_PLANNER_* variables, which win over files. */
+/**
+ * `--config FILE` may repeat (later files win); `--config ENV` adds TAP_INVENTORY_PLANNER_* variables, which win
+ * over files.
+ */
 export function loadSettings(sources: string[], env: NodeJS.ProcessEnv, log: Logger): Settings {
   const raw: Record<string, unknown> = {};
   for (const source of sources.filter((s) => s !== 'ENV')) Object.assign(raw, readConfigFile(source));

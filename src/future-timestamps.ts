@@ -35,8 +35,10 @@ export class FutureTimestamps {
   checkInput(stream: string, bookmark: number, log: Logger): void {
     if (bookmark <= this.runStart + CLOCK_MARGIN_US) return;
     log.warn(
-      `the state bookmark of ${stream} (${formatInstantUs(bookmark)}) is after the run's start (${formatInstantUs(this.runStart)}); orders changed before it are not read. ` +
-        "The bookmark this run writes stops before the run's start; to read what was skipped, run once with an older bookmark in the state.",
+      `the state bookmark of ${stream} (${formatInstantUs(bookmark)}) is after the run's start ` +
+        `(${formatInstantUs(this.runStart)}); orders changed before it are not read. ` +
+        "The bookmark this run writes stops before the run's start; to read what was skipped, " +
+        'run once with an older bookmark in the state.',
     );
   }
 
@@ -44,8 +46,10 @@ export class FutureTimestamps {
   finish(log: Logger): void {
     if (this.count === 0) return;
     log.warn(
-      `${this.count} order(s) have a last_modified after the run's start (${formatInstantUs(this.runStart)}), the latest ${formatInstantUs(this.latest)}: ` +
-        "written as they are, but the bookmark stops before the run's start, so they are read again on the next run. Check the clock of the data source.",
+      `${this.count} order(s) have a last_modified after the run's start (${formatInstantUs(this.runStart)}), ` +
+        `the latest ${formatInstantUs(this.latest)}: ` +
+        "written as they are, but the bookmark stops before the run's start, so they are read again on the next run. " +
+        'Check the clock of the data source.',
     );
   }
 }

@@ -95,14 +95,16 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
     const started = Date.now();
     await run.run();
     log.info(
-      `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received`,
+      `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ` +
+        `${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received`,
     );
     return 0;
   } catch (error) {
     if (isTapError(error)) log.critical(error.toLine());
     else {
       log.critical(
-        `INTERNAL_ERROR: ${(error as Error)?.message ?? String(error)}. This is a bug; please report it with the debug log (TAP_INVENTORY_PLANNER_LOG_LEVEL=debug).`,
+        `INTERNAL_ERROR: ${(error as Error)?.message ?? String(error)}. ` +
+          'This is a bug; please report it with the debug log (TAP_INVENTORY_PLANNER_LOG_LEVEL=debug).',
       );
       log.debug((error as Error)?.stack ?? '');
     }

@@ -29,7 +29,8 @@ export class Progress {
     const total = records.reduce((a, b) => a + b, 0);
     const perStream = this.streams.map((s, i) => `${s}=${records[i]}`).join(' ');
     this.log.info(
-      `${label}: ${perStream} (${this.orders} orders in ${this.batches} pages, ${seconds.toFixed(1)}s, ${Math.round(total / Math.max(seconds, 0.001))} records/s)`,
+      `${label}: ${perStream} (${this.orders} orders in ${this.batches} pages, ${seconds.toFixed(1)}s, ` +
+        `${Math.round(total / Math.max(seconds, 0.001))} records/s)`,
     );
   }
 }

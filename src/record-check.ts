@@ -9,7 +9,10 @@ import { Counter } from './singer/metrics.js';
 import type { BadValue, BadValueSink, Row } from './streams/stream.js';
 import { describeErrors } from './validation.js';
 
-/** Warnings per column (and for orders repeating item ids) before the rest are only counted (each one is still logged at debug level). */
+/**
+ * Warnings per column (and for orders repeating item ids) before the rest are only counted (each one is still
+ * logged at debug level).
+ */
 const WARNINGS_EACH = 10;
 
 export interface RecordShape {
@@ -68,10 +71,14 @@ export class ValueProblems {
     entry.count += 1;
     entry.problems.add(bad.problem);
     entry.counter.increment();
-    const where = `${bad.stream} record ${bad.record}: ${bad.column}${bad.from && bad.from !== bad.column ? ` (API ${bad.from})` : ''}`;
+    const api = bad.from && bad.from !== bad.column ? ` (API ${bad.from})` : '';
+    const where = `${bad.stream} record ${bad.record}: ${bad.column}${api}`;
     if (entry.count <= WARNINGS_EACH) {
       this.log.warn(
-        `${where} ${bad.problem}; written as null${entry.count === WARNINGS_EACH ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)` : ''}`,
+        `${where} ${bad.problem}; written as null` +
+          (entry.count === WARNINGS_EACH
+            ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)`
+            : ''),
       );
     }
     this.log.debug(`${where}: ${bad.detail}`);
@@ -88,7 +95,8 @@ export class ValueProblems {
         .map((id) => JSON.stringify(id))
         .join(', ') + (itemIds.length > 3 ? ', ...' : '');
     this.log.warn(
-      `purchase_order_items of ${record}: ${extraLines} line(s) repeat an item id (${ids}); each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence` +
+      `purchase_order_items of ${record}: ${extraLines} line(s) repeat an item id (${ids}); ` +
+        'each is kept, keyed md5(order id + item id + "#k") for its k-th occurrence' +
         `${this.duplicates.orders === WARNINGS_EACH ? '. Further orders with repeated item ids are only counted' : ''}`,
     );
   };
@@ -97,7 +105,8 @@ export class ValueProblems {
   finish(): void {
     if (this.duplicates.orders > 0)
       this.log.warn(
-        `${this.duplicates.orders} order(s) had lines repeating an item id (${this.duplicates.lines} extra line(s), each kept under its own key)`,
+        `${this.duplicates.orders} order(s) had lines repeating an item id ` +
+          `(${this.duplicates.lines} extra line(s), each kept under its own key)`,
       );
     if (this.counts.size === 0) return;
     for (const entry of this.counts.values()) entry.counter.flush();

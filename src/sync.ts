@@ -11,14 +11,13 @@ import type { SingerCatalog } from './generated/schemas.js';
 import type { Logger } from './log.js';
 import { Progress } from './progress.js';
 import { ValueProblems } from './record-check.js';
-import { selectedSchema } from './singer/catalog.js';
 import type { SingerMessage } from './singer/messages.js';
 import { RecordLineSink, type RecordSink } from './singer/sink.js';
 import type { State } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import type { RowContext, Stream } from './streams/stream.js';
-import { type ActiveStream, activate, checked } from './sync/active-stream.js';
+import { type ActiveStream, activate, checked, schemaMessage } from './sync/active-stream.js';
 import { endPasses, type UnsureRead } from './sync/passes.js';
 import { planRun, selectRun } from './sync/plan.js';
 import type { AnyResourceReader, ApiRecord } from './sync/resource.js';
@@ -92,16 +91,7 @@ export class SyncRun {
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
-    for (const { stream, fields } of active) {
-      const { name, schema, decimalSchema, keyProperties, replicationKey } = stream.descriptor;
-      await writer.message({
-        type: 'SCHEMA',
-        stream: name,
-        schema: selectedSchema((settings.useSingerDecimal && decimalSchema) || schema, fields),
-        key_properties: keyProperties,
-        ...(replicationKey ? { bookmark_properties: [replicationKey] } : {}),
-      });
-    }
+    for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
     if (active.length === 0) return { records: {}, droppedPasses: [] };
     if (!testMode && Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
 
@@ -201,7 +191,7 @@ export class SyncRun {
     if (message.type === 'STATE') this.latestState = message.value as State;
   }
 
-  /** A record without a usable replication key value is written; it never moves a bookmark (the reader sees to that). */
+  /** A record without a usable replication key value is written; it never moves a bookmark (the reader sees to it). */
   private noPosition(resource: AnyResourceReader, group: ActiveStream[], record: ApiRecord): void {
     const { name: key, describe } = resource.replicationKey!;
     const streams = group.map((a) => a.stream.descriptor.name).join(', ');

@@ -94,7 +94,8 @@ export class CollectionProjection {
     }
     if (!whole) {
       this.log.warn(
-        `${this.c.path}: fields= could not be verified (GET /${this.c.path}/{id} found nothing); keeping the projection.`,
+        `${this.c.path}: fields= could not be verified (GET /${this.c.path}/{id} found nothing); ` +
+          'keeping the projection.',
       );
       return result;
     }
@@ -104,7 +105,8 @@ export class CollectionProjection {
       return result;
     }
     this.log.warn(
-      `${this.c.path}: the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole records for this run.`,
+      `${this.c.path}: the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); ` +
+        'fetching whole records for this run.',
     );
     this.fields = undefined;
     return fetchCollectionPage(this.api, this.c, page, limit, undefined, this.sizer);

@@ -74,7 +74,8 @@ export async function* readCollection(
       // continuation starts further back. At offset 0 every page anchors, so this ends.
       back = Math.max(page.limit, back * 2);
       log.info(
-        `${collection.path}: the listing shifted (records removed mid-run); reading again from offset ${Math.max(0, end - back)}`,
+        `${collection.path}: the listing shifted (records removed mid-run); ` +
+          `reading again from offset ${Math.max(0, end - back)}`,
       );
       continue;
     }

@@ -1,8 +1,8 @@
 // The Inventory Planner HTTP client: one configured got instance. Auth headers, timeouts, retries with
 // exponential backoff + jitter honouring Retry-After, an optional request-rate cap, and errors that say
 // what to do. Knows nothing of Singer; never puts the API key in a message.
-import got, { HTTPError, RequestError, type Got, type Response } from 'got';
-import { ApiError } from '../errors.js';
+import got, { type Got, type Response } from 'got';
+import { parseJsonBody, RETRY_STATUS, toApiError } from './api-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 
 export interface HttpOptions {
@@ -49,9 +49,9 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-// Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is unreasonable.
+// Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is
+// unreasonable.
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
-const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
 const RETRY_ERROR_CODES = [
   'ETIMEDOUT',
   'ECONNRESET',
@@ -98,7 +98,8 @@ export function createApiClient(options: HttpOptions): ApiClient {
         // Said before the wait, so that a long Retry-After is not a silent pause.
         const why = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name);
         options.log.warn(
-          `GET ${endpointOf(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfter ? ' (Retry-After)' : ''}`,
+          `GET ${endpointOf(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ` +
+            `${options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfter ? ' (Retry-After)' : ''}`,
         );
         return delay;
       },
@@ -173,72 +174,4 @@ export function createApiClient(options: HttpOptions): ApiClient {
     },
     getJsonSized: get,
   };
-}
-
-function parseJsonBody(response: Response<string>, path: string): unknown {
-  try {
-    return JSON.parse(response.body);
-  } catch {
-    const type = String(response.headers['content-type'] ?? 'no content-type');
-    throw new ApiError(
-      'API_NOT_JSON',
-      `GET /${path} returned HTTP ${response.statusCode} with a body that is not JSON (${type}, starting ${JSON.stringify(response.body.slice(0, 40))}).`,
-      'The API or its CDN answered with a page instead of data; check base_url, and try again later.',
-      response.statusCode,
-    );
-  }
-}
-
-function httpErrorHint(status: number): string {
-  if (RETRY_STATUS.includes(status))
-    return 'The API kept failing; run again later (the last STATE is safe to resume from).';
-  // The list endpoint exists on every account: a 404 there is a base_url without the API's path.
-  if (status === 404)
-    return 'Check base_url: it must be the API root, ending in /api/v1 (https://app.inventory-planner.com/api/v1).';
-  return 'Check the request settings.';
-}
-
-function toApiError(error: unknown, path: string, options: HttpOptions): ApiError {
-  const attempts = `after ${options.maxRetries + 1} attempt(s)`;
-  if (error instanceof HTTPError) {
-    const status = error.response.statusCode;
-    const body = String(error.response.body ?? '');
-    const html = /^\s*</.test(body) || String(error.response.headers['content-type'] ?? '').includes('html');
-    if (status === 403 && html) {
-      return new ApiError(
-        'API_AUTH_FAILED',
-        `GET /${path} was blocked by the API's CDN (HTTP 403 with an HTML page).`,
-        'Check that user_agent is set and base_url is right; if it persists, the CDN is blocking this network.',
-        status,
-      );
-    }
-    if (status === 401 || status === 403) {
-      return new ApiError(
-        'API_AUTH_FAILED',
-        `The API rejected the credentials (HTTP ${status}) for GET /${path}.`,
-        "Check api_key and account_id (Inventory Planner: Account > Settings > API); the key's user needs full access.",
-        status,
-      );
-    }
-    const detail = html ? 'an HTML error page' : JSON.stringify(body.slice(0, 200));
-    const retried = RETRY_STATUS.includes(status) ? ` ${attempts}` : '';
-    return new ApiError(
-      'API_HTTP_ERROR',
-      `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`,
-      httpErrorHint(status),
-      status,
-    );
-  }
-  if (error instanceof RequestError) {
-    const what =
-      error.code === 'ETIMEDOUT'
-        ? `timed out after ${options.timeoutMs / 1000}s`
-        : `failed (${error.code ?? error.message})`;
-    return new ApiError(
-      'API_NETWORK_ERROR',
-      `GET /${path} ${what} ${attempts}.`,
-      'Check base_url and the network, or raise request_timeout / max_retries; the last STATE is safe to resume from.',
-    );
-  }
-  return new ApiError('API_NETWORK_ERROR', `GET /${path} failed: ${(error as Error).message}.`);
 }

@@ -67,7 +67,8 @@ export async function* readPurchaseOrders(api: ApiClient, options: ReadOptions, 
       const next: Mode = error.operator === 'lt' && mode === 'windows' ? 'keyset' : 'scan';
       const from = since === undefined ? 'the beginning' : formatInstantUs(since);
       log.warn(
-        `${error.message}; re-reading from ${from} ${next === 'scan' ? 'page by page (slower, still complete)' : 'one window at a time'}`,
+        `${error.message}; re-reading from ${from} ` +
+          (next === 'scan' ? 'page by page (slower, still complete)' : 'one window at a time'),
       );
       mode = next;
     }

@@ -52,8 +52,10 @@ export class PageSizer {
     const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
     return new ApiError(
       'API_PAGE_TOO_LARGE',
-      `one purchase order is ${error.complete ? '' : 'over '}${mb(error.bytes)} MB of JSON, more than the ${mb(error.maxBytes)} MB a page may take in this process's heap.`,
-      'Give the tap more heap: run its bin through node, e.g. node --max-old-space-size=1024 dist/src/cli.js --config ...; the page size allowed grows with it.',
+      `one purchase order is ${error.complete ? '' : 'over '}${mb(error.bytes)} MB of JSON, ` +
+        `more than the ${mb(error.maxBytes)} MB a page may take in this process's heap.`,
+      'Give the tap more heap: run its bin through node, e.g. node --max-old-space-size=1024 dist/src/cli.js ' +
+        '--config ...; the page size allowed grows with it.',
     );
   }
 }

@@ -50,13 +50,15 @@ export class FieldProjection {
     }
     if (!full) {
       this.log.warn(
-        `fields= could not be verified: GET /${PATH}/{id} found none of the ${orders.length} orders tried; keeping the projection.`,
+        `fields= could not be verified: GET /${PATH}/{id} found none of the ${orders.length} orders tried; ` +
+          'keeping the projection.',
       );
     }
     const missing = full ? missingFields(projected, full, this.fields!) : [];
     if (missing.length) {
       this.log.warn(
-        `the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); fetching whole orders for this run. ${WHOLE_ORDERS_HINT}`,
+        `the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); ` +
+          `fetching whole orders for this run. ${WHOLE_ORDERS_HINT}`,
       );
       this.fields = undefined;
       return;
@@ -64,7 +66,8 @@ export class FieldProjection {
     const extra = unrequestedFields(projected, this.fields!);
     if (extra.length)
       this.log.warn(
-        `the API sent ${extra.length} fields that fields= did not ask for (${extra.slice(0, 5).join(', ')}). ${WHOLE_ORDERS_HINT}`,
+        `the API sent ${extra.length} fields that fields= did not ask for (${extra.slice(0, 5).join(', ')}). ` +
+          WHOLE_ORDERS_HINT,
       );
     else if (full) this.log.info(`fields= projection verified (${this.fields!.length} fields requested)`);
   }
@@ -88,7 +91,8 @@ function candidates(orders: ApiOrder[]): ApiOrder[] {
 
 // Pages are sized by bytes (page-sizer.ts), so memory stays bounded; whole orders cost requests and bandwidth.
 const WHOLE_ORDERS_HINT =
-  'Whole orders are several times larger: pages hold fewer orders (sized by bytes), so the run takes more requests and bandwidth.';
+  'Whole orders are several times larger: pages hold fewer orders (sized by bytes), so the run takes more ' +
+  'requests and bandwidth.';
 
 /** Fields the projected order carries although they were not asked for: the server ignored (part of) fields=. */
 export function unrequestedFields(projected: ApiOrder, fields: string[]): string[] {

@@ -96,7 +96,10 @@ export function parseCatalog(text: string, path: string): SingerCatalog {
   return parsed;
 }
 
-/** Which streams and fields to emit. No catalog: every stream selected by default. Key and replication-key fields always. */
+/**
+ * Which streams and fields to emit. No catalog: every stream selected by default. Key and replication-key fields
+ * always.
+ */
 export function selectStreams(catalog: SingerCatalog | undefined, streams: StreamDescriptor[]): Selection[] {
   if (!catalog)
     return streams
@@ -112,7 +115,8 @@ export function selectStreams(catalog: SingerCatalog | undefined, streams: Strea
     const d = known.get(entry.tap_stream_id);
     if (!d) {
       throw new InputFileError(
-        `catalog names stream "${entry.tap_stream_id}", which this tap does not have (it has ${[...known.keys()].join(', ')}).`,
+        `catalog names stream "${entry.tap_stream_id}", which this tap does not have ` +
+          `(it has ${[...known.keys()].join(', ')}).`,
         'Regenerate the catalog with --discover.',
       );
     }
@@ -153,7 +157,8 @@ function replicationMethod(d: StreamDescriptor, chosen: unknown): ReplicationMet
   const method = typeof chosen === 'string' ? chosen.toUpperCase() : chosen;
   if (REPLICATION_METHODS.includes(method as ReplicationMethod)) return method as ReplicationMethod;
   throw new InputFileError(
-    `catalog sets replication-method ${JSON.stringify(chosen)} for ${d.name}; this tap supports ${REPLICATION_METHODS.join(' and ')}.`,
+    `catalog sets replication-method ${JSON.stringify(chosen)} for ${d.name}; ` +
+      `this tap supports ${REPLICATION_METHODS.join(' and ')}.`,
     "Set replication-method to FULL_TABLE or INCREMENTAL in the stream's metadata.",
   );
 }

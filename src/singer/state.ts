@@ -19,7 +19,8 @@ export function parseState(text: string, path: string): State {
   const lines = text.trim().split('\n');
   let parsed: unknown;
   try {
-    // One JSON document (possibly pretty-printed), else the last line: the latest state when a target's output is given whole.
+    // One JSON document (possibly pretty-printed), else the last line: the latest state when a target's output
+    // is given whole.
     parsed = parseJson(text) ?? JSON.parse(lines[lines.length - 1]!);
   } catch (error) {
     throw new InputFileError(
@@ -33,7 +34,8 @@ export function parseState(text: string, path: string): State {
     const why = isObject(parsed) ? describeErrors(validateState.errors).join('; ') : 'it must be a JSON object';
     throw new InputFileError(
       `state file ${path} has the wrong shape: ${why}.`,
-      'Expected {"bookmarks": {"<stream>": {"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.',
+      'Expected {"bookmarks": {"<stream>": ' +
+        '{"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.',
     );
   }
   return parsed as State;

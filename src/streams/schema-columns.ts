@@ -52,7 +52,10 @@ function coercion(name: string, property: JsonSchema): Column['convert'] {
   return toText;
 }
 
-/** Every property of `schema` but `except`, as columns from the API field of the same name (or its `x-api-field`); `strict` ones are required text. */
+/**
+ * Every property of `schema` but `except`, as columns from the API field of the same name (or its `x-api-field`);
+ * `strict` ones are required text.
+ */
 export function schemaColumns(schema: JsonSchema, except: string[], strict: string[] = []): Column[] {
   return Object.entries(schema.properties ?? {})
     .filter(([name]) => !except.includes(name))

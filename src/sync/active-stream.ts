@@ -6,8 +6,9 @@ import type { FutureTimestamps } from '../future-timestamps.js';
 import { parseInstantUs } from '../instants.js';
 import type { Logger } from '../log.js';
 import type { ValueProblems } from '../record-check.js';
-import type { Selection } from '../singer/catalog.js';
+import { type Selection, selectedSchema } from '../singer/catalog.js';
 import type { StreamPlan } from '../singer/full-table.js';
+import type { SchemaMessage } from '../singer/messages.js';
 import { Counter } from '../singer/metrics.js';
 import type { RecordSink, RecordWrite } from '../singer/sink.js';
 import { getBookmark, type State } from '../singer/state.js';
@@ -59,7 +60,8 @@ export function activate(
       : getBookmark(state, name, replicationKey);
   if (plan.fullTable)
     log.info(
-      `${name}: full-table pass, version ${plan.version} (${plan.reason}${plan.position ? `, from ${plan.position}` : ''})`,
+      `${name}: full-table pass, version ${plan.version} (${plan.reason}` +
+        `${plan.position ? `, from ${plan.position}` : ''})`,
     );
   let start = settings.startDate === undefined ? undefined : parseInstantUs(settings.startDate);
   if (bookmark !== undefined) {
@@ -95,6 +97,18 @@ export function activate(
       ...(replicationKey === undefined ? [] : [replicationKey]),
     ],
     plan,
+  };
+}
+
+/** The stream's SCHEMA message: its schema (in its decimal form with use_singer_decimal) cut to the selection. */
+export function schemaMessage({ stream, fields }: ActiveStream, decimal: boolean): SchemaMessage {
+  const { name, schema, decimalSchema, keyProperties, replicationKey } = stream.descriptor;
+  return {
+    type: 'SCHEMA',
+    stream: name,
+    schema: selectedSchema((decimal && decimalSchema) || schema, fields),
+    key_properties: keyProperties,
+    ...(replicationKey ? { bookmark_properties: [replicationKey] } : {}),
   };
 }
 

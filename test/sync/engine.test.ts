@@ -8,10 +8,13 @@ import { Logger } from '../../src/log.js';
 import { RecordLineSink, type RecordSink } from '../../src/singer/sink.js';
 import type { State } from '../../src/singer/state.js';
 import { SingerWriter } from '../../src/singer/writer.js';
+import { formatInstantUs, parseInstantUs } from '../../src/instants.js';
+import { purchaseOrders } from '../../src/streams/purchase-orders.js';
 import { vendors, warehouses } from '../../src/streams/reference.js';
 import type { Stream } from '../../src/streams/stream.js';
 import { SyncRun } from '../../src/sync.js';
 import { collectionResource } from '../../src/sync/collections.js';
+import { purchaseOrdersResource } from '../../src/sync/purchase-orders.js';
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/sync/resource.js';
 
 const NOW = new Date('2026-01-02T03:04:05.678Z');
@@ -164,6 +167,43 @@ describe('the sync engine, for any resource', () => {
     expect(warning).toContain('was read from a warehouses listing that cannot show it saw every record');
     expect(warning).toContain('no ACTIVATE_VERSION, nothing is deleted; the next run starts a new pass');
     expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: ['warehouses'] });
+  });
+
+  it("keeps each stream to the records at or after its own start, by the resource's replication key", async () => {
+    const at = (day: string): number => parseInstantUs(`2024-01-0${day}T00:00:00Z`);
+    const order = (id: string, day?: string): ApiRecord => ({
+      id,
+      last_modified: day && `2024-01-0${day}T00:00:00+00:00`,
+    });
+    const orders = {
+      ...purchaseOrdersResource,
+      read: reading([
+        {
+          records: [order('1', '1'), order('2', '3'), order('3')],
+          positions: [at('1'), at('3'), null],
+          checkpoint: at('3'),
+        },
+      ]),
+    };
+    const bookmark = (day: string) => ({
+      replication_key: 'last_modified',
+      replication_key_value: formatInstantUs(at(day)),
+    });
+    const { result, messages, logs } = await runEngine({
+      streams: [purchaseOrders],
+      resources: [orders],
+      state: { bookmarks: { purchase_orders: bookmark('2') } },
+    });
+    expect(messages.map((m) => (m.type === 'RECORD' ? `RECORD ${m.record.purchase_order_id}` : m.type))).toEqual([
+      'SCHEMA',
+      'STATE',
+      'RECORD 2',
+      'RECORD 3',
+      'STATE',
+    ]);
+    expect(messages.at(-1)!.value).toEqual({ bookmarks: { purchase_orders: bookmark('3') } });
+    expect(logs.some((l) => l.includes('purchase order id="3" has no usable last_modified'))).toBe(true);
+    expect(result).toEqual({ records: { purchase_orders: 2 }, droppedPasses: [] });
   });
 
   it('flushes the sink before every STATE and ACTIVATE_VERSION, and closes it at the end or on an error', async () => {

@@ -1,0 +1,81 @@
+// What a failed request becomes: an ApiError with a stable code that says what went wrong and what to do,
+// never the API key or any header.
+import { HTTPError, RequestError, type Response } from 'got';
+import { ApiError } from '../errors.js';
+import type { HttpOptions } from './http.js';
+
+/** Statuses worth retrying (got retries them; an error after them says the API kept failing). */
+export const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
+
+export function parseJsonBody(response: Response<string>, path: string): unknown {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    const type = String(response.headers['content-type'] ?? 'no content-type');
+    throw new ApiError(
+      'API_NOT_JSON',
+      `GET /${path} returned HTTP ${response.statusCode} with a body that is not JSON ` +
+        `(${type}, starting ${JSON.stringify(response.body.slice(0, 40))}).`,
+      'The API or its CDN answered with a page instead of data; check base_url, and try again later.',
+      response.statusCode,
+    );
+  }
+}
+
+function httpErrorHint(status: number): string {
+  if (RETRY_STATUS.includes(status))
+    return 'The API kept failing; run again later (the last STATE is safe to resume from).';
+  // The list endpoint exists on every account: a 404 there is a base_url without the API's path.
+  if (status === 404)
+    return 'Check base_url: it must be the API root, ending in /api/v1 (https://app.inventory-planner.com/api/v1).';
+  return 'Check the request settings.';
+}
+
+export function toApiError(
+  error: unknown,
+  path: string,
+  options: Pick<HttpOptions, 'maxRetries' | 'timeoutMs'>,
+): ApiError {
+  const attempts = `after ${options.maxRetries + 1} attempt(s)`;
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    const body = String(error.response.body ?? '');
+    const html = /^\s*</.test(body) || String(error.response.headers['content-type'] ?? '').includes('html');
+    if (status === 403 && html) {
+      return new ApiError(
+        'API_AUTH_FAILED',
+        `GET /${path} was blocked by the API's CDN (HTTP 403 with an HTML page).`,
+        'Check that user_agent is set and base_url is right; if it persists, the CDN is blocking this network.',
+        status,
+      );
+    }
+    if (status === 401 || status === 403) {
+      return new ApiError(
+        'API_AUTH_FAILED',
+        `The API rejected the credentials (HTTP ${status}) for GET /${path}.`,
+        "Check api_key and account_id (Inventory Planner: Account > Settings > API); the key's user needs full access.",
+        status,
+      );
+    }
+    const detail = html ? 'an HTML error page' : JSON.stringify(body.slice(0, 200));
+    const retried = RETRY_STATUS.includes(status) ? ` ${attempts}` : '';
+    return new ApiError(
+      'API_HTTP_ERROR',
+      `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`,
+      httpErrorHint(status),
+      status,
+    );
+  }
+  if (error instanceof RequestError) {
+    const what =
+      error.code === 'ETIMEDOUT'
+        ? `timed out after ${options.timeoutMs / 1000}s`
+        : `failed (${error.code ?? error.message})`;
+    return new ApiError(
+      'API_NETWORK_ERROR',
+      `GET /${path} ${what} ${attempts}.`,
+      'Check base_url and the network, or raise request_timeout / max_retries; the last STATE is safe to resume from.',
+    );
+  }
+  return new ApiError('API_NETWORK_ERROR', `GET /${path} failed: ${(error as Error).message}.`);
+}
