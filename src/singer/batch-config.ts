@@ -27,7 +27,8 @@ export function readBatchConfig(config: BatchConfig): BatchSettings | string[] {
   const root = rootPath(config.storage.root);
   if (root === undefined)
     return [
-      `batch_config.storage.root must be an absolute file:// URL such as file:///var/lib/tap-batches, got ${JSON.stringify(config.storage.root)}`,
+      'batch_config.storage.root must be an absolute file:// URL such as file:///var/lib/tap-batches, ' +
+        `got ${JSON.stringify(config.storage.root)}`,
     ];
   const prefix = config.storage.prefix ?? '';
   if (prefix === '.' || prefix === '..' || prefix.includes('\0'))

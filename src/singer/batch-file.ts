@@ -104,7 +104,8 @@ export class BatchFile {
     throw new TapError(
       'BATCH_WRITE_FAILED',
       `cannot write batch file ${this.path} (${code === 'ENOSPC' ? 'ENOSPC: the disk is full' : code}).`,
-      `Free space under ${this.root} or point batch_config.storage.root elsewhere, then run again; nothing after the last STATE was sent.`,
+      `Free space under ${this.root} or point batch_config.storage.root elsewhere, then run again; ` +
+        'nothing after the last STATE was sent.',
     );
   }
 }
@@ -121,8 +122,9 @@ export function prepareRoot(root: string, prefix: string, owner: string): void {
     writeFileSync(probe, '');
     unlinkSync(probe);
   } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(
-      `batch_config.storage.root ${root} is not a folder the tap can write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      `batch_config.storage.root ${root} is not a folder the tap can write (${why}).`,
       'Create it, give the tap write access, or point storage.root elsewhere.',
     );
   }
