@@ -77,7 +77,7 @@ export class SyncRun {
     this.future = new FutureTimestamps((options.now ?? (() => new Date()))().getTime() * 1000);
   }
 
-  async run(): Promise<{ records: Record<string, number> }> {
+  async run(): Promise<{ records: Record<string, number>; droppedPasses: string[] }> {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const runStart = now().getTime();
@@ -122,21 +122,24 @@ export class SyncRun {
         ...(a.stream.descriptor.replicationKey ? { bookmark_properties: [a.stream.descriptor.replicationKey] } : {}),
       });
     }
-    if (active.length === 0) return { records: {} };
+    if (active.length === 0) return { records: {}, droppedPasses: [] };
     if (!testMode && Object.keys(this.latestState).length)
       await writer.message({ type: 'STATE', value: this.latestState });
 
     const orders = active.filter((a) => a.stream.resource === 'purchase-orders');
-    const ordersUnsure = orders.length ? await this.syncOrders(orders) : false;
+    // Streams whose read cannot vouch that it saw everything, with what the server did: their passes are dropped.
+    const unsure = new Map<ActiveStream, string>();
+    if (orders.length && (await this.syncOrders(orders))) for (const a of orders) unsure.set(a, ORDERS_SHIFTED);
     for (const name of Object.keys(COLLECTIONS) as CollectionName[]) {
       const group = active.filter((a) => a.stream.resource === name);
-      if (group.length) await this.syncCollection(name, group);
+      const why = group.length ? await this.syncCollection(name, group) : undefined;
+      if (why) for (const a of group) unsure.set(a, why);
     }
-    if (!testMode) await this.completePasses(active, ordersUnsure ? orders : []);
+    const droppedPasses = testMode ? [] : await this.completePasses(active, unsure);
     for (const a of active) a.counter.flush();
     this.values.finish();
     this.future.finish(log);
-    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])) };
+    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])), droppedPasses };
   }
 
   /**
@@ -153,6 +156,7 @@ export class SyncRun {
     const progress = new Progress(
       log,
       active.map((a) => a.stream.descriptor.name),
+      'purchase order',
     );
     log.info(
       `sync starts ${since === undefined ? 'from the beginning' : `at last_modified >= ${formatInstantUs(since)}`} for ${active.map((a) => a.stream.descriptor.name).join(', ')}`,
@@ -207,7 +211,7 @@ export class SyncRun {
    * where all of them stopped at the same point, and starts over otherwise (rows written again carry the same
    * version, so nothing is lost or doubled in the target).
    */
-  private async syncCollection(name: CollectionName, group: ActiveStream[]): Promise<void> {
+  private async syncCollection(name: CollectionName, group: ActiveStream[]): Promise<string | undefined> {
     const { settings, writer, log, testMode } = this.options;
     const now = this.options.now ?? (() => new Date());
     const resumes = group.map((a) => a.plan.resume);
@@ -217,11 +221,18 @@ export class SyncRun {
     const asked = group.map((a) => a.stream.apiFields(a.fields));
     const fields = settings.fieldProjection && asked.every((f) => f.length) ? [...new Set(asked.flat())] : undefined;
     const names = group.map((a) => a.stream.descriptor.name);
-    const progress = new Progress(log, names);
+    const progress = new Progress(log, names, COLLECTIONS[name].noun);
     log.info(`${name}: read in full for ${names.join(', ')}${resume ? `, resumed at offset ${resume.offset}` : ''}`);
     const pageSize = testMode ? Math.min(settings.pageSize, 10) : settings.pageSize;
     const runDate = new Date(this.runStart).toISOString().slice(0, 10);
-    for await (const batch of readCollection(this.options.api, COLLECTIONS[name], { pageSize, fields, resume }, log)) {
+    const concurrency = testMode ? 1 : settings.concurrency;
+    let unsure: string | undefined;
+    for await (const batch of readCollection(
+      this.options.api,
+      COLLECTIONS[name],
+      { pageSize, fields, resume, concurrency },
+      log,
+    )) {
       const syncedAt = now().toISOString();
       const context: RowContext = { accountId: settings.accountId, syncedAt, runDate, onBadValue: this.values.sink };
       const emittedBefore = group.map((a) => a.emitted);
@@ -237,9 +248,11 @@ export class SyncRun {
       }
       await this.endBatch(group, emittedBefore, progress, batch.records.length);
       if (testMode) break;
-      await this.passCheckpoint(group, batch.resume);
+      if (batch.mayHaveMissed) unsure = batch.why ?? `GET /${name} could not show that it listed every record`;
+      if (batch.resume) await this.passCheckpoint(group, batch.resume);
     }
     progress.done(group.map((a) => a.emitted));
+    return unsure;
   }
 
   /** A batch's records are written: flush them, count them, report progress. */
@@ -364,19 +377,23 @@ export class SyncRun {
    * pass killed after it resumes with the same version, so sending it again deletes nothing more. A pass whose
    * read cannot vouch for itself (`unsure`) is dropped instead: nothing is deleted on its word.
    */
-  private async completePasses(active: ActiveStream[], unsure: ActiveStream[]): Promise<void> {
+  private async completePasses(active: ActiveStream[], unsure: Map<ActiveStream, string>): Promise<string[]> {
     const full = active.filter((a) => a.plan.fullTable);
-    if (full.length === 0) return;
+    if (full.length === 0) return [];
     let next = this.latestState;
-    const dropped = full.filter((a) => unsure.includes(a));
-    if (dropped.length) {
+    const dropped = full.filter((a) => unsure.has(a));
+    for (const why of new Set(dropped.map((a) => unsure.get(a)!))) {
       // ACTIVATE_VERSION would delete every row this pass did not send, including one it skipped.
+      const names = dropped.filter((a) => unsure.get(a) === why).map((a) => a.stream.descriptor.name);
       this.options.log.warn(
-        `the full-table pass of ${dropped.map((a) => a.stream.descriptor.name).join(', ')} read pages by offset while they shifted ` +
-          '(the API ignores the last_modified filters, and orders changed or were deleted during the run): no ACTIVATE_VERSION, nothing is deleted; ' +
-          'the next run starts a new pass',
+        `the full-table pass of ${names.join(', ')} is dropped: ${why}; no ACTIVATE_VERSION, nothing is deleted; ` +
+          'every record read was written, and the next run starts a new pass',
       );
-      for (const a of dropped) next = withPassAbandoned(next, a.stream.descriptor.name);
+    }
+    for (const a of dropped) {
+      const stream = a.stream.descriptor.name;
+      this.options.log.metric({ type: 'counter', metric: 'pass_dropped', value: 1, tags: { stream } });
+      next = withPassAbandoned(next, stream);
     }
     for (const a of full.filter((f) => !dropped.includes(f))) {
       await this.options.writer.message({
@@ -388,8 +405,12 @@ export class SyncRun {
     }
     await this.options.writer.message({ type: 'STATE', value: next });
     this.latestState = next;
+    return dropped.map((a) => a.stream.descriptor.name);
   }
 }
+
+const ORDERS_SHIFTED =
+  'it read purchase orders by offset while they shifted (the API ignores the last_modified filters, and orders changed or were deleted during the run)';
 
 function streamNamed(name: string): Stream {
   return STREAMS.find((s) => s.descriptor.name === name)!;

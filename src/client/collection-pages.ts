@@ -18,6 +18,7 @@ export interface CollectionPage {
   /** meta.start: offset of the first record. */
   start?: number;
   total?: number;
+  count?: number;
 }
 
 export async function fetchCollectionPage(
@@ -50,6 +51,7 @@ export async function fetchCollectionPage(
     limit: served !== undefined && served > 0 && served < limit ? served : limit,
     start: metaCount(meta?.start),
     total: metaCount(meta?.total),
+    count: metaCount(meta?.count),
   };
 }
 

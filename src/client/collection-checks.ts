@@ -1,0 +1,51 @@
+// What one collection page shows about the server, checked on every page before the reader relies on it:
+// meta.count and meta.start against the rows and the offset asked, ids seen twice on a page, the id order
+// asked for (id-order.ts), and where the page stands against what was read before (the anchor).
+import type { CollectionPage } from './collection-pages.js';
+import type { IdOrder } from './id-order.js';
+
+type ApiRecord = Record<string, unknown>;
+
+/** What the server did that makes offsets untrustworthy, or undefined when the page is as asked. */
+export function pageProblem(page: CollectionPage, offset: number, ids: string[], order: IdOrder): string | undefined {
+  const rows = page.records.length;
+  if (page.count !== undefined && page.count !== rows) return `meta.count is ${page.count} on a page of ${rows} rows`;
+  if (page.start !== undefined && page.start !== offset)
+    return `meta.start is ${page.start} for the page asked at offset ${offset}`;
+  if (rows > page.asked) return `${rows} rows were served on a page asked for ${page.asked}`;
+  if (new Set(ids).size !== ids.length) return `an id appears twice on the page at offset ${offset}`;
+  if (!order.accept(ids)) return `the page at offset ${offset} is not in id order (the API ignores the id sort)`;
+  return undefined;
+}
+
+/**
+ * The rows of a sorted page not read before, or undefined when the page may have skipped something: it must
+ * hold the record read last, or start at or before it in id order (records before it were removed, so it
+ * starts earlier than planned; everything after that record is then on the page). A row the orders still
+ * possible disagree about is kept: written twice is harmless, skipped is not.
+ */
+export function freshRows(
+  rows: ApiRecord[],
+  ids: string[],
+  offset: number,
+  lastId: string | undefined,
+  order: IdOrder,
+): ApiRecord[] | undefined {
+  if (offset === 0 && lastId === undefined) return rows;
+  if (lastId === undefined) return undefined;
+  const at = ids.indexOf(lastId);
+  if (at >= 0) return rows.slice(at + 1);
+  if (offset > 0 && (ids.length === 0 || !order.notAfter(ids[0]!, lastId))) return undefined;
+  return rows.filter((_, i) => !order.notAfter(ids[i]!, lastId));
+}
+
+/**
+ * No page follows this one: it is empty, or shorter than what the server serves and meta.total, when given,
+ * is reached (never merely shorter than asked: servers cap pages), as for purchase orders.
+ */
+export function isLastCollectionPage(page: CollectionPage, offset: number): boolean {
+  const rows = page.records.length;
+  if (rows === 0) return true;
+  if (rows >= page.limit) return false;
+  return page.total === undefined || offset + rows >= page.total;
+}
