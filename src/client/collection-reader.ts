@@ -3,7 +3,8 @@
 // The listing is asked for in id order; records added or removed mid-run shift offsets, so every page after
 // the first overlaps what was read (it starts at or below the record read last) and is accepted only when it
 // holds that record or starts before it in id order: the page is then a contiguous continuation and nothing
-// was skipped. A page that anchors nowhere (records before it were removed) is read again from further back.
+// was skipped. A page that anchors nowhere (records before it were removed) is read again from further back,
+// and while the listing shifts the pages keep a margin of overlap, halved at every page that anchors.
 // `concurrency` pages are asked for ahead, each overlapping the one before as planned; one that does not
 // anchor on arrival sends the reader back and the pages ahead are dropped.
 // What a server may do instead is checked on every page (collection-checks.ts). A server that does not keep
@@ -179,14 +180,15 @@ export async function* readCollection(
       const fresh = freshRows(rows, ids, offset, lastId, order);
       if (!fresh) {
         // Records before this page were removed since the prefix was read: the continuation starts further back.
-        back = Math.max(planned.limit, back * 2);
+        back = Math.min(Math.max(8, back * 2), end);
         restart();
         log.info(
           `${path}: the listing shifted (records removed mid-run); reading again from offset ${Math.max(0, end - back)}`,
         );
         continue;
       }
-      back = 0;
+      // Keep a margin while the listing shifts: the next page then still holds the record read last.
+      back = Math.floor(back / 2);
       if (rows.length > 0) end = offset + rows.length;
       // A page from further back may end before the record read last: the position in id order never goes back.
       if (fresh.length > 0) lastId = ids.at(-1);
@@ -209,7 +211,7 @@ export async function* readCollection(
 
   /** The whole listing in one response, when it fits in one page: exact whatever the order. */
   async function onePage(total: number): Promise<CollectionBatch | undefined> {
-    const limit = Math.min(ONE_PAGE_MAX, cap, sizer.limit());
+    const limit = Math.min(ONE_PAGE_MAX, cap, sizer.byteLimit());
     if (total >= limit) return undefined;
     restart();
     let page: CollectionPage;
@@ -241,9 +243,7 @@ export async function* readCollection(
 /** A 4xx other than auth and rate limits for a page past the first: the server does not serve that offset. */
 function deepOffsetRefused(error: unknown, offset: number): boolean {
   const status = error instanceof ApiError ? error.status : undefined;
-  return (
-    offset > 0 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status)
-  );
+  return offset > 0 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
 }
 
 /**

@@ -30,8 +30,13 @@ export class PageSizer {
 
   /** The limit to ask for now. */
   limit(): number {
-    if (this.bytesPerOrder === 0) return this.pageSize;
-    return Math.max(1, Math.min(this.pageSize, Math.floor(this.budgetBytes / this.pagesHeld / this.bytesPerOrder)));
+    return Math.min(this.pageSize, this.byteLimit());
+  }
+
+  /** The most records a page may hold by the byte budget alone (page_size aside). */
+  byteLimit(): number {
+    if (this.bytesPerOrder === 0) return Number.POSITIVE_INFINITY;
+    return Math.max(1, Math.floor(this.budgetBytes / this.pagesHeld / this.bytesPerOrder));
   }
 
   /** The largest response taken: half the budget (one large page while the others are small). */
