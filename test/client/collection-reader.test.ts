@@ -64,7 +64,7 @@ async function read(
   const resumes: CollectionResume[] = [];
   for await (const batch of readCollection(store.client(), COLLECTIONS.variants, { pageSize, resume }, quiet)) {
     ids.push(...batch.records.map((r: ApiRecord) => String(r.id)));
-    resumes.push(batch.resume);
+    resumes.push(batch.resume!);
     if (resumes.length >= stopAfter) break;
   }
   return { ids, resumes };
