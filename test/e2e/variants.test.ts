@@ -135,7 +135,7 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     for (const stream of ['variants', 'variant_warehouses', 'variant_vendors'])
       expect(bookmarks[stream]?.full_table_pass).toBeUndefined();
     // Every record read was written; the next run, with the server in id order again, completes and is exact.
-    expect(output.tables.get('variants')!.size).toBeGreaterThan(1000);
+    expect(output.tables.get('variants')!.size).toBeGreaterThan(900);
     sandbox.configure({ collectionOrder: 'id', variantEditsPerRequest: 0 });
     const next = await runTap({
       args: [
