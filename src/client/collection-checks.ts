@@ -1,6 +1,8 @@
 // What one collection page shows about the server, checked on every page before the reader relies on it:
 // meta.count and meta.start against the rows and the offset asked, ids seen twice on a page, the id order
-// asked for (id-order.ts), and where the page stands against what was read before (the anchor).
+// asked for (id-order.ts), and where the page stands against what was read before (the anchor); and which
+// page to ask for so that it overlaps what was read.
+import { ApiError } from '../errors.js';
 import type { CollectionPage } from './collection-pages.js';
 import type { IdOrder } from './id-order.js';
 
@@ -48,4 +50,34 @@ export function isLastCollectionPage(page: CollectionPage, offset: number): bool
   if (rows === 0) return true;
   if (rows >= page.limit) return false;
   return page.total === undefined || offset + rows >= page.total;
+}
+
+/** A 4xx other than auth and rate limits for a page past the first: the server does not serve that offset. */
+export function deepOffsetRefused(error: unknown, offset: number): boolean {
+  const status = error instanceof ApiError ? error.status : undefined;
+  return offset > 0 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
+}
+
+/**
+ * The page index and limit of a page that starts at or below `end - 1` (overlapping the record read last)
+ * and ends past `end`, with the least overlap: a limit of at most `limit` where one fits, else the smallest
+ * one above (at least 2, and not dividing `end`, since such a page would end exactly at `end`). From the
+ * start when `end` is 0.
+ */
+export function overlappingPage(end: number, limit: number): { page: number; limit: number } {
+  if (end === 0) return { page: 0, limit };
+  let best = { page: 0, limit: 0, overlap: Number.POSITIVE_INFINITY };
+  for (let m = Math.max(2, limit); m >= Math.max(2, Math.floor(limit * 0.8)); m--) {
+    if (end % m === 0) continue;
+    const page = Math.floor((end - 1) / m);
+    const overlap = end - page * m;
+    if (overlap < best.overlap) best = { page, limit: m, overlap };
+    if (overlap === 1) break;
+  }
+  if (best.limit === 0) {
+    let m = Math.max(2, limit) + 1;
+    while (end % m === 0) m++;
+    return { page: Math.floor((end - 1) / m), limit: m };
+  }
+  return { page: best.page, limit: best.limit };
 }

@@ -12,11 +12,17 @@
 // then read again in one request (one response is one instant's listing); a larger one is read to the end
 // by plain offsets and every batch carries mayHaveMissed, so its pass deletes nothing. Every loop is bounded:
 // pages read (a multiple of the pages the listing needs), empty pages where meta.total says more, going back.
-import { ApiError } from '../errors.js';
+import type { ApiError } from '../errors.js';
 import type { ApiClient } from './http.js';
 import type { Collection } from './collections.js';
 import { CollectionProjection, type CollectionPage } from './collection-pages.js';
-import { freshRows, isLastCollectionPage, pageProblem } from './collection-checks.js';
+import {
+  deepOffsetRefused,
+  freshRows,
+  isLastCollectionPage,
+  overlappingPage,
+  pageProblem,
+} from './collection-checks.js';
 import { IdOrder } from './id-order.js';
 import { PageSizer, PageTooLargeError } from './page-sizer.js';
 
@@ -238,34 +244,4 @@ export async function* readCollection(
       resume: { offset: end, id: lastId ?? '' },
     };
   }
-}
-
-/** A 4xx other than auth and rate limits for a page past the first: the server does not serve that offset. */
-function deepOffsetRefused(error: unknown, offset: number): boolean {
-  const status = error instanceof ApiError ? error.status : undefined;
-  return offset > 0 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
-}
-
-/**
- * The page index and limit of a page that starts at or below `end - 1` (overlapping the record read last)
- * and ends past `end`, with the least overlap: a limit of at most `limit` where one fits, else the smallest
- * one above (at least 2, and not dividing `end`, since such a page would end exactly at `end`). From the
- * start when `end` is 0.
- */
-export function overlappingPage(end: number, limit: number): { page: number; limit: number } {
-  if (end === 0) return { page: 0, limit };
-  let best = { page: 0, limit: 0, overlap: Number.POSITIVE_INFINITY };
-  for (let m = Math.max(2, limit); m >= Math.max(2, Math.floor(limit * 0.8)); m--) {
-    if (end % m === 0) continue;
-    const page = Math.floor((end - 1) / m);
-    const overlap = end - page * m;
-    if (overlap < best.overlap) best = { page, limit: m, overlap };
-    if (overlap === 1) break;
-  }
-  if (best.limit === 0) {
-    let m = Math.max(2, limit) + 1;
-    while (end % m === 0) m++;
-    return { page: Math.floor((end - 1) / m), limit: m };
-  }
-  return { page: best.page, limit: best.limit };
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  overlappingPage,
-  readCollection,
-  type ApiRecord,
-  type CollectionResume,
-} from '../../src/client/collection-reader.js';
+import { overlappingPage } from '../../src/client/collection-checks.js';
+import { readCollection, type ApiRecord, type CollectionResume } from '../../src/client/collection-reader.js';
 import { COLLECTIONS } from '../../src/client/collections.js';
 import type { ApiClient } from '../../src/client/http.js';
 
