@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SandboxOptions } from '../sandbox/options.js';
 import { COLLECTION_KEYS, startSandbox } from '../sandbox/server.js';
+import { ONE_PAGE_MAX } from '../src/client/collection-reader.js';
 import { applySingerOutput, compareWithTruth } from './lib/singer-output.js';
 import { runTap, writeJson } from './lib/tap-process.js';
 
@@ -37,7 +38,7 @@ interface Scenario {
   /** Switched on for day 2 only. */
   server: SandboxOptions;
   /** Day 2's exit status: 0 when the read can vouch for itself, 3 when the pass must be dropped. */
-  exit: 0 | 3;
+  exit: number;
   concurrency: number;
 }
 
@@ -53,6 +54,8 @@ const NORMAL: SandboxOptions = {
 
 export function collectionScenarios(variants: number): Scenario[] {
   const deep = Math.floor(variants / 3);
+  // A listing that cannot be trusted is read again in one request when it fits one page: the pass completes.
+  const unsorted = variants < ONE_PAGE_MAX ? 0 : 3;
   const list: Omit<Scenario, 'concurrency'>[] = [
     {
       name: 'id order, edits and churn each request',
@@ -65,11 +68,11 @@ export function collectionScenarios(variants: number): Scenario[] {
       server: { pageCap: 70, pageCapSilent: true, variantChurnPerRequest: 3 },
       exit: 0,
     },
-    { name: 'ignores id_sort (fixed other order)', server: { collectionOrder: 'scrambled' }, exit: 3 },
+    { name: 'ignores id_sort (fixed other order)', server: { collectionOrder: 'scrambled' }, exit: unsorted },
     {
       name: 'ignores id_sort, most recently edited first, edits',
       server: { collectionOrder: 'recent', variantEditsPerRequest: 30 },
-      exit: 3,
+      exit: unsorted,
     },
     { name: `no deep offsets past ${deep} (empty page)`, server: { deepOffsetLimit: deep }, exit: 3 },
     {
