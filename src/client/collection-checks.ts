@@ -12,7 +12,8 @@ type ApiRecord = Record<string, unknown>;
 export function pageProblem(page: CollectionPage, offset: number, ids: string[], order: IdOrder): string | undefined {
   const rows = page.records.length;
   if (page.count !== undefined && page.count !== rows) return `meta.count is ${page.count} on a page of ${rows} rows`;
-  if (page.start !== undefined && page.start !== offset)
+  // meta.start is the offset of the first row (0-based as far as known; a 1-based count is accepted too).
+  if (page.start !== undefined && page.start !== offset && page.start !== offset + 1)
     return `meta.start is ${page.start} for the page asked at offset ${offset}`;
   if (rows > page.asked) return `${rows} rows were served on a page asked for ${page.asked}`;
   if (new Set(ids).size !== ids.length) return `an id appears twice on the page at offset ${offset}`;
