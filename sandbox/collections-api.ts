@@ -1,5 +1,8 @@
 // GET /variants (and /variants/{id}), /warehouses and /vendors: offset pages (page is 0-based, at most 1000
-// rows, said in meta.limit), in id order, with fields= as the research found it (sandbox/variants.ts).
+// rows, said in meta.limit), in id order, with fields= as the research found it (sandbox/variants.ts); the
+// switches of issue 22 (sandbox/options.ts) make the listing ignore the sort, reorder on edits, cap pages
+// silently, and serve no deep offsets.
+import type { CollectionOrder } from './options.js';
 import { JSON_TYPE, type Reply, errorReply } from './http-util.js';
 import { parseFields } from './query.js';
 import type { SandboxState } from './state.js';
@@ -27,12 +30,28 @@ export function collectionRoute(st: SandboxState, url: URL): Reply | undefined {
   }
   st.stats.collectionRequests++;
   if (name === 'variants') st.countVariantRequest();
-  const limit = Math.min(Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100), st.opts.pageCap || 1000);
+  const { pageCap, pageCapSilent, deepOffsetLimit, deepOffsetStatus, collectionOrder } = st.opts;
+  const asked = Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100);
+  const limit = Math.min(asked, pageCap || 1000);
   const page = Math.max(0, Number(url.searchParams.get('page') ?? 0) || 0);
   const start = page * limit;
   const total = name === 'variants' ? st.variants.live.length : records(st, name).length;
-  const rows = slice(st, name, start, start + limit).map((r) => (fields ? project(name, r, fields) : r));
-  const meta = { name, display_name: name, total, count: rows.length, limit, page, start, end: start + rows.length };
+  const served = deepOffsetLimit > 0 && start >= deepOffsetLimit;
+  if (served && deepOffsetStatus) return errorReply(deepOffsetStatus, `page ${page} is out of range`);
+  const rows = served
+    ? []
+    : slice(st, name, collectionOrder, start, start + limit).map((r) => (fields ? project(name, r, fields) : r));
+  const metaLimit = pageCapSilent ? asked : limit;
+  const meta = {
+    name,
+    display_name: name,
+    total,
+    count: rows.length,
+    limit: metaLimit,
+    page,
+    start,
+    end: start + rows.length,
+  };
   return json({ meta, [name]: rows.length === 0 && st.opts.emptyListAsObject ? {} : rows });
 }
 
@@ -40,10 +59,17 @@ function records(st: SandboxState, name: string): Obj[] {
   return name === 'warehouses' ? st.variants.warehouses() : st.variants.vendors();
 }
 
-/** Rows [from, to) in id order; variants are rendered only for the page. */
-function slice(st: SandboxState, name: string, from: number, to: number): Obj[] {
-  if (name !== 'variants') return records(st, name).slice(from, to);
-  return st.variants.live.slice(from, to).map((n) => wireVariant(st.variants.model(n), n));
+/** Rows [from, to) in the listing's order (id order unless collectionOrder says otherwise); variants are rendered only for the page. */
+function slice(st: SandboxState, name: string, order: CollectionOrder, from: number, to: number): Obj[] {
+  if (name === 'variants') {
+    return st.variants
+      .listing(order)
+      .slice(from, to)
+      .map((n) => wireVariant(st.variants.model(n), n));
+  }
+  const key = name === 'warehouses' ? 'name' : 'id';
+  const sorted = records(st, name).sort((a, b) => (String(a[key]) < String(b[key]) ? -1 : 1));
+  return (order === 'id' ? sorted : sorted.reverse()).slice(from, to);
 }
 
 function project(name: string, record: Obj, fields: string[]): Obj {

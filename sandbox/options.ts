@@ -60,7 +60,26 @@ export interface SandboxOptions {
   variants?: number;
   warehouseBlocks?: number;
   historyPoints?: number;
+  /**
+   * Collection listings that differ from the notes (issue 22): `id` honours <id>_sort=asc; `scrambled` ignores
+   * it (a fixed order by hash); `recent` ignores it and lists the most recently edited variants first, so
+   * edits during a read reorder the listing.
+   */
+  collectionOrder?: CollectionOrder;
+  /** Each variants list request first edits this many variants (stock, updated_at, version move). */
+  variantEditsPerRequest?: number;
+  /** Each variants list request first removes this many variants and adds as many (meta.total moves). */
+  variantChurnPerRequest?: number;
+  /** Collection pages at or past this offset are not served (0: all are): an empty page, or deepOffsetStatus. */
+  deepOffsetLimit?: number;
+  /** 0: a page past deepOffsetLimit is empty while meta.total says more; else this HTTP status. */
+  deepOffsetStatus?: number;
+  /** pageCap is applied without saying so: meta.limit echoes the limit asked for (collections). */
+  pageCapSilent?: boolean;
 }
+
+export type CollectionOrder = 'id' | 'scrambled' | 'recent';
+export const COLLECTION_ORDERS: readonly CollectionOrder[] = ['id', 'scrambled', 'recent'];
 
 export type ResolvedOptions = Required<SandboxOptions>;
 
@@ -100,6 +119,12 @@ export const DEFAULTS: ResolvedOptions = {
   variants: 20,
   warehouseBlocks: 3,
   historyPoints: 3,
+  collectionOrder: 'id',
+  variantEditsPerRequest: 0,
+  variantChurnPerRequest: 0,
+  deepOffsetLimit: 0,
+  deepOffsetStatus: 0,
+  pageCapSilent: false,
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
@@ -174,6 +199,12 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   itemsPerOrderMin: int(0, 1000),
   singleOrder404: bool,
   emptyListAsObject: bool,
+  collectionOrder: (v) => COLLECTION_ORDERS.includes(v as CollectionOrder),
+  variantEditsPerRequest: int(0, 100_000),
+  variantChurnPerRequest: int(0, 100_000),
+  deepOffsetLimit: int(0, 1e9),
+  deepOffsetStatus: (v) => v === 0 || (Number.isInteger(v) && (v as number) >= 400 && (v as number) <= 599),
+  pageCapSilent: bool,
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */

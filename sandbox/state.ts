@@ -119,6 +119,11 @@ export class SandboxState {
   /** Counts a variants list request and applies the changes due at it. */
   countVariantRequest(): void {
     this.variantListSeq++;
+    if (this.opts.variantEditsPerRequest) this.variants.edit(this.opts.variantEditsPerRequest, ++this.variantPicks);
+    if (this.opts.variantChurnPerRequest) {
+      this.removeVariants(this.opts.variantChurnPerRequest);
+      this.variants.add(this.opts.variantChurnPerRequest);
+    }
     for (const change of this.variantChanges) {
       if (change.atRequest !== this.variantListSeq) continue;
       this.removeVariants(change.remove);

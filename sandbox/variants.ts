@@ -28,7 +28,10 @@ export interface VariantModel {
 export class VariantStore {
   /** Live variant indices, in id order (the API's id_sort=asc). */
   live: number[];
+  /** Edits per variant (each moves its stock, updated_at and version), and when it was edited last. */
+  readonly edits = new Map<number, { count: number; seq: number }>();
   private next: number;
+  private editSeq = 0;
 
   constructor(
     readonly seed: number,
@@ -88,6 +91,23 @@ export class VariantStore {
     return indices.map((n) => this.id(n));
   }
 
+  /** Edits `count` live variants picked by the seed, as forecasts and stock moves do all day. */
+  edit(count: number, pick: number): void {
+    const r = new Rng(this.seed, pick, 0x3d17);
+    for (let i = 0; i < count && this.live.length; i++) {
+      const n = this.live[r.int(this.live.length)]!;
+      this.edits.set(n, { count: (this.edits.get(n)?.count ?? 0) + 1, seq: ++this.editSeq });
+    }
+  }
+
+  /** Live indices in the listing's order: by id, by a fixed hash, or the most recently edited first. */
+  listing(order: 'id' | 'scrambled' | 'recent'): number[] {
+    if (order === 'id') return this.live;
+    const hash = (n: number): number => Math.imul(n ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
+    const seq = (n: number): number => this.edits.get(n)?.seq ?? 0;
+    return [...this.live].sort((a, b) => (order === 'recent' ? seq(b) - seq(a) : 0) || hash(a) - hash(b));
+  }
+
   model(n: number): VariantModel {
     const r = new Rng(this.seed, n, SALT_VARIANT);
     const id = this.id(n);
@@ -140,6 +160,12 @@ export class VariantStore {
       tags: r.chance(0.5) ? [] : ['overstock11/01'],
       attributes: [{ n: 'Car', t: 'brand' }],
     };
+    const edited = this.edits.get(n)?.count ?? 0;
+    if (edited) {
+      fields.in_stock = (fields.in_stock as number) + edited;
+      fields.updated_at = Date.UTC(2026, 0, 1) + edited * 60_000;
+      fields.version = (fields.version as number) + edited;
+    }
     const blocks = this.warehouses().map((w) => ({
       warehouse: w.name,
       in_stock: r.range(0, 300),

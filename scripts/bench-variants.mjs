@@ -1,6 +1,8 @@
 // Variants benchmark: N variants x 3 warehouse blocks (default 100,000, 3 history points each), only the
 // collection streams selected, the built bin as users run it (its shebang's heap caps), under /usr/bin/time.
-// Usage: npm run build && node scripts/bench-variants.mjs [variants] [historyPoints]
+// Usage: npm run build && node scripts/bench-variants.mjs [variants] [historyPoints] [latencyMs] [concurrency]
+// latencyMs: every sandbox answer leaves that long after its request arrived (issue 22: 250). concurrency: the
+// tap's setting (default 4).
 import { startSandbox } from '../dist/sandbox/server.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,10 @@ const sandbox = await startSandbox({
   variants: n,
   warehouseBlocks: 3,
   historyPoints: Number(process.argv[3] ?? 3),
+  latencyMs: Number(process.argv[4] ?? 0),
   seed: 3,
 });
+const concurrency = Number(process.argv[5] ?? 4);
 const disc = JSON.parse(
   await new Promise((res) => {
     let o = '';
@@ -29,7 +33,7 @@ for (const s of disc.streams) if (s.tap_stream_id.startsWith('purchase_order')) 
 writeFileSync(join(dir, 'catalog.json'), JSON.stringify(disc));
 writeFileSync(
   join(dir, 'config.json'),
-  JSON.stringify({ api_key: sandbox.apiKey, account_id: sandbox.accountId, base_url: sandbox.baseUrl }),
+  JSON.stringify({ api_key: sandbox.apiKey, account_id: sandbox.accountId, base_url: sandbox.baseUrl, concurrency }),
 );
 const started = Date.now();
 const child = spawn(
@@ -55,6 +59,8 @@ child.on('close', async (code) => {
   console.log(
     JSON.stringify({
       variants: n,
+      latencyMs: Number(process.argv[4] ?? 0),
+      concurrency,
       code,
       seconds: s,
       variantsPerSecond: Math.round(records / s),
@@ -68,7 +74,7 @@ child.on('close', async (code) => {
   console.log(
     err
       .split('\n')
-      .filter((l) => /finished|fields=|shifted|WARN/.test(l))
+      .filter((l) => /finished|fields=|shifted|WARN|done: variants/.test(l))
       .slice(0, 5)
       .join('\n'),
   );

@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { SandboxOptions, SandboxStats } from '../sandbox/server.js';
 import { REPO_ROOT, writeJson } from './lib/tap-process.js';
+import { collectionTable, soakCollections, type CollectionSoakRow } from './soak-collections.js';
 import {
   BAD_INPUT_CASES,
   caseSecrets,
@@ -41,6 +42,7 @@ const argv = await yargs(hideBin(process.argv))
     kills: { type: 'number', default: 25, describe: 'kill -9 of the tap at random moments' },
     'fault-rate': { type: 'number', default: 0.2, describe: 'share of requests that fail' },
     seed: { type: 'number', default: 1, describe: 'sandbox data and kill-schedule seed' },
+    variants: { type: 'number', default: 3000, describe: 'variants in the collection scenarios (section 10)' },
     out: { type: 'string', default: join(REPO_ROOT, 'out', 'soak.json') },
   })
   .strict()
@@ -571,6 +573,27 @@ await section(
   },
 );
 
+// 10. Collections (scripts/soak-collections.ts) -----------------------------------------------------------
+const collectionRows: CollectionSoakRow[] = [];
+await section(
+  `10. collections: ${argv.variants} variants, server behaviours x concurrency 1 and 4, 3 daily runs each`,
+  async (r) => {
+    collectionRows.push(
+      ...(await soakCollections({ variants: argv.variants, seed: argv.seed, dir: newDir('soak-collections'), say })),
+    );
+    for (const c of collectionRows) {
+      r.runs += c.runs;
+      r.requests += c.requests;
+      r.expected += c.expected;
+      r.missing += c.missing;
+      r.extra += c.extra;
+      r.mismatched += c.mismatched;
+      r.failed += c.failed + c.wronglyDeleted;
+      r.notes.push(...c.notes);
+    }
+  },
+);
+
 // 9. Secrets --------------------------------------------------------------------------------------------
 const leaks = secretLeaks(allRuns, [RELIABILITY_API_KEY, 'wrong-KEY-0d9a4c77e1']);
 
@@ -604,7 +627,7 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-const command = `npm run soak -- --orders ${N} --kills ${argv.kills} --fault-rate ${argv['fault-rate']} --seed ${argv.seed}`;
+const command = `npm run soak -- --orders ${N} --kills ${argv.kills} --fault-rate ${argv['fault-rate']} --seed ${argv.seed} --variants ${argv.variants}`;
 
 const cols: [string, (r: Row) => string | number][] = [
   ['scenario', (r) => r.scenario],
@@ -641,6 +664,8 @@ const summary = [
   '',
   table,
   '',
+  collectionTable(collectionRows),
+  '',
   `requests made: ${totals.requests}`,
   `faults injected: ${totals.faultsInjected} (survived in runs meant to succeed: ${totals.faultsSurvived}; the rest exhausted retries on purpose)`,
   `kills -9: ${totals.kills}, resumes from a STATE: ${totals.resumes}`,
@@ -653,6 +678,15 @@ const summary = [
   lossFree ? 'RESULT: zeros in every loss column.' : 'RESULT: LOSS OR FAILURE, see the rows above and out/soak.json.',
 ].join('\n');
 process.stdout.write(`${summary}\n`);
-writeJson(argv.out, { machine, command, totals, exitTimesMs: exitTimes, quirks: quirkFigures, scenarios: rows, leaks });
+writeJson(argv.out, {
+  machine,
+  command,
+  totals,
+  exitTimesMs: exitTimes,
+  quirks: quirkFigures,
+  scenarios: rows,
+  collections: collectionRows,
+  leaks,
+});
 say(`figures written to ${argv.out}`);
 process.exitCode = lossFree ? 0 : 1;

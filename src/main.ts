@@ -16,6 +16,9 @@ import { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
 import { SyncRun } from './sync.js';
 
+/** Every record read was written and the STATE is safe, but a pass was dropped: deletions wait for a later run. */
+export const EXIT_PASS_DROPPED = 3;
+
 export interface Invocation {
   config: string[];
   state?: string;
@@ -93,12 +96,15 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       testMode: args.test,
     });
     const started = Date.now();
-    await run.run();
+    const { droppedPasses } = await run.run();
+    const dropped = droppedPasses.length
+      ? `; full-table passes dropped (nothing deleted): ${droppedPasses.join(', ')}`
+      : '';
     log.info(
       `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ` +
-        `${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received`,
+        `${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received${dropped}`,
     );
-    return 0;
+    return droppedPasses.length ? EXIT_PASS_DROPPED : 0;
   } catch (error) {
     if (isTapError(error)) log.critical(error.toLine());
     else {

@@ -98,7 +98,8 @@ export class SyncRun {
     const unsure: UnsureRead[] = [];
     for (const resource of resources) {
       const group = active.filter((a) => a.stream.resource === resource.name);
-      if (group.length && (await this.syncResource(resource, group))) unsure.push({ resource, streams: group });
+      const why = group.length ? await this.syncResource(resource, group) : undefined;
+      if (why !== undefined) unsure.push({ streams: group, why });
     }
     let droppedPasses: string[] = [];
     if (!testMode) {
@@ -115,10 +116,10 @@ export class SyncRun {
   }
 
   /**
-   * The read loop, for one resource and its streams (`group`). True when the read cannot vouch that it saw every
-   * record (a batch said so).
+   * The read loop, for one resource and its streams (`group`). When a batch said the read cannot vouch that it saw
+   * every record: what the server did.
    */
-  private async syncResource(resource: AnyResourceReader, group: ActiveStream[]): Promise<boolean> {
+  private async syncResource(resource: AnyResourceReader, group: ActiveStream[]): Promise<string | undefined> {
     const { settings, log, testMode } = this.options;
     // A stream asking for no field at all needs whole records.
     const asked = group.map((a) => a.stream.apiFields(a.fields));
@@ -133,10 +134,11 @@ export class SyncRun {
     const progress = new Progress(
       log,
       group.map((a) => a.stream.descriptor.name),
+      resource.noun,
     );
     log.info(read.intro);
     const runDate = new Date(this.runStart).toISOString().slice(0, 10);
-    let mayHaveMissed = false;
+    let unsure: string | undefined;
     for await (const batch of read.batches) {
       const syncedAt = this.now().toISOString();
       const context: RowContext = {
@@ -175,13 +177,13 @@ export class SyncRun {
         group.map((a) => a.emitted),
       );
       if (testMode) break;
-      if (batch.mayHaveMissed) mayHaveMissed = true;
+      if (batch.mayHaveMissed) unsure ??= batch.why ?? resource.unsureRead;
       if (batch.checkpoint === undefined) continue;
       const next = resource.checkpoint(this.latestState, group, batch.checkpoint, this.future);
       if (next !== undefined) await this.send({ type: 'STATE', value: next });
     }
     progress.done(group.map((a) => a.emitted));
-    return mayHaveMissed;
+    return unsure;
   }
 
   /** STATE and ACTIVATE_VERSION go out only once the sink has passed on every record written before them. */

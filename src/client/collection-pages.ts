@@ -6,7 +6,7 @@ import { listOf } from '../values.js';
 import { ResponseTooLargeError, type ApiClient } from './http.js';
 import type { Collection } from './collections.js';
 import { metaCount } from './order-pages.js';
-import type { PageSizer } from './page-sizer.js';
+import { parsedSize, type PageSizer } from './page-sizer.js';
 
 type ApiRecord = Record<string, unknown>;
 
@@ -18,6 +18,7 @@ export interface CollectionPage {
   /** meta.start: offset of the first record. */
   start?: number;
   total?: number;
+  count?: number;
 }
 
 export async function fetchCollectionPage(
@@ -41,7 +42,7 @@ export async function fetchCollectionPage(
     }
   } else body = await api.getJson(c.path, query);
   const records = listIn(body, c);
-  if (sizer && bytes !== undefined) sizer.observe(bytes, records.length);
+  if (sizer && bytes !== undefined) sizer.observe(bytes, records.length, sampledSize(records));
   const meta = (body as { meta?: Record<string, unknown> }).meta;
   const served = metaCount(meta?.limit);
   return {
@@ -50,7 +51,15 @@ export async function fetchCollectionPage(
     limit: served !== undefined && served > 0 && served < limit ? served : limit,
     start: metaCount(meta?.start),
     total: metaCount(meta?.total),
+    count: metaCount(meta?.count),
   };
+}
+
+/** The parsed size of a record of the page, from its first, middle and last records. */
+function sampledSize(records: ApiRecord[]): number {
+  if (records.length === 0) return 0;
+  const sample = [...new Set([0, records.length >> 1, records.length - 1])].map((i) => records[i]!);
+  return sample.reduce((n, r) => n + parsedSize(r), 0) / sample.length;
 }
 
 function listIn(body: unknown, c: Collection): ApiRecord[] {
@@ -66,7 +75,8 @@ function listIn(body: unknown, c: Collection): ApiRecord[] {
 }
 
 export class CollectionProjection {
-  private verified = false;
+  /** The check of the projection, once a page has a record to check it with; every page waits for it. */
+  private verdict?: Promise<void>;
 
   constructor(
     private readonly api: ApiClient,
@@ -76,11 +86,17 @@ export class CollectionProjection {
     private readonly sizer?: PageSizer,
   ) {}
 
+  /** Pages may be asked for at once: a page asked for with the projection is fetched whole if it fails. */
   async fetch(page: number, limit: number): Promise<CollectionPage> {
-    const result = await fetchCollectionPage(this.api, this.c, page, limit, this.fields, this.sizer);
-    if (!this.fields || this.verified || result.records.length === 0) return result;
-    this.verified = true;
-    const projected = result.records[0]!;
+    const fields = this.fields;
+    const result = await fetchCollectionPage(this.api, this.c, page, limit, fields, this.sizer);
+    if (!fields) return result;
+    if (!this.verdict && result.records.length > 0) this.verdict = this.verify(fields, result.records[0]!);
+    await this.verdict;
+    return this.fields ? result : fetchCollectionPage(this.api, this.c, page, limit, undefined, this.sizer);
+  }
+
+  private async verify(fields: string[], projected: ApiRecord): Promise<void> {
     let whole: ApiRecord | undefined;
     try {
       whole = (
@@ -97,19 +113,18 @@ export class CollectionProjection {
         `${this.c.path}: fields= could not be verified (GET /${this.c.path}/{id} found nothing); ` +
           'keeping the projection.',
       );
-      return result;
+      return;
     }
-    const missing = missingFields(projected, whole, this.fields);
+    const missing = missingFields(projected, whole, fields);
     if (missing.length === 0) {
-      this.log.info(`${this.c.path}: fields= projection verified (${this.fields.length} fields requested)`);
-      return result;
+      this.log.info(`${this.c.path}: fields= projection verified (${fields.length} fields requested)`);
+      return;
     }
     this.log.warn(
       `${this.c.path}: the API did not honour fields= (missing ${missing.slice(0, 5).join(', ')}); ` +
         'fetching whole records for this run.',
     );
     this.fields = undefined;
-    return fetchCollectionPage(this.api, this.c, page, limit, undefined, this.sizer);
   }
 }
 

@@ -8,12 +8,14 @@ export interface Collection {
   one: string;
   /** The field that identifies a record within the account. */
   id: string;
+  /** One record, in log lines (`19,612 variants`). */
+  noun: string;
 }
 
 export const COLLECTIONS = {
-  variants: { path: 'variants', list: 'variants', one: 'variant', id: 'id' },
-  warehouses: { path: 'warehouses', list: 'warehouses', one: 'warehouse', id: 'name' },
-  vendors: { path: 'vendors', list: 'vendors', one: 'vendor', id: 'id' },
+  variants: { path: 'variants', list: 'variants', one: 'variant', id: 'id', noun: 'variant' },
+  warehouses: { path: 'warehouses', list: 'warehouses', one: 'warehouse', id: 'name', noun: 'warehouse' },
+  vendors: { path: 'vendors', list: 'vendors', one: 'vendor', id: 'id', noun: 'vendor' },
 } satisfies Record<string, Collection>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -30,8 +30,13 @@ export class PageSizer {
 
   /** The limit to ask for now. */
   limit(): number {
-    if (this.bytesPerOrder === 0) return this.pageSize;
-    return Math.max(1, Math.min(this.pageSize, Math.floor(this.budgetBytes / this.pagesHeld / this.bytesPerOrder)));
+    return Math.min(this.pageSize, this.byteLimit());
+  }
+
+  /** The most records a page may hold by the byte budget alone (page_size aside). */
+  byteLimit(): number {
+    if (this.bytesPerOrder === 0) return Number.POSITIVE_INFINITY;
+    return Math.max(1, Math.floor(this.budgetBytes / this.pagesHeld / this.bytesPerOrder));
   }
 
   /** The largest response taken: half the budget (one large page while the others are small). */
@@ -39,9 +44,14 @@ export class PageSizer {
     return Math.round(this.budgetBytes / 2);
   }
 
-  observe(bytes: number, orders: number): void {
+  /**
+   * `parsed`: what one record of the page costs once parsed (parsedSize), when known. A record of many small
+   * arrays and strings (history points) costs several times its JSON text, one of numbers less: a record
+   * counts as the larger of the two.
+   */
+  observe(bytes: number, orders: number, parsed = 0): void {
     // The largest average seen, slowly forgotten: one light page does not undo a heavy one.
-    if (orders > 0) this.bytesPerOrder = Math.max(this.bytesPerOrder * 0.95, bytes / orders);
+    if (orders > 0) this.bytesPerOrder = Math.max(this.bytesPerOrder * 0.95, bytes / orders, parsed);
   }
 
   /** Learns from an abandoned response; the error to throw (fatal when even one order is too large). */
@@ -69,4 +79,18 @@ export async function withLimit<T>(limit: () => number, request: (limit: number)
       if (!(error instanceof PageTooLargeError)) throw error;
     }
   }
+}
+
+/**
+ * About what `value` takes in V8's heap once parsed: objects and arrays by their slots, strings by their
+ * length, fractional numbers boxed; small integers, booleans and null live in their slot.
+ */
+export function parsedSize(value: unknown): number {
+  if (typeof value === 'string') return 16 + value.length;
+  if (typeof value === 'number') return Number.isInteger(value) ? 0 : 16;
+  if (value === null || typeof value !== 'object') return 0;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + 8 + parsedSize(v), 16);
+  let n = 24;
+  for (const key in value) n += 16 + parsedSize((value as Record<string, unknown>)[key]);
+  return n;
 }

@@ -11,16 +11,17 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
   const collection = COLLECTIONS[name];
   return {
     name,
-    unsureRead: `was read from a ${collection.path} listing that cannot show it saw every record`,
+    noun: collection.noun,
+    unsureRead: `GET /${collection.path} could not show that it listed every record`,
 
-    read(streams, { api, log, pageSize, fields }) {
+    read(streams, { api, log, pageSize, concurrency, fields }) {
       const resumes = streams.map((a) => a.plan.resume);
       const first = resumes[0];
       const resume = first && resumes.every((r) => r?.offset === first.offset && r.id === first.id) ? first : undefined;
       const names = streams.map((a) => a.stream.descriptor.name).join(', ');
       return {
         intro: `${name}: read in full for ${names}${resume ? `, resumed at offset ${resume.offset}` : ''}`,
-        batches: batches(readCollection(api, collection, { pageSize, fields, resume }, log)),
+        batches: batches(readCollection(api, collection, { pageSize, fields, resume, concurrency }, log)),
       };
     },
 
@@ -41,5 +42,6 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
 }
 
 async function* batches(read: ReturnType<typeof readCollection>): AsyncGenerator<ResourceBatch<CollectionResume>> {
-  for await (const { records, resume, mayHaveMissed } of read) yield { records, checkpoint: resume, mayHaveMissed };
+  for await (const { records, resume, mayHaveMissed, why } of read)
+    yield { records, checkpoint: resume, mayHaveMissed, why };
 }

@@ -8,11 +8,11 @@ import type { Logger } from '../log.js';
 import { startState, withPassAbandoned, withPassCompleted } from '../singer/full-table.js';
 import type { State } from '../singer/state.js';
 import type { ActiveStream } from './active-stream.js';
-import type { AnyResourceReader } from './resource.js';
 
 export interface UnsureRead {
-  resource: AnyResourceReader;
   streams: ActiveStream[];
+  /** What the server did, for the warning. */
+  why: string;
 }
 
 export interface PassesEnd {
@@ -29,14 +29,18 @@ export function endPasses(state: State, active: ActiveStream[], unsure: UnsureRe
   if (passes.length === 0) return { completed: [], dropped: [] };
   let next = state;
   const dropped: ActiveStream[] = [];
-  for (const { resource, streams } of unsure) {
+  for (const { streams, why } of unsure) {
     const drop = streams.filter((a) => a.plan.fullTable);
     if (drop.length === 0) continue;
     log.warn(
-      `the full-table pass of ${drop.map((a) => a.stream.descriptor.name).join(', ')} ${resource.unsureRead}: ` +
-        'no ACTIVATE_VERSION, nothing is deleted; the next run starts a new pass',
+      `the full-table pass of ${drop.map((a) => a.stream.descriptor.name).join(', ')} is dropped: ${why}; ` +
+        'no ACTIVATE_VERSION, nothing is deleted; every record read was written, and the next run starts a new pass',
     );
-    for (const a of drop) next = withPassAbandoned(next, a.stream.descriptor.name);
+    for (const a of drop) {
+      const stream = a.stream.descriptor.name;
+      log.metric({ type: 'counter', metric: 'pass_dropped', value: 1, tags: { stream } });
+      next = withPassAbandoned(next, stream);
+    }
     dropped.push(...drop);
   }
   const completed = passes.filter((a) => !dropped.includes(a));

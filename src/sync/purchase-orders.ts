@@ -13,9 +13,10 @@ const REPLICATION_KEY = 'last_modified';
 export const purchaseOrdersResource: ResourceReader<number> = {
   name: 'purchase-orders',
   replicationKey: { name: REPLICATION_KEY, describe: (order) => `purchase order id=${JSON.stringify(order.id)}` },
+  noun: 'purchase order',
   unsureRead:
-    'read pages by offset while they shifted (the API ignores the last_modified filters, and orders changed or ' +
-    'were deleted during the run)',
+    'it read purchase orders by offset while they shifted (the API ignores the last_modified filters, and orders ' +
+    'changed or were deleted during the run)',
 
   read(streams, { api, log, pageSize, concurrency, fields }) {
     const since = streams.some((a) => a.start === undefined) ? undefined : Math.min(...streams.map((a) => a.start!));

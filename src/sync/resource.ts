@@ -20,6 +20,8 @@ export interface ResourceBatch<Checkpoint> {
   checkpoint?: Checkpoint;
   /** The read cannot vouch that it saw every record: its streams' passes are dropped, nothing is deleted. */
   mayHaveMissed?: boolean;
+  /** With mayHaveMissed: what the server did, for the warning (absent: the resource's unsureRead). */
+  why?: string;
 }
 
 export interface ReadRequest {
@@ -49,7 +51,9 @@ export interface ResourceReader<Checkpoint> {
     /** How a record is named in a warning, e.g. `purchase order id="7"`. */
     describe(record: ApiRecord): string;
   };
-  /** Completes "the full-table pass of <streams> ..." when a batch could not vouch for the read. */
+  /** What is read, singular, for progress lines (`purchase order`, `variant`). */
+  noun: string;
+  /** Completes "the full-table pass of <streams> is dropped: ..." when a batch could not vouch and said no more. */
   unsureRead: string;
   read(streams: ActiveStream[], request: ReadRequest): ResourceRead<Checkpoint>;
   /** The state a run starts from, before anything of this resource is read. */

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  overlappingPage,
-  readCollection,
-  type ApiRecord,
-  type CollectionResume,
-} from '../../src/client/collection-reader.js';
+import { freshRows, overlappingPage, pageProblem } from '../../src/client/collection-checks.js';
+import type { CollectionPage } from '../../src/client/collection-pages.js';
+import { IdOrder } from '../../src/client/id-order.js';
+import { readCollection, type ApiRecord, type CollectionResume } from '../../src/client/collection-reader.js';
 import { COLLECTIONS } from '../../src/client/collections.js';
 import type { ApiClient } from '../../src/client/http.js';
 
@@ -64,7 +62,7 @@ async function read(
   const resumes: CollectionResume[] = [];
   for await (const batch of readCollection(store.client(), COLLECTIONS.variants, { pageSize, resume }, quiet)) {
     ids.push(...batch.records.map((r: ApiRecord) => String(r.id)));
-    resumes.push(batch.resume);
+    resumes.push(batch.resume!);
     if (resumes.length >= stopAfter) break;
   }
   return { ids, resumes };
@@ -164,5 +162,53 @@ describe('overlappingPage', () => {
       const { page, limit } = overlappingPage(end, 1000);
       expect(end - page * limit).toBeLessThanOrEqual(50);
     }
+  });
+});
+
+describe('page checks', () => {
+  const page = (ids: string[], meta: Partial<CollectionPage> = {}): CollectionPage => ({
+    records: ids.map((v) => ({ id: v })),
+    asked: 5,
+    limit: 5,
+    ...meta,
+  });
+  const problem = (p: CollectionPage, offset = 10, order = new IdOrder()) =>
+    pageProblem(
+      p,
+      offset,
+      p.records.map((r) => String(r.id)),
+      order,
+    );
+
+  it('take a page that is as asked, with meta.start counted from 0 or from 1', () => {
+    expect(problem(page(['a', 'b', 'c'], { count: 3, start: 10 }))).toBeUndefined();
+    expect(problem(page(['a', 'b', 'c'], { count: 3, start: 11 }))).toBeUndefined();
+  });
+
+  it('name what the server did otherwise', () => {
+    expect(problem(page(['a', 'b'], { count: 3 }))).toMatch(/meta.count is 3 on a page of 2 rows/);
+    expect(problem(page(['a', 'b'], { start: 0 }))).toMatch(/meta.start is 0 for the page asked at offset 10/);
+    expect(problem(page(['a', 'b', 'c', 'd', 'e', 'f']))).toMatch(/6 rows were served on a page asked for 5/);
+    expect(problem(page(['a', 'b', 'a']))).toMatch(/an id appears twice/);
+    expect(problem(page(['b', 'a']))).toMatch(/not in id order/);
+  });
+
+  it('learn the id order from the pages: as text or with numbers compared as numbers, until a page contradicts one', () => {
+    const order = new IdOrder();
+    // c9_2 before c9_10 is numeric order, not text order: text is ruled out from then on.
+    expect(problem(page(['c9_2', 'c9_10']), 0, order)).toBeUndefined();
+    expect(order.after('c9_10', 'c9_9')).toBe(true);
+    // A page in text order now contradicts the only order left.
+    expect(problem(page(['c9_10', 'c9_9']), 0, order)).toMatch(/not in id order/);
+  });
+
+  it('a page anchors on the record read last, or when it starts before it in id order; else it may have skipped', () => {
+    const order = new IdOrder();
+    const rows = (ids: string[]) => ids.map((v) => ({ id: v }));
+    expect(freshRows(rows(['b', 'c', 'd']), ['b', 'c', 'd'], 5, 'c', order)).toEqual(rows(['d']));
+    // The record read last (c) was removed: a page starting at b still continues what was read.
+    expect(freshRows(rows(['b', 'd', 'e']), ['b', 'd', 'e'], 5, 'c', order)).toEqual(rows(['d', 'e']));
+    // A page that starts after it may have skipped records between.
+    expect(freshRows(rows(['d', 'e']), ['d', 'e'], 5, 'c', order)).toBeUndefined();
   });
 });

@@ -99,6 +99,56 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     expect(run.stderr).toMatch(/the listing shifted/);
   });
 
+  it('a server that ignores id_sort and reorders on edits: the variant passes are dropped (exit 3, WARNING, metric, summary), the others complete', async () => {
+    sandbox = await startSandbox({ orders: 30, variants: 1200, seed: 9, collectionOrder: 'recent' });
+    sandbox.configure({ variantEditsPerRequest: 25 });
+    const run = await runTap({ args: ['--config', config(sandbox, { page_size: 100 })] });
+    expect(run.code).toBe(3);
+    expect(run.stderr).not.toMatch(/CRITICAL|ERROR/);
+    const dropped = 'variants, variant_warehouses, variant_vendors';
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `WARNING .*the full-table pass of ${dropped} is dropped: GET /variants: the page at offset \\d+ is not in id order`,
+      ),
+    );
+    expect(run.stderr).toMatch(
+      new RegExp(`finished in .*; full-table passes dropped \\(nothing deleted\\): ${dropped}$`, 'm'),
+    );
+    const metrics = run.stderr.match(/METRIC: \{"type":"counter","metric":"pass_dropped".*\}/g) ?? [];
+    expect(metrics.map((m) => JSON.parse(m.slice('METRIC: '.length)).tags.stream).sort()).toEqual([
+      'variant_vendors',
+      'variant_warehouses',
+      'variants',
+    ]);
+    const activated = run.stdout
+      .split('\n')
+      .filter((l) => l.includes('"ACTIVATE_VERSION"'))
+      .map((l) => JSON.parse(l).stream)
+      .sort();
+    expect(activated).toEqual(
+      ['purchase_order_items', 'purchase_orders', 'vendors', 'warehouses']
+        .filter((s) => COLLECTION_STREAMS.includes(s))
+        .sort(),
+    );
+    const output = applySingerOutput(run.stdout);
+    const bookmarks = (output.lastState as any).bookmarks;
+    for (const stream of ['variants', 'variant_warehouses', 'variant_vendors'])
+      expect(bookmarks[stream]?.full_table_pass).toBeUndefined();
+    // Every record read was written; the next run, with the server in id order again, completes and is exact.
+    expect(output.tables.get('variants')!.size).toBeGreaterThan(900);
+    sandbox.configure({ collectionOrder: 'id', variantEditsPerRequest: 0 });
+    const next = await runTap({
+      args: [
+        '--config',
+        config(sandbox, { page_size: 100 }),
+        '--state',
+        writeJson(join(dir, 'state-drop.json'), output.lastState),
+      ],
+    });
+    expect(next.code).toBe(0);
+    expectExact(applySingerOutput(next.stdout, output), sandbox);
+  });
+
   it('kill -9 in the middle of the variants, then a resume from the last STATE: same version, exact', async () => {
     sandbox = await startSandbox({ orders: 20, variants: 1500, seed: 7, latencyMs: 15 });
     const cfg = config(sandbox, { page_size: 50 });

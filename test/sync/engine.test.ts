@@ -38,7 +38,8 @@ function reading(batches: ResourceBatch<unknown>[], fail?: Error): AnyResourceRe
 function ledger(batches: ResourceBatch<unknown>[], fail?: Error): AnyResourceReader {
   return {
     name: 'ledger' as never,
-    unsureRead: 'was read from a ledger that lost pages',
+    noun: 'ledger entry',
+    unsureRead: 'the ledger lost pages',
     read: reading(batches, fail),
     startState: (state) => state,
     checkpoint: (state, _streams, checkpoint) => ({ ...state, ledger: checkpoint }),
@@ -164,8 +165,8 @@ describe('the sync engine, for any resource', () => {
     ]);
     const warning = logs.find((l) => l.includes('the full-table pass of warehouses'));
     expect(warning).toMatch(/WARNING/);
-    expect(warning).toContain('was read from a warehouses listing that cannot show it saw every record');
-    expect(warning).toContain('no ACTIVATE_VERSION, nothing is deleted; the next run starts a new pass');
+    expect(warning).toContain('is dropped: GET /warehouses could not show that it listed every record');
+    expect(warning).toContain('no ACTIVATE_VERSION, nothing is deleted; every record read was written');
     expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: ['warehouses'] });
   });
 
