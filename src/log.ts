@@ -32,8 +32,8 @@ export class Logger {
     const escaped = JSON.stringify(value).slice(1, -1);
     if (escaped !== value) this.secrets.push(escaped);
     // Longest first, so a secret that contains another is masked whole.
-    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.pattern = new RegExp(`(?<![A-Za-z0-9])(?:${alternatives.join('|')})(?![A-Za-z0-9])`, 'g');
+    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(wholeToken);
+    this.pattern = new RegExp(alternatives.join('|'), 'g');
   }
 
   /**
@@ -103,8 +103,12 @@ export class Logger {
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A pattern for `secret` not preceded or followed by a letter or digit where its own end is one. */
+function wholeToken(secret: string): string {
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const before = /^[A-Za-z0-9]/.test(secret) ? '(?<![A-Za-z0-9])' : '';
+  const after = /[A-Za-z0-9]$/.test(secret) ? '(?![A-Za-z0-9])' : '';
+  return `${before}${escaped}${after}`;
 }
 
 export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
