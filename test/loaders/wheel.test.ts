@@ -114,7 +114,7 @@ print(json.dumps({'names': z.namelist(), 'bad': bad, 'metadata': z.read(info + '
     ]);
     const node = where.stdout.trim();
     expect(node.startsWith(`${venv}/lib/`), node).toBe(true);
-    expect(sync.stderr).toMatch(/on Node\.js v24\.\d+\.\d+ \(/);
+    expect(sync.stderr).toMatch(/version [\d.]+, Node\.js v24\.\d+\.\d+ \(/);
     expect(sync.stderr).toContain(`(${node} ${flags})`);
   });
 });
