@@ -51,7 +51,9 @@ function metadata() {
 /** Every entry of the wheel, path -> bytes, in the order they are written. */
 function entries() {
   const files = new Map();
-  for (const f of readdirSync('python/tap_inventory_planner').filter((f) => f.endsWith('.py')).sort())
+  for (const f of readdirSync('python/tap_inventory_planner')
+    .filter((f) => f.endsWith('.py'))
+    .sort())
     files.set(`${NAME}/${f}`, readFileSync(join('python/tap_inventory_planner', f)));
   // package.json: the tap reads its version there, and "type": "module" makes cli.js an ES module.
   const nodePackage = { name: PKG.name, version: PKG.version, type: 'module', license: PKG.license };
@@ -63,10 +65,7 @@ function entries() {
     `${info}/WHEEL`,
     Buffer.from('Wheel-Version: 1.0\nGenerator: scripts/wheel.mjs\nRoot-Is-Purelib: true\nTag: py3-none-any\n'),
   );
-  files.set(
-    `${info}/entry_points.txt`,
-    Buffer.from(`[console_scripts]\n${PKG.name} = ${NAME}:main\n`),
-  );
+  files.set(`${info}/entry_points.txt`, Buffer.from(`[console_scripts]\n${PKG.name} = ${NAME}:main\n`));
   const record = [...files].map(([path, data]) => {
     const digest = createHash('sha256').update(data).digest('base64url');
     return `${path},sha256=${digest},${data.length}`;
