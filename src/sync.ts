@@ -46,6 +46,8 @@ export interface SyncOptions {
   state: State;
   /** --test: SCHEMA and at most one RECORD per selected stream, no STATE. */
   testMode?: boolean;
+  /** Logged once the input has been checked, before the first request (bad input stays one line). */
+  banner?: string;
   now?: () => Date;
 }
 
@@ -111,6 +113,7 @@ export class SyncRun {
       plans.filter((p) => streamNamed(p.stream).resource === 'purchase-orders'),
     );
     const active = selections.map((sel, i) => this.activate(sel, plans[i]!));
+    if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) {
       const schema = (settings.useSingerDecimal && a.stream.descriptor.decimalSchema) || a.stream.descriptor.schema;

@@ -236,13 +236,14 @@ function toApiError(error: unknown, path: string, options: HttpOptions): ApiErro
     );
   }
   if (error instanceof RequestError && UNREACHABLE_CODES.includes(error.code)) {
-    const host = new URL(options.baseUrl).host;
+    const { host, hostname } = new URL(options.baseUrl);
     const what =
       error.code === 'ENOTFOUND' ? `the host ${host} does not exist` : `nothing accepts connections at ${host}`;
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
     return new ApiError(
       'API_NETWORK_ERROR',
       `GET /${path} failed: ${what} (${error.code}).`,
-      `Check base_url (${options.baseUrl}); for the sandbox, start it first (npm run sandbox) and use the base_url it prints.`,
+      `Check base_url (${options.baseUrl})${local ? '; for the sandbox, start it first (npm run sandbox) and use the base_url it prints.' : ' and the network.'}`,
     );
   }
   if (error instanceof RequestError) {

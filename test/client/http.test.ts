@@ -86,7 +86,7 @@ describe('ApiClient', () => {
     const api = client({ maxRetries: 8 });
     const error = await failure(api.getJson('purchase-orders', {}));
     expect(error.toLine()).toBe(
-      'API_NETWORK_ERROR: GET /purchase-orders failed: the host api.example.test does not exist (ENOTFOUND). Check base_url (https://api.example.test/api/v1); for the sandbox, start it first (npm run sandbox) and use the base_url it prints.',
+      'API_NETWORK_ERROR: GET /purchase-orders failed: the host api.example.test does not exist (ENOTFOUND). Check base_url (https://api.example.test/api/v1) and the network.',
     );
     expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
     expect(warnings).toEqual([]);
@@ -105,7 +105,7 @@ describe('ApiClient', () => {
       const error = await failure(api.getJson('purchase-orders', {}));
       expect(error.toLine()).toMatch(
         new RegExp(
-          `^API_NETWORK_ERROR: GET /purchase-orders failed: nothing accepts connections at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Check base_url`,
+          `^API_NETWORK_ERROR: GET /purchase-orders failed: nothing accepts connections at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Check base_url \\(http://127\\.0\\.0\\.1:${port}/api/v1\\); for the sandbox, start it first`,
         ),
       );
       expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
