@@ -25,6 +25,7 @@ export const PATH_WITHOUT_NODE = `${LOADERS_BIN}:${systemToolsWithoutNode()}`;
 
 function systemToolsWithoutNode(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tip-path-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (const tool of ['sh', 'bash', 'env', 'uname', 'git']) {
     for (const base of ['/usr/bin', '/bin']) {
       const path = join(base, tool);
