@@ -27,6 +27,7 @@ const argv = await yargs(hideBin(process.argv))
     seed: { type: 'number', describe: 'data seed (default 1)' },
     orders: { type: 'number', describe: 'number of orders (1..1000000, default 100)' },
     items: { type: 'number', describe: 'average items per order (default 3)' },
+    variants: { type: 'number', describe: 'number of variants served by GET /variants (0..1000000, default 20)' },
     'api-key': { type: 'string' },
     'account-id': { type: 'string' },
     accounts: {
@@ -98,6 +99,7 @@ const sandbox = await startSandbox(
     seed: argv.seed,
     orders: argv.orders,
     itemsPerOrder: argv.items,
+    variants: argv.variants,
     apiKey: argv['api-key'],
     accountId: argv['account-id'],
     latencyMs: argv.latency,
@@ -132,6 +134,10 @@ const sandbox = await startSandbox(
 
 console.log(
   `sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`,
+);
+// A tap config for it, ready to save as config.json.
+console.log(
+  `config: ${JSON.stringify({ base_url: sandbox.baseUrl, api_key: sandbox.apiKey, account_id: sandbox.accountId })}`,
 );
 
 let stopping = false;

@@ -2,7 +2,7 @@
 // byte what it was without them (the draws come from their own Rng streams).
 //  - oddValueRate: that share of orders carries one odd value in an order column and one in a line column
 //    (chosen among oddColumns): "N/A", "1,234.50", "$8.50", 1e400, true, an object, "2024-13-45",
-//    "03/15/2024", "0000-00-00 00:00:00"... Each has the truth of the tap's documented rule (README,
+//    "03/15/2024", "0000-00-00 00:00:00"... Each has the truth of the tap's documented rule (docs/streams.md,
 //    "Values the tap cannot read"): null, or the number it reads ("1,234.50" is 1234.5, 42 is "42").
 //  - duplicateLineRate: that share of orders repeats its first line (same item id, another quantity).
 //  - itemsAsObject (wire only, no truth change): that share of orders sends items as {"0": ..., "1": ...}.
@@ -37,7 +37,7 @@ const RAW_MARK = '\u0000raw:';
 const RAW_STRING = /"\\u0000raw:([^"]*)"/g;
 
 type Kind = 'number' | 'date' | 'date-time' | 'text';
-// [wire value, truth]; a null truth is an unreadable value, but for MySQL's zero dates (README's rule).
+// [wire value, truth]; a null truth is an unreadable value, but for MySQL's zero dates (the rule in docs/streams.md).
 const CASES: Record<Kind, [unknown, unknown][]> = {
   number: [
     ['N/A', null],

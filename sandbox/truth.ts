@@ -62,7 +62,7 @@ export function orderRow(order: Order, accountId: string): Record<string, unknow
 }
 
 /**
- * The key of each line (README, "Streams and columns"): md5(order id + item id); a line repeating an item id
+ * The key of each line (docs/streams.md): md5(order id + item id); a line repeating an item id
  * already seen in the order is keyed md5(order id + item id + "#k") for its k-th occurrence, the next free k.
  */
 export function lineKeys(order: Order): string[] {

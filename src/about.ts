@@ -1,5 +1,5 @@
 // --about: what the tap is, its capabilities and settings, as text, JSON (Meltano Hub tooling) or
-// markdown (the README's settings table is this output).
+// markdown (the settings table of docs/settings.md is this output).
 import { configSchema, envVarName } from './config.js';
 import type { JsonSchema } from './schemas.js';
 import { packageVersion } from './schemas.js';

@@ -29,9 +29,12 @@ async function run(): Promise<void> {
     })
     .conflicts('catalog', 'properties')
     .version(packageVersion())
+    // Without it, yargs names an unknown --full-refresh twice (full-refresh, fullRefresh); no option needs it.
+    .parserConfiguration({ 'camel-case-expansion': false })
     .strict()
     .fail((message, error) => {
-      process.stderr.write(`USAGE_ERROR: ${error?.message ?? message} Run tap-inventory-planner --help.\n`);
+      const what = (error?.message ?? message).replace(/\s*\n\s*/g, ' ').replace(/[.\s]*$/, '.');
+      process.stderr.write(`USAGE_ERROR: ${what} Run tap-inventory-planner --help.\n`);
       process.exit(2);
     })
     .help()

@@ -1,5 +1,6 @@
 // stderr logger. stdout carries Singer messages only. Every line passes through redact(), so a secret
 // registered with addSecret() can never be printed, whatever code path produced the text.
+import { readFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
@@ -13,6 +14,7 @@ export interface LogOptions {
 
 export class Logger {
   private readonly secrets: string[] = [];
+  private pattern: RegExp | undefined;
   level: LogLevel;
   format: 'text' | 'json';
   private readonly sink: (line: string) => void;
@@ -29,12 +31,18 @@ export class Logger {
     // The JSON-escaped form too: a secret with a quote or backslash is escaped before a line is redacted.
     const escaped = JSON.stringify(value).slice(1, -1);
     if (escaped !== value) this.secrets.push(escaped);
+    // Longest first, so a secret that contains another is masked whole.
+    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(wholeToken);
+    this.pattern = new RegExp(alternatives.join('|'), 'g');
   }
 
+  /**
+   * Masks each secret where it stands as a whole token (not inside a longer run of letters and digits), so a
+   * short key does not mangle words that happen to contain it. A secret glued to other letters or digits is
+   * a different token and cannot be told from one by a reader either.
+   */
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('***');
-    return out;
+    return this.pattern ? text.replace(this.pattern, '***') : text;
   }
 
   enabled(level: LogLevel): boolean {
@@ -95,11 +103,20 @@ export class Logger {
   }
 }
 
+/** A pattern for `secret` not preceded or followed by a letter or digit where its own end is one. */
+function wholeToken(secret: string): string {
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const before = /^[A-Za-z0-9]/.test(secret) ? '(?<![A-Za-z0-9])' : '';
+  const after = /[A-Za-z0-9]$/.test(secret) ? '(?![A-Za-z0-9])' : '';
+  return `${before}${escaped}${after}`;
+}
+
 export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
   const raw = (
     env.TAP_INVENTORY_PLANNER_LOG_LEVEL ??
     env.TAP_INVENTORY_PLANNER_LOGLEVEL ??
     env.LOGLEVEL ??
+    sdkLogConfig(env)?.level ??
     'info'
   ).toLowerCase();
   if (raw === 'warn') return 'warning';
@@ -107,6 +124,33 @@ export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
   return Object.hasOwn(RANK, raw) ? (raw as LogLevel) : 'info';
 }
 
+/**
+ * TAP_INVENTORY_PLANNER_LOG_FORMAT wins (json or text); without it, JSON lines when the SDK logging config
+ * says so. Meltano 4 gives a plugin that declares the `structured-logging` capability such a config
+ * (SINGER_SDK_LOG_CONFIG, with the SDK's StructuredFormatter) and then reads the plugin's stderr as JSON
+ * lines, so WARNING and CRITICAL show as levels under `meltano run`.
+ */
 export function formatFromEnv(env: NodeJS.ProcessEnv): 'text' | 'json' {
-  return (env.TAP_INVENTORY_PLANNER_LOG_FORMAT ?? '').toLowerCase() === 'json' ? 'json' : 'text';
+  const chosen = (env.TAP_INVENTORY_PLANNER_LOG_FORMAT ?? '').toLowerCase();
+  if (chosen === 'json' || chosen === 'text') return chosen;
+  return sdkLogConfig(env)?.structured ? 'json' : 'text';
+}
+
+/** What the Meltano SDK's logging config file (a logging dictConfig, JSON or YAML) says about format and level. */
+export function sdkLogConfig(env: NodeJS.ProcessEnv): { structured: boolean; level?: string } | undefined {
+  const path = env.SINGER_SDK_LOG_CONFIG;
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const structured = /singer_sdk\.logging\.StructuredFormatter/.test(text);
+  try {
+    const level = (JSON.parse(text) as { root?: { level?: unknown } }).root?.level;
+    return { structured, level: typeof level === 'string' ? level : undefined };
+  } catch {
+    return { structured };
+  }
 }

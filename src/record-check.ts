@@ -84,7 +84,7 @@ export class ValueProblems {
     this.log.debug(`${where}: ${bad.detail}`);
   }
 
-  /** Lines of one order sharing an item id: kept, with the keys of README's rule, and warned about. */
+  /** Lines of one order sharing an item id: kept, with the keys of the rule in docs/streams.md, and warned about. */
   readonly duplicateLines = (record: string, itemIds: string[], extraLines: number): void => {
     this.duplicates.orders += 1;
     this.duplicates.lines += extraLines;

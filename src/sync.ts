@@ -34,6 +34,8 @@ export interface SyncOptions {
   state: State;
   /** --test: SCHEMA and at most one RECORD per selected stream, no STATE. */
   testMode?: boolean;
+  /** Logged once the input has been checked, before the first request (bad input stays one line). */
+  banner?: string;
   now?: () => Date;
   /** The stream and resource registries (default: the tap's). */
   streams?: Stream[];
@@ -90,6 +92,7 @@ export class SyncRun {
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
+    if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
     if (active.length === 0) return { records: {}, droppedPasses: [] };

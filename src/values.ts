@@ -47,7 +47,7 @@ function isCalendarDate(ymd: string): boolean {
 /** Milliseconds since the epoch of an API timestamp; a value without a zone is taken as UTC. */
 export function parseInstant(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value * 1000; // Unix seconds
-  if (typeof value !== 'string') throw new ValueError('expected a date-time', { value });
+  if (typeof value !== 'string') throw new ValueError('expected an ISO 8601 date-time', { value });
   const m = DATE_TIME.exec(value.trim());
   if (!m || !isCalendarDate(m[1]!)) throw new ValueError('expected an ISO 8601 date-time', { value });
   // The common case (a zone, T or space) parses as written; otherwise rebuild it with a zone, UTC if none.
@@ -83,7 +83,7 @@ export function toUtcDateTime(value: unknown): string | null {
 export function toDate(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value === 'number') return new Date(parseInstant(value)).toISOString().slice(0, 10);
-  if (typeof value !== 'string') throw new ValueError('expected a date', { value });
+  if (typeof value !== 'string') throw new ValueError('expected a YYYY-MM-DD date', { value });
   const text = value.trim();
   if (isZeroDate(text)) return null;
   const ymd = text.slice(0, 10);

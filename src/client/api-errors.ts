@@ -5,6 +5,8 @@ import { ApiError } from '../errors.js';
 import type { HttpOptions } from './http.js';
 
 /** Statuses worth retrying (got retries them; an error after them says the API kept failing). */
+/** Never retried: they mean a wrong base_url far more often than a passing fault. */
+const UNREACHABLE_CODES = ['ECONNREFUSED', 'ENOTFOUND'];
 export const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
 
 export function parseJsonBody(response: Response<string>, path: string): unknown {
@@ -34,7 +36,7 @@ function httpErrorHint(status: number): string {
 export function toApiError(
   error: unknown,
   path: string,
-  options: Pick<HttpOptions, 'maxRetries' | 'timeoutMs'>,
+  options: Pick<HttpOptions, 'maxRetries' | 'timeoutMs' | 'baseUrl'>,
 ): ApiError {
   const attempts = `after ${options.maxRetries + 1} attempt(s)`;
   if (error instanceof HTTPError) {
@@ -64,6 +66,18 @@ export function toApiError(
       `GET /${path} failed with HTTP ${status}${retried}: ${detail}.`,
       httpErrorHint(status),
       status,
+    );
+  }
+  if (error instanceof RequestError && UNREACHABLE_CODES.includes(error.code)) {
+    const { host, hostname } = new URL(options.baseUrl);
+    const what =
+      error.code === 'ENOTFOUND' ? `the host ${host} does not exist` : `nothing accepts connections at ${host}`;
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+    const sandbox = '; for the sandbox, start it first (npm run sandbox) and use the base_url it prints.';
+    return new ApiError(
+      'API_NETWORK_ERROR',
+      `GET /${path} failed: ${what} (${error.code}).`,
+      `Check base_url (${options.baseUrl})${local ? sandbox : ' and the network.'}`,
     );
   }
   if (error instanceof RequestError) {

@@ -52,12 +52,13 @@ export class ResponseTooLargeError extends Error {
 // Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is
 // unreasonable.
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
+// Not ECONNREFUSED (nothing listens at that host and port) nor ENOTFOUND (the name does not exist): retrying
+// them for minutes only delays the answer, which is almost always a wrong base_url (api-errors.ts says so).
+// EAI_AGAIN, a DNS server that could not answer, is retried.
 const RETRY_ERROR_CODES = [
   'ETIMEDOUT',
   'ECONNRESET',
-  'ECONNREFUSED',
   'EPIPE',
-  'ENOTFOUND',
   'ENETUNREACH',
   'EAI_AGAIN',
   'ERR_STREAM_PREMATURE_CLOSE',
@@ -74,6 +75,10 @@ export function createApiClient(options: HttpOptions): ApiClient {
   const stats: HttpStats = { requests: 0, retries: 0, bytes: 0 };
   const limiter = options.maxRequestsPerSecond ? new RateLimiter(options.maxRequestsPerSecond) : undefined;
   const endpointOf = (url: URL | string): string => new URL(url).pathname;
+  const hostAndPath = (url: URL | string): string => {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  };
 
   const instance: Got = got.extend({
     prefixUrl: `${options.baseUrl}/`,
@@ -98,7 +103,7 @@ export function createApiClient(options: HttpOptions): ApiClient {
         // Said before the wait, so that a long Retry-After is not a silent pause.
         const why = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name);
         options.log.warn(
-          `GET ${endpointOf(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ` +
+          `GET ${hostAndPath(error.options.url ?? '')} failed with ${why}; retry ${attemptCount} of ` +
             `${options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfter ? ' (Retry-After)' : ''}`,
         );
         return delay;

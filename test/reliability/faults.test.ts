@@ -39,7 +39,7 @@ describe('faults are survived and the result is exact', () => {
     expect(result.firstStats.faults[kind]).toBeGreaterThanOrEqual(2);
     expect(result.firstStats.faultsTotal).toBe(result.firstStats.faults[kind]);
     expect(result.first.stderr).toMatch(
-      /WARNING tap-inventory-planner: GET \/api\/v1\/purchase-orders failed with .*; retry \d+ of \d+ in /,
+      /WARNING tap-inventory-planner: GET 127\.0\.0\.1:\d+\/api\/v1\/purchase-orders failed with .*; retry \d+ of \d+ in /,
     );
     expectExact(result.afterFirst, 'after the first run');
     expectExact(result.afterSecond, 'after the incremental run');

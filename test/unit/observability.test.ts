@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatFromEnv, levelFromEnv, Logger, type LogLevel, type LogOptions } from '../../src/log.js';
 import { Counter, timerPoint, type MetricPoint } from '../../src/singer/metrics.js';
 
@@ -103,7 +106,7 @@ describe('Logger', () => {
     expect(entry).toMatchObject({ level: 'info', metric_info: point, message: `METRIC: ${JSON.stringify(point)}` });
   });
 
-  it('redacts registered secrets on every path, short ones too (never printed beats readable)', () => {
+  it('redacts registered secrets on every path, as whole tokens', () => {
     const { log, lines } = capture();
     log.addSecret('s3cr3t-key');
     log.addSecret('abc');
@@ -113,7 +116,23 @@ describe('Logger', () => {
     expect(lines.join('\n')).not.toContain('s3cr3t-key');
     expect(lines[0]).toContain('key *** and *** again {"auth":"***"}');
     expect(lines[1]).toBe('INFO METRIC: {"type":"counter","metric":"x","value":1,"tags":{"k":"***"}}');
-    expect(log.redact('xabcx')).toBe('x***x');
+    expect(log.redact('key=abc, "abc" (abc)/abc')).toBe('key=***, "***" (***)/***');
+  });
+
+  it('leaves words that merely contain a short secret alone', () => {
+    const { log } = capture();
+    log.addSecret('ord');
+    log.addSecret('-k9-');
+    expect(log.redact('1 orders in 1 page, word ord')).toBe('1 orders in 1 page, word ***');
+    expect(log.redact('x-k9-y and -k9-')).toBe('x***y and ***');
+    expect(log.redact('ordord')).toBe('ordord');
+  });
+
+  it('masks the longest secret first when one contains another', () => {
+    const { log } = capture();
+    log.addSecret('abc');
+    log.addSecret('abc-def');
+    expect(log.redact('abc-def abc')).toBe('*** ***');
   });
 
   it('redacts a secret that JSON escaping changes (quote or backslash) in JSON lines and extra', () => {
@@ -158,6 +177,32 @@ describe('levelFromEnv / formatFromEnv', () => {
     expect(formatFromEnv({ TAP_INVENTORY_PLANNER_LOG_FORMAT: 'JSON' })).toBe('json');
     expect(formatFromEnv({ TAP_INVENTORY_PLANNER_LOG_FORMAT: 'yaml' })).toBe('text');
     expect(formatFromEnv({})).toBe('text');
+  });
+
+  it("writes JSON lines when Meltano's SDK logging config names the structured formatter, at its level", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tip-logconf-'));
+    const sdkConfig = (formatter: object, level: string): string => {
+      const file = join(dir, `${level}.json`);
+      const config = {
+        version: 1,
+        formatters: { singer_formatter: formatter },
+        handlers: { console: { class: 'logging.StreamHandler', formatter: 'singer_formatter' } },
+        root: { handlers: ['console'], level },
+      };
+      writeFileSync(file, JSON.stringify(config)); // as Meltano 4 writes it (plugin/singer/base.py)
+      return file;
+    };
+    const structured = sdkConfig({ '()': 'singer_sdk.logging.StructuredFormatter' }, 'WARNING');
+    const plain = sdkConfig({ format: '%(message)s' }, 'DEBUG');
+    expect(formatFromEnv({ SINGER_SDK_LOG_CONFIG: structured })).toBe('json');
+    expect(levelFromEnv({ SINGER_SDK_LOG_CONFIG: structured })).toBe('warning');
+    expect(formatFromEnv({ SINGER_SDK_LOG_CONFIG: plain })).toBe('text');
+    expect(levelFromEnv({ SINGER_SDK_LOG_CONFIG: plain })).toBe('debug');
+    // The tap's own variables win; a missing file changes nothing.
+    expect(formatFromEnv({ SINGER_SDK_LOG_CONFIG: structured, TAP_INVENTORY_PLANNER_LOG_FORMAT: 'text' })).toBe('text');
+    expect(levelFromEnv({ SINGER_SDK_LOG_CONFIG: structured, LOGLEVEL: 'info' })).toBe('info');
+    expect(formatFromEnv({ SINGER_SDK_LOG_CONFIG: join(dir, 'missing.json') })).toBe('text');
+    rmSync(dir, { recursive: true });
   });
 });
 

@@ -38,6 +38,22 @@ describe('parseState', () => {
     expect(parseState(text.replace(/\n/g, '\r\n'), 'target-output.jsonl')).toEqual(STATE);
   });
 
+  it("takes the last STATE message of the tap's own output, even with records after it", () => {
+    const older = {
+      bookmarks: {
+        purchase_orders: { replication_key: 'last_modified', replication_key_value: '2024-01-01T00:00:00.000Z' },
+      },
+    };
+    const lines = [
+      { type: 'SCHEMA', stream: 'purchase_orders', schema: {}, key_properties: ['purchase_order_id'] },
+      { type: 'STATE', value: older },
+      { type: 'RECORD', stream: 'purchase_orders', record: { purchase_order_id: '1' } },
+      { type: 'STATE', value: STATE },
+      { type: 'RECORD', stream: 'purchase_orders', record: { purchase_order_id: '2' } },
+    ];
+    expect(parseState(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, 'out.jsonl')).toEqual(STATE);
+  });
+
   it('treats an empty or blank file as no state', () => {
     expect(parseState('', 'state.json')).toEqual({});
     expect(parseState('  \n\n', 'state.json')).toEqual({});

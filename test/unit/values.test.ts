@@ -277,3 +277,22 @@ describe('odd values (the documented rule)', () => {
     }
   });
 });
+
+describe('one wording per kind of unreadable value (the end-of-run summary lists each wording once)', () => {
+  const problem = (f: () => unknown): string | undefined => {
+    try {
+      f();
+      return undefined;
+    } catch (e) {
+      return (e as ValueError).problem;
+    }
+  };
+  it('dates: not a string and a string of another shape are the same problem', () => {
+    expect(problem(() => toDate(true))).toBe('expected a YYYY-MM-DD date');
+    expect(problem(() => toDate('31/12/2024'))).toBe('expected a YYYY-MM-DD date');
+  });
+  it('date-times likewise', () => {
+    expect(problem(() => toUtcDateTime({}))).toBe('expected an ISO 8601 date-time');
+    expect(problem(() => toUtcDateTime('yesterday'))).toBe('expected an ISO 8601 date-time');
+  });
+});

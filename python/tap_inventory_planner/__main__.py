@@ -1,0 +1,3 @@
+from tap_inventory_planner import main
+
+main()
