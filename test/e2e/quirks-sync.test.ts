@@ -3,7 +3,7 @@
 // counts, run after run; strict_values stops at the same order every run until it is unset; a future
 // last_modified never becomes the bookmark.
 import { describe, expect, it } from 'vitest';
-import { FUTURE_SEC } from '../../sandbox/store.js';
+import { FUTURE_SEC } from '../../sandbox/order-times.js';
 import { applySingerOutput } from '../../scripts/lib/singer-output.js';
 import {
   errorLines,

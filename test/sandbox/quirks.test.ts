@@ -2,7 +2,7 @@
 // position, repeated line ids. What the tap makes of them is tested in test/e2e/quirks-sync.test.ts.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FUTURE_SEC } from '../../sandbox/store.js';
+import { FUTURE_SEC } from '../../sandbox/order-times.js';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { type Json, allOrders, api, list } from './helpers.js';
 
