@@ -69,16 +69,19 @@ function explain(r: ProcResult): string {
 }
 
 describe('Meltano', () => {
-  it('meltano install sets up target-postgres from its pinned pip_url; the tap is the installed executable', async () => {
-    expect(installed.code, explain(installed)).toBe(0);
-    const version = await run(
-      join(project, '.meltano', 'loaders', 'target-postgres', 'venv', 'bin', 'target-postgres'),
-      ['--version'],
-    );
-    expect(version.stdout).toContain('target-postgres v0.8.1, Meltano SDK v0.54.9');
-    const found = await run('sh', ['-c', 'command -v tap-inventory-planner'], { env: meltanoEnv(project, {}) });
-    expect(found.stdout.trim()).toBe(join(project, '.tap', 'prefix', 'bin', 'tap-inventory-planner'));
-  });
+  it(
+    'meltano install sets up target-postgres from its pinned pip_url; ' + 'the tap is the installed executable',
+    async () => {
+      expect(installed.code, explain(installed)).toBe(0);
+      const version = await run(
+        join(project, '.meltano', 'loaders', 'target-postgres', 'venv', 'bin', 'target-postgres'),
+        ['--version'],
+      );
+      expect(version.stdout).toContain('target-postgres v0.8.1, Meltano SDK v0.54.9');
+      const found = await run('sh', ['-c', 'command -v tap-inventory-planner'], { env: meltanoEnv(project, {}) });
+      expect(found.stdout.trim()).toBe(join(project, '.tap', 'prefix', 'bin', 'tap-inventory-planner'));
+    },
+  );
 
   it('meltano config test tap-inventory-planner passes with the right key and fails with a wrong one', async () => {
     sandbox.resetStats();
@@ -204,84 +207,88 @@ describe('Meltano', () => {
       clean('purchase_order_items', truth.purchase_order_items.length),
     ]);
     console.log(
-      `meltano run: first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s touching ${touched} orders`,
+      `meltano run: first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s touching ${touched} ` +
+        `orders`,
     );
   });
 
-  it("one plugin per account (inherit_from), run side by side: each account's rows and state, nothing crossed", async () => {
-    const schema = freshSchemaName('accounts');
-    schemas.push(schema);
-    // No account id in the environment: each plugin's comes from meltano.yml; the key is inherited.
-    const env = tapEnv({ TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TAP_INVENTORY_PLANNER_PAGE_SIZE: '300' });
-    const accounts: Record<string, SandboxAccount> = { acme: sandbox, birch: sandbox.account('birch') };
-    const runAccount = (id: string) =>
-      meltano(project, ['run', `tap-inventory-planner--${id}`, 'target-postgres'], env);
-    const rowsOf = async (table: string, id: string) =>
-      (await tableRows(schema, table)).filter((r) => r._account_id === id);
-    const compare = async () => {
-      const types = await columnTypes(schema);
-      const out = [];
-      for (const [id, account] of Object.entries(accounts)) {
-        const truth = account.truth() as unknown as Record<string, Row[]>;
-        for (const [stream, key] of [
-          ['purchase_orders', 'purchase_order_id'],
-          ['purchase_order_items', 'key'],
-        ] as const) {
-          out.push({
-            id,
-            ...summary(compareTable(stream, await rowsOf(stream, id), truth[stream]!, key, types[stream] ?? {})),
-          });
+  it(
+    "one plugin per account (inherit_from), run side by side: each account's rows and state, nothing " + 'crossed',
+    async () => {
+      const schema = freshSchemaName('accounts');
+      schemas.push(schema);
+      // No account id in the environment: each plugin's comes from meltano.yml; the key is inherited.
+      const env = tapEnv({ TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA: schema, TAP_INVENTORY_PLANNER_PAGE_SIZE: '300' });
+      const accounts: Record<string, SandboxAccount> = { acme: sandbox, birch: sandbox.account('birch') };
+      const runAccount = (id: string) =>
+        meltano(project, ['run', `tap-inventory-planner--${id}`, 'target-postgres'], env);
+      const rowsOf = async (table: string, id: string) =>
+        (await tableRows(schema, table)).filter((r) => r._account_id === id);
+      const compare = async () => {
+        const types = await columnTypes(schema);
+        const out = [];
+        for (const [id, account] of Object.entries(accounts)) {
+          const truth = account.truth() as unknown as Record<string, Row[]>;
+          for (const [stream, key] of [
+            ['purchase_orders', 'purchase_order_id'],
+            ['purchase_order_items', 'key'],
+          ] as const) {
+            out.push({
+              id,
+              ...summary(compareTable(stream, await rowsOf(stream, id), truth[stream]!, key, types[stream] ?? {})),
+            });
+          }
         }
+        return out;
+      };
+      const expected = () =>
+        Object.entries(accounts).flatMap(([id, a]) => [
+          { id, ...clean('purchase_orders', a.truth().purchase_orders.length) },
+          { id, ...clean('purchase_order_items', a.truth().purchase_order_items.length) },
+        ]);
+      const bookmark = async (id: string) => {
+        const r = await meltano(project, ['state', 'get', `dev:tap-inventory-planner--${id}-to-target-postgres`], env);
+        expect(r.code, explain(r)).toBe(0);
+        return (
+          JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+            singer_state: { bookmarks: Record<string, { replication_key_value: string }> };
+          }
+        ).singer_state.bookmarks.purchase_orders!.replication_key_value;
+      };
+      const newest = (a: SandboxAccount) =>
+        a
+          .truth()
+          .purchase_orders.map((o) => Date.parse(String(o.last_modified)))
+          .reduce((x, y) => Math.max(x, y));
+
+      // Two runs creating one new system DB at once race on its migrations ("table job already exists"):
+      // create it first, as a scheduler's first job would.
+      const init = await meltano(project, ['state', 'list'], env);
+      expect(init.code, explain(init)).toBe(0);
+      for (const a of Object.values(accounts)) a.resetStats();
+      const firsts = await Promise.all(Object.keys(accounts).map(runAccount));
+      for (const r of firsts) {
+        expectNoSecrets(r, [API_KEY]);
+        expect(r.code, explain(r)).toBe(0);
       }
-      return out;
-    };
-    const expected = () =>
-      Object.entries(accounts).flatMap(([id, a]) => [
-        { id, ...clean('purchase_orders', a.truth().purchase_orders.length) },
-        { id, ...clean('purchase_order_items', a.truth().purchase_order_items.length) },
-      ]);
-    const bookmark = async (id: string) => {
-      const r = await meltano(project, ['state', 'get', `dev:tap-inventory-planner--${id}-to-target-postgres`], env);
-      expect(r.code, explain(r)).toBe(0);
-      return (
-        JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-          singer_state: { bookmarks: Record<string, { replication_key_value: string }> };
-        }
-      ).singer_state.bookmarks.purchase_orders!.replication_key_value;
-    };
-    const newest = (a: SandboxAccount) =>
-      a
-        .truth()
-        .purchase_orders.map((o) => Date.parse(String(o.last_modified)))
-        .reduce((x, y) => Math.max(x, y));
+      for (const a of Object.values(accounts)) expect(a.stats().listRequests, a.accountId).toBeGreaterThanOrEqual(3);
+      expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(
+        sandbox.truth().purchase_orders.length + accounts.birch!.truth().purchase_orders.length,
+      );
+      expect(await compare()).toEqual(expected());
+      for (const [id, a] of Object.entries(accounts)) expect(Date.parse(await bookmark(id)), id).toBe(newest(a));
 
-    // Two runs creating one new system DB at once race on its migrations ("table job already exists"):
-    // create it first, as a scheduler's first job would.
-    const init = await meltano(project, ['state', 'list'], env);
-    expect(init.code, explain(init)).toBe(0);
-    for (const a of Object.values(accounts)) a.resetStats();
-    const firsts = await Promise.all(Object.keys(accounts).map(runAccount));
-    for (const r of firsts) {
-      expectNoSecrets(r, [API_KEY]);
-      expect(r.code, explain(r)).toBe(0);
-    }
-    for (const a of Object.values(accounts)) expect(a.stats().listRequests, a.accountId).toBeGreaterThanOrEqual(3);
-    expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(
-      sandbox.truth().purchase_orders.length + accounts.birch!.truth().purchase_orders.length,
-    );
-    expect(await compare()).toEqual(expected());
-    for (const [id, a] of Object.entries(accounts)) expect(Date.parse(await bookmark(id)), id).toBe(newest(a));
-
-    // One account moves on alone: its next run reads only what changed in it, from its own state.
-    const acmeState = await bookmark('acme');
-    accounts.birch!.edit(20, 5);
-    for (const a of Object.values(accounts)) a.resetStats();
-    const again = await runAccount('birch');
-    expect(again.code, explain(again)).toBe(0);
-    expect(accounts.birch!.stats().listRequests).toBeLessThanOrEqual(2);
-    expect(accounts.acme!.stats().requests).toBe(0);
-    expect(await bookmark('acme')).toBe(acmeState);
-    expect(Date.parse(await bookmark('birch'))).toBe(newest(accounts.birch!));
-    expect(await compare()).toEqual(expected());
-  });
+      // One account moves on alone: its next run reads only what changed in it, from its own state.
+      const acmeState = await bookmark('acme');
+      accounts.birch!.edit(20, 5);
+      for (const a of Object.values(accounts)) a.resetStats();
+      const again = await runAccount('birch');
+      expect(again.code, explain(again)).toBe(0);
+      expect(accounts.birch!.stats().listRequests).toBeLessThanOrEqual(2);
+      expect(accounts.acme!.stats().requests).toBe(0);
+      expect(await bookmark('acme')).toBe(acmeState);
+      expect(Date.parse(await bookmark('birch'))).toBe(newest(accounts.birch!));
+      expect(await compare()).toEqual(expected());
+    },
+  );
 });
