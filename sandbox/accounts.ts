@@ -41,7 +41,9 @@ export class Accounts {
     return this.all.find((st) => st.opts.accountId === accountId);
   }
 
-  /** The account an API request is for; an unknown or missing header goes to the first account, which refuses it (401). */
+  /**
+   * The account an API request is for; an unknown or missing header goes to the first account, which refuses it (401).
+   */
   forRequest(header: string | string[] | undefined): SandboxState {
     return (typeof header === 'string' && this.find(header)) || this.primary;
   }

@@ -5,11 +5,11 @@ import { collectionRoute } from './collections-api.js';
 import { executeList } from './execute.js';
 import { pickFault } from './faults.js';
 import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, type Reply, errorReply, send } from './http-util.js';
-import type { WireObject } from './items.js';
 import { project } from './projection.js';
 import { parseFields, parseListQuery } from './query.js';
-import { itemsAsObject, renderJson } from './quirks.js';
+import { itemsAsObject } from './quirks.js';
 import type { SandboxState } from './state.js';
+import { type WireObject, renderJson } from './values.js';
 
 const LIST_PATH = /^\/api\/v1\/purchase-orders\/?$/;
 const ONE_PATH = /^\/api\/v1\/purchase-orders\/([^/]+)\/?$/;

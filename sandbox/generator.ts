@@ -1,67 +1,18 @@
 // Builds the canonical API object of an order from (seed, index, version) plus the
 // stored instants. Same inputs, same object: no state is kept here.
 import type { Catalog } from './catalog.js';
-import { type WireObject, renderItem } from './items.js';
+import { renderItem } from './items.js';
 import { type OrderState, orderState } from './order-state.js';
+import { creationStep, initialTimes } from './order-times.js';
 import { type Quirks, applyQuirks } from './quirks.js';
 import { Rng, SALT, mix32 } from './rng.js';
-import { type StoreView, creationStep, initialTimes } from './store.js';
-import { Stamp, isoDate, pickOffset, quirkNumber } from './values.js';
+import type { StoreView } from './store-view.js';
+import { Stamp, type WireObject, isoDate, pickOffset, quirkNumber } from './values.js';
 
 export interface Order extends WireObject {
   id: string;
   items: WireObject[];
 }
-
-/** Top-level scalar fields: the ones filters and sorts apply to. */
-export const ORDER_SCALAR_FIELDS = new Set([
-  'id',
-  'reference',
-  'extra_reference',
-  'status',
-  'type',
-  'source_type',
-  'vendor',
-  'source',
-  'source_warehouse',
-  'vendor_display_name',
-  'source_display_name',
-  'warehouse',
-  'warehouse_display_name',
-  'replenishment_type',
-  'currency',
-  'created_date',
-  'expected_date',
-  'received_date',
-  'payment_date',
-  'shipment_date',
-  'last_modified',
-  'created_at',
-  'updated_at',
-  'total',
-  'total_ordered',
-  'total_received',
-  'version',
-  'readonly',
-  'email',
-  'attn',
-  'notes',
-  'shipment_method',
-  'payment_terms',
-  'shipping_handling',
-  'shipping_handling_tax',
-  'min_budget',
-  'min_quantity',
-  'uom_ordering',
-  'uom_round',
-  'moq',
-  'discount_enabled',
-  'shop_name',
-  'vendor_address',
-  'billing_address',
-  'shipping_address',
-]);
-export const TIMESTAMP_FIELDS = new Set(['last_modified', 'created_at', 'updated_at']);
 
 const REPLENISHMENT_TYPES = ['old_products', 'old_products', 'new_products', 'all_products'];
 const ATTN = ['', '', 'Dana Scully', 'Sam Carter', 'Receiving team'];

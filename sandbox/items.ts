@@ -4,9 +4,7 @@
 import type { Variant } from './catalog.js';
 import type { LineState } from './order-state.js';
 import type { Rng } from './rng.js';
-import { quirkNumber } from './values.js';
-
-export type WireObject = Record<string, unknown>;
+import { type WireObject, quirkNumber } from './values.js';
 
 // Shared, never mutated: saves allocations on pages of 10k items.
 const NO_MESSAGES: readonly unknown[] = Object.freeze([]);

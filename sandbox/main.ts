@@ -33,7 +33,8 @@ const argv = await yargs(hideBin(process.argv))
     accounts: {
       type: 'string',
       describe:
-        'more account ids served with the same API key, comma-separated (each with its own data; admin routes take ?account=ID)',
+        'more account ids served with the same API key, comma-separated (each with its own data; admin routes take ' +
+        '?account=ID)',
     },
     latency: { type: 'number', describe: 'response time of every API request in ms (the sandbox works within it)' },
     'rate-limit': { type: 'number', describe: 'requests per second, 0 = off' },
@@ -133,7 +134,8 @@ const sandbox = await startSandbox(
 );
 
 console.log(
-  `sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`,
+  `sandbox listening on ${sandbox.baseUrl} (api_key=${sandbox.apiKey}, ` +
+    `account_id=${[sandbox.accountId, ...extraAccounts].join(',')})`,
 );
 // A tap config for it, ready to save as config.json.
 console.log(

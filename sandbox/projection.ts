@@ -1,7 +1,7 @@
 // The `fields=` projection: top-level names keep those keys, `items.x` keeps only
 // those keys inside each item. Unknown names are ignored.
 import type { Order } from './generator.js';
-import type { WireObject } from './items.js';
+import type { WireObject } from './values.js';
 
 export function project(order: Order, fields: readonly string[]): WireObject {
   const top = new Set<string>();

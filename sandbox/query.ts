@@ -1,5 +1,5 @@
 // Parses list query parameters: paging, sort, filters and the fields projection.
-import { ORDER_SCALAR_FIELDS } from './generator.js';
+import { ORDER_SCALAR_FIELDS } from './order-fields.js';
 import type { Operator } from './options.js';
 
 export const DEFAULT_LIMIT = 100;

@@ -6,35 +6,13 @@
 //    "Values the tap cannot read"): null, or the number it reads ("1,234.50" is 1234.5, 42 is "42").
 //  - duplicateLineRate: that share of orders repeats its first line (same item id, another quantity).
 //  - itemsAsObject (wire only, no truth change): that share of orders sends items as {"0": ..., "1": ...}.
-import type { WireObject } from './items.js';
 import { Rng } from './rng.js';
+import { OddValue, RawJson, type WireObject } from './values.js';
 
 /** Salts of the quirk draws (beyond rng.ts's SALT values). */
 const SALT_ODD = 101;
 const SALT_DUPLICATE = 102;
 const SALT_SHAPE = 103;
-
-/** A wire value and what the tap must make of it. JSON.stringify writes `raw` (see renderJson for 1e400). */
-export class OddValue {
-  constructor(
-    readonly raw: unknown,
-    readonly truth: unknown,
-    /** The tap cannot read it: a warning and a count (false: read, or MySQL's zero date, which is null). */
-    readonly unreadable: boolean,
-  ) {}
-
-  toJSON(): unknown {
-    return this.raw instanceof RawJson ? `${RAW_MARK}${this.raw.text}` : this.raw;
-  }
-}
-
-/** JSON text JSON.stringify cannot produce (1e400 would be Infinity, written null). */
-class RawJson {
-  constructor(readonly text: string) {}
-}
-
-const RAW_MARK = '\u0000raw:';
-const RAW_STRING = /"\\u0000raw:([^"]*)"/g;
 
 type Kind = 'number' | 'date' | 'date-time' | 'text';
 // [wire value, truth]; a null truth is an unreadable value, but for MySQL's zero dates (the rule in docs/streams.md).
@@ -139,10 +117,4 @@ export function countUnreadable(order: WireObject & { items: WireObject[] }, int
 export function itemsAsObject(order: WireObject, share: number, seed: number, i: number): WireObject {
   if (share <= 0 || !Array.isArray(order.items) || !new Rng(seed, i, SALT_SHAPE).chance(share)) return order;
   return { ...order, items: Object.fromEntries(order.items.map((item, k) => [String(k), item])) };
-}
-
-/** JSON.stringify, with the raw JSON of odd values (1e400) written as it is. */
-export function renderJson(body: unknown, odd: boolean): string {
-  const text = JSON.stringify(body);
-  return odd ? text.replace(RAW_STRING, '$1') : text;
 }

@@ -83,7 +83,10 @@ export class SandboxState {
     this.stats.created += created;
   }
 
-  /** Deletes `count` orders picked at random (or the orders with these ids), as a user does in the app; returns their ids. */
+  /**
+   * Deletes `count` orders picked at random (or the orders with these ids), as a user does in the app; returns their
+   * ids.
+   */
   deleteOrders(which: number | string[]): string[] {
     if (typeof which === 'number') return this.store.deleteOrders(which).map((i) => this.gen.orderId(this.store, i));
     const indices = which.map((id) => this.gen.indexOf(this.store, id));

@@ -2,9 +2,8 @@
 // read from the generator's canonical values (never from rendered JSON).
 import { createHash } from 'node:crypto';
 import type { OrderGenerator, Order } from './generator.js';
-import type { WireObject } from './items.js';
-import type { StoreView } from './store.js';
-import { truthValue } from './values.js';
+import type { StoreView } from './store-view.js';
+import { type WireObject, truthValue } from './values.js';
 
 export type TruthStream = 'purchase_orders' | 'purchase_order_items';
 export interface TruthRow {

@@ -1,8 +1,10 @@
 // Wire-value wrappers. The generator builds canonical order objects whose leaves
 // are either plain JSON values or these wrappers; JSON.stringify renders the wire
 // form (via toJSON) while truth and filters read the typed value.
-import { OddValue } from './quirks.js';
 import type { Rng } from './rng.js';
+
+/** An API object as the sandbox builds it: plain JSON values and the wrappers below. */
+export type WireObject = Record<string, unknown>;
 
 /** A number the API sends as a string: `"26"`, `"8.50"`, or `""` (EMPTY_NUMBER). */
 export class NumStr {
@@ -38,6 +40,34 @@ export class Stamp {
     if (this.digits === 0) return text;
     return `${text.slice(0, 19)}.${String(this.us).padStart(6, '0').slice(0, this.digits)}${text.slice(19)}`;
   }
+}
+
+/** A wire value and what the tap must make of it. JSON.stringify writes `raw` (see renderJson for 1e400). */
+export class OddValue {
+  constructor(
+    readonly raw: unknown,
+    readonly truth: unknown,
+    /** The tap cannot read it: a warning and a count (false: read, or MySQL's zero date, which is null). */
+    readonly unreadable: boolean,
+  ) {}
+
+  toJSON(): unknown {
+    return this.raw instanceof RawJson ? `${RAW_MARK}${this.raw.text}` : this.raw;
+  }
+}
+
+/** JSON text JSON.stringify cannot produce (1e400 would be Infinity, written null). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+const RAW_MARK = '\u0000raw:';
+const RAW_STRING = /"\\u0000raw:([^"]*)"/g;
+
+/** JSON.stringify, with the raw JSON of odd values (1e400) written as it is. */
+export function renderJson(body: unknown, odd: boolean): string {
+  const text = JSON.stringify(body);
+  return odd ? text.replace(RAW_STRING, '$1') : text;
 }
 
 /** Epoch microseconds of an ISO 8601 filter value (any number of fraction digits); NaN if unreadable. */

@@ -25,7 +25,8 @@ try {
     base_url: sandbox.baseUrl,
   });
   say(
-    `Sandbox API at ${sandbox.baseUrl} with 2,000 purchase orders and 500 variants (3 warehouses each). Output in ${dir}/`,
+    `Sandbox API at ${sandbox.baseUrl} with 2,000 purchase orders and 500 variants (3 warehouses each). Output in ` +
+      `${dir}/`,
   );
 
   const first = await run('1-full-sync', ['--config', config]);
@@ -44,14 +45,16 @@ try {
   );
   const union = applySingerOutput(second.text, applySingerOutput(first.text));
   say(
-    `\nOrders incremental, variants in full: ACTIVATE_VERSION removed ${union.deleted.variants ?? 0} variants and ${union.deleted.variant_warehouses ?? 0} of their warehouse rows.`,
+    `\nOrders incremental, variants in full: ACTIVATE_VERSION removed ${union.deleted.variants ?? 0} variants and ` +
+      `${union.deleted.variant_warehouses ?? 0} of their warehouse rows.`,
   );
   say(`Both runs upserted by key, compared with the sandbox's ground truth: ${vsTruth(union)}`);
 
   const deleted = sandbox.deleteOrders(10);
   const removed = sandbox.removeLines(15);
   say(
-    `\nDeleted 10 orders (e.g. ${deleted[0]}) and removed 15 lines from orders in the sandbox. An incremental run cannot see that;`,
+    `\nDeleted 10 orders (e.g. ${deleted[0]}) and removed 15 lines from orders in the sandbox. An incremental run ` +
+      `cannot see that;`,
   );
   say('a FULL_TABLE pass (catalog metadata replication-method) reads everything and ends with ACTIVATE_VERSION:');
   const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout) as {
@@ -74,11 +77,13 @@ try {
   ]);
   const after = applySingerOutput(third.text, union);
   say(
-    `  ACTIVATE_VERSION removed ${after.deleted.purchase_orders ?? 0} purchase_orders and ${after.deleted.purchase_order_items ?? 0} purchase_order_items ` +
+    `  ACTIVATE_VERSION removed ${after.deleted.purchase_orders ?? 0} purchase_orders and ` +
+      `${after.deleted.purchase_order_items ?? 0} purchase_order_items ` +
       `(the ${removed.length} removed lines and the deleted orders' lines) from the upserted output`,
   );
   say(
-    `  variant_snapshots: ${after.counts.variant_snapshots ?? 0} rows for today (one per variant, one per variant and warehouse)`,
+    `  variant_snapshots: ${after.counts.variant_snapshots ?? 0} rows for today (one per variant, one per variant ` +
+      `and warehouse)`,
   );
   say(`All three runs upserted by key, compared with the ground truth: ${vsTruth(after)}`);
 } finally {

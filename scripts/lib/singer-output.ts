@@ -68,6 +68,21 @@ export function applySingerOutput(text: string, into: SingerOutput = emptyOutput
   return into;
 }
 
+/** The value of the last complete STATE line in `text` (the tail of a run's stdout, cut or not). */
+export function lastStateIn(text: string): unknown {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i]!.startsWith('{"type":"STATE"')) {
+      try {
+        return (JSON.parse(lines[i]!) as { value: unknown }).value;
+      } catch {
+        /* a cut line */
+      }
+    }
+  }
+  return undefined;
+}
+
 export interface Difference {
   stream: string;
   expected: number;
@@ -115,7 +130,8 @@ export function summarize(diffs: Difference[]): string {
   return diffs
     .map(
       (d) =>
-        `${d.stream}: expected ${d.expected}, missing ${d.missing.length}, extra ${d.extra.length}, mismatched ${d.mismatched.length}`,
+        `${d.stream}: expected ${d.expected}, missing ${d.missing.length}, extra ${d.extra.length}, mismatched ` +
+        `${d.mismatched.length}`,
     )
     .join('; ');
 }

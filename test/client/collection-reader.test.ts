@@ -8,7 +8,9 @@ import type { ApiClient } from '../../src/client/http.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
-/** An in-memory variants listing sorted by id, with a hook run before every list request (to change the data mid-read). */
+/**
+ * An in-memory variants listing sorted by id, with a hook run before every list request (to change the data mid-read).
+ */
 class FakeVariants {
   ids: string[];
   requests = 0;
@@ -103,28 +105,31 @@ describe('readCollection', () => {
     expect(still.filter((v) => !ids.includes(v))).toEqual([]);
   });
 
-  it('under random adds and removes between requests, yields every record that existed throughout, each once', async () => {
-    for (let seed = 1; seed <= 20; seed++) {
-      let r = seed;
-      const rand = (): number => (r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-      const store = new FakeVariants(400);
-      const removed = new Set<string>();
-      store.before = () => {
-        const changes = Math.floor(rand() * 6);
-        for (let i = 0; i < changes; i++) {
-          if (rand() < 0.5 && store.ids.length) removed.add(store.remove(Math.floor(rand() * store.ids.length)));
-          else store.add();
-        }
-      };
-      const original = [...store.ids];
-      const { ids } = await read(store, 1 + Math.floor(rand() * 60));
-      expectNoDuplicates(ids);
-      expect(
-        original.filter((v) => !removed.has(v) && !ids.includes(v)),
-        `seed ${seed}`,
-      ).toEqual([]);
-    }
-  });
+  it(
+    'under random adds and removes between requests, ' + 'yields every record that existed throughout, each once',
+    async () => {
+      for (let seed = 1; seed <= 20; seed++) {
+        let r = seed;
+        const rand = (): number => (r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+        const store = new FakeVariants(400);
+        const removed = new Set<string>();
+        store.before = () => {
+          const changes = Math.floor(rand() * 6);
+          for (let i = 0; i < changes; i++) {
+            if (rand() < 0.5 && store.ids.length) removed.add(store.remove(Math.floor(rand() * store.ids.length)));
+            else store.add();
+          }
+        };
+        const original = [...store.ids];
+        const { ids } = await read(store, 1 + Math.floor(rand() * 60));
+        expectNoDuplicates(ids);
+        expect(
+          original.filter((v) => !removed.has(v) && !ids.includes(v)),
+          `seed ${seed}`,
+        ).toEqual([]);
+      }
+    },
+  );
 
   it('resumes from a batch resume point and misses nothing, also when records were removed in between', async () => {
     const store = new FakeVariants(300);

@@ -30,25 +30,32 @@ describe('ApiClient.getJsonSized', () => {
     expect((parsed as { 'purchase-orders': unknown[] })['purchase-orders']).toHaveLength(1);
   });
 
-  it('abandons a body over maxBytes: at once from Content-Length, or once that many bytes arrived; not retried', async () => {
-    nock(BASE)
-      .get('/purchase-orders')
-      .reply(200, body, { 'content-type': 'application/json', 'content-length': String(body.length) });
-    await expect(client().getJsonSized!('purchase-orders', {}, 50_000)).rejects.toMatchObject({
-      constructor: ResponseTooLargeError,
-      bytes: body.length,
-      complete: true,
-    });
-    // chunked: no Content-Length, the body arrives in parts
-    nock(BASE)
-      .get('/purchase-orders')
-      .reply(200, () => Readable.from(Array.from({ length: 20 }, (_, i) => body.slice(i * 10_050, (i + 1) * 10_050))), {
-        'content-type': 'application/json',
+  it(
+    'abandons a body over maxBytes: at once from Content-Length, or once that many bytes arrived; ' + 'not retried',
+    async () => {
+      nock(BASE)
+        .get('/purchase-orders')
+        .reply(200, body, { 'content-type': 'application/json', 'content-length': String(body.length) });
+      await expect(client().getJsonSized!('purchase-orders', {}, 50_000)).rejects.toMatchObject({
+        constructor: ResponseTooLargeError,
+        bytes: body.length,
+        complete: true,
       });
-    const error = await client().getJsonSized!('purchase-orders', {}, 50_000).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResponseTooLargeError);
-    expect(error).toMatchObject({ complete: false });
-    expect((error as ResponseTooLargeError).bytes).toBeGreaterThan(50_000);
-    expect(nock.pendingMocks()).toEqual([]);
-  });
+      // chunked: no Content-Length, the body arrives in parts
+      nock(BASE)
+        .get('/purchase-orders')
+        .reply(
+          200,
+          () => Readable.from(Array.from({ length: 20 }, (_, i) => body.slice(i * 10_050, (i + 1) * 10_050))),
+          {
+            'content-type': 'application/json',
+          },
+        );
+      const error = await client().getJsonSized!('purchase-orders', {}, 50_000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseTooLargeError);
+      expect(error).toMatchObject({ complete: false });
+      expect((error as ResponseTooLargeError).bytes).toBeGreaterThan(50_000);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
 });

@@ -31,20 +31,23 @@ describe('mergeSources', () => {
     expect(seen.sort((a, b) => a - b)).toEqual([1, 2, 3, 10, 20]);
   });
 
-  it('a source failing while the consumer is busy surfaces at the next value, not as an unhandled rejection', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const merged = mergeSources([values([1, 2, 3], 1), values([10, 20], 1, 1)]);
-      const error = await (async () => {
-        for await (const _ of merged) await sleep(30); // the failing source settles during this pause
-      })().catch((e: Error) => e);
-      await sleep(10);
-      expect((error as Error).message).toBe('source failed at 20');
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
-  });
+  it(
+    'a source failing while the consumer is busy surfaces at the next value, ' + 'not as an unhandled rejection',
+    async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const merged = mergeSources([values([1, 2, 3], 1), values([10, 20], 1, 1)]);
+        const error = await (async () => {
+          for await (const _ of merged) await sleep(30); // the failing source settles during this pause
+        })().catch((e: Error) => e);
+        await sleep(10);
+        expect((error as Error).message).toBe('source failed at 20');
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    },
+  );
 });

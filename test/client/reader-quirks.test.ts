@@ -65,13 +65,17 @@ describe('instants at the API precision', () => {
 
 describe('a page cap below page_size', () => {
   for (const quirks of [{ cap: 30 }, { cap: 30, noMetaLimit: true }] as Quirks[]) {
-    it(`reads every order when the server serves 30 rows a page${quirks.noMetaLimit ? ' (meta.limit absent, meta.total given)' : ''}`, async () => {
-      for (const concurrency of [1, 4]) {
-        const store = new QuirkyOrders(spaced(700, 1_000_000), quirks);
-        const { seen } = await readAll(store, { pageSize: 100, concurrency });
-        expectExact(store, seen);
-      }
-    });
+    it(
+      `reads every order when the server serves 30 rows a ` +
+        `page${quirks.noMetaLimit ? ' (meta.limit absent, meta.total given)' : ''}`,
+      async () => {
+        for (const concurrency of [1, 4]) {
+          const store = new QuirkyOrders(spaced(700, 1_000_000), quirks);
+          const { seen } = await readAll(store, { pageSize: 100, concurrency });
+          expectExact(store, seen);
+        }
+      },
+    );
   }
 
   it('a page is the last only when meta says so or it is shorter than what the server serves', () => {
@@ -121,17 +125,20 @@ describe('filter values rounded by the server', () => {
     });
   }
 
-  it('orders edited into the second being read are caught by the next run, which starts at the checkpoint', async () => {
-    const instants = [...spaced(600, 1_300), ...spaced(300, 2_000, U0 + 5_000_000)];
-    const store = new QuirkyOrders(instants, { floorFilters: true, digits: 6 });
-    store.beforeList = (n, s) => {
-      if (n % 3 === 0) s.edit(s.orders[(n * 37) % 800]!.id, true);
-    };
-    const first = await readAll(store, { concurrency: 4 });
-    store.beforeList = undefined;
-    const second = await readAll(store, { since: first.checkpoints.at(-1) });
-    expectExact(store, [...first.seen, ...second.seen]);
-  });
+  it(
+    'orders edited into the second being read are caught by the next run, ' + 'which starts at the checkpoint',
+    async () => {
+      const instants = [...spaced(600, 1_300), ...spaced(300, 2_000, U0 + 5_000_000)];
+      const store = new QuirkyOrders(instants, { floorFilters: true, digits: 6 });
+      store.beforeList = (n, s) => {
+        if (n % 3 === 0) s.edit(s.orders[(n * 37) % 800]!.id, true);
+      };
+      const first = await readAll(store, { concurrency: 4 });
+      store.beforeList = undefined;
+      const second = await readAll(store, { since: first.checkpoints.at(-1) });
+      expectExact(store, [...first.seen, ...second.seen]);
+    },
+  );
 });
 
 describe('orders without a usable last_modified', () => {
@@ -245,50 +252,56 @@ describe('pages sized by bytes', () => {
     return { client, sent };
   }
 
-  it('lowers the limit from the bytes per order received, keeps every page within the budget, and is exact', async () => {
-    const store = new QuirkyOrders(spaced(600, 1_000_000));
-    const { client, sent } = sizedClient(store, (id) => 20_000 + (Number(id.slice(1)) % 7) * 5_000);
-    const seen: string[] = [];
-    for await (const b of readPurchaseOrders(
-      client,
-      { pageSize: 1000, concurrency: 4, pageBudgetBytes: 2_000_000 },
-      { info: () => undefined, warn: () => undefined },
-    )) {
-      seen.push(...b.orders.map((o) => String(o.id)));
-    }
-    expect(new Set(seen)).toEqual(new Set(store.orders.map((o) => o.id)));
-    expect(Math.max(...sent.map((s) => s.bytes))).toBeLessThanOrEqual(1_000_000);
-    expect(Math.max(...sent.map((s) => s.limit))).toBeLessThan(100);
-  });
-
-  it('pages fetched again whole (the API dropped a field of fields=) are sized again, and the read is exact', async () => {
-    const store = new QuirkyOrders(spaced(400, 1_000_000));
-    const client = store.client();
-    const getJson = client.getJson;
-    client.getJsonSized = async (path, query, maxBytes) => {
-      const body = (await getJson(path, query)) as { 'purchase-orders': Record<string, unknown>[] };
-      for (const o of body['purchase-orders']) {
-        if (query.fields)
-          delete o.version; // the projection loses a field it was asked for...
-        else o.pad = 'x'.repeat(30_000); // ...and whole orders are heavy
-      }
-      const bytes = JSON.stringify(body).length;
-      if (bytes > maxBytes) throw new ResponseTooLargeError(bytes, maxBytes, true);
-      return { body, bytes };
-    };
-    for (const concurrency of [1, 4]) {
-      const seen: Record<string, unknown>[] = [];
+  it(
+    'lowers the limit from the bytes per order received, keeps every page within the budget, ' + 'and is exact',
+    async () => {
+      const store = new QuirkyOrders(spaced(600, 1_000_000));
+      const { client, sent } = sizedClient(store, (id) => 20_000 + (Number(id.slice(1)) % 7) * 5_000);
+      const seen: string[] = [];
       for await (const b of readPurchaseOrders(
         client,
-        { pageSize: 1000, concurrency, fields: ['id', 'last_modified', 'version'], pageBudgetBytes: 3_000_000 },
+        { pageSize: 1000, concurrency: 4, pageBudgetBytes: 2_000_000 },
         { info: () => undefined, warn: () => undefined },
       )) {
-        seen.push(...b.orders);
+        seen.push(...b.orders.map((o) => String(o.id)));
       }
-      expect(new Set(seen.map((o) => o.id))).toEqual(new Set(store.orders.map((o) => o.id)));
-      expect(seen.every((o) => o.version === 1)).toBe(true);
-    }
-  });
+      expect(new Set(seen)).toEqual(new Set(store.orders.map((o) => o.id)));
+      expect(Math.max(...sent.map((s) => s.bytes))).toBeLessThanOrEqual(1_000_000);
+      expect(Math.max(...sent.map((s) => s.limit))).toBeLessThan(100);
+    },
+  );
+
+  it(
+    'pages fetched again whole (the API dropped a field of fields=) are sized again, ' + 'and the read is exact',
+    async () => {
+      const store = new QuirkyOrders(spaced(400, 1_000_000));
+      const client = store.client();
+      const getJson = client.getJson;
+      client.getJsonSized = async (path, query, maxBytes) => {
+        const body = (await getJson(path, query)) as { 'purchase-orders': Record<string, unknown>[] };
+        for (const o of body['purchase-orders']) {
+          if (query.fields)
+            delete o.version; // the projection loses a field it was asked for...
+          else o.pad = 'x'.repeat(30_000); // ...and whole orders are heavy
+        }
+        const bytes = JSON.stringify(body).length;
+        if (bytes > maxBytes) throw new ResponseTooLargeError(bytes, maxBytes, true);
+        return { body, bytes };
+      };
+      for (const concurrency of [1, 4]) {
+        const seen: Record<string, unknown>[] = [];
+        for await (const b of readPurchaseOrders(
+          client,
+          { pageSize: 1000, concurrency, fields: ['id', 'last_modified', 'version'], pageBudgetBytes: 3_000_000 },
+          { info: () => undefined, warn: () => undefined },
+        )) {
+          seen.push(...b.orders);
+        }
+        expect(new Set(seen.map((o) => o.id))).toEqual(new Set(store.orders.map((o) => o.id)));
+        expect(seen.every((o) => o.version === 1)).toBe(true);
+      }
+    },
+  );
 
   it('an order larger than a page may be ends the read with API_PAGE_TOO_LARGE, saying what to change', async () => {
     const store = new QuirkyOrders(spaced(50, 1_000_000));

@@ -44,60 +44,69 @@ const config = (s: Sandbox, extra: Record<string, unknown> = {}) =>
   });
 
 describe('variants, warehouses and vendors against the sandbox', () => {
-  it('one run reads purchase orders and every collection: exact for all seven streams, one ACTIVATE_VERSION per collection stream', async () => {
-    sandbox = await startSandbox({ orders: 300, variants: 700, seed: 5 });
-    const run = await runTap({ args: ['--config', config(sandbox, { page_size: 100 })] });
-    expect(run.stderr).not.toMatch(/CRITICAL|ERROR/);
-    expect(run.code).toBe(0);
-    const output = applySingerOutput(run.stdout);
-    expectExact(output, sandbox);
-    const truth = sandbox.collectionTruth();
-    expect(truth.variants).toHaveLength(700);
-    expect(truth.variant_warehouses).toHaveLength(2100);
-    expect(truth.variant_vendors.length).toBeGreaterThan(300);
-    const activations = run.stdout
-      .split('\n')
-      .filter((l) => l.includes('"ACTIVATE_VERSION"'))
-      .map((l) => JSON.parse(l).stream);
-    expect(activations.sort()).toEqual([...COLLECTION_STREAMS].sort());
-    expect(run.stderr).toMatch(/variants: fields= projection verified/);
+  it(
+    'one run reads purchase orders and every collection: exact for all seven streams, one ACTIVATE_VERSION per ' +
+      'collection stream',
+    async () => {
+      sandbox = await startSandbox({ orders: 300, variants: 700, seed: 5 });
+      const run = await runTap({ args: ['--config', config(sandbox, { page_size: 100 })] });
+      expect(run.stderr).not.toMatch(/CRITICAL|ERROR/);
+      expect(run.code).toBe(0);
+      const output = applySingerOutput(run.stdout);
+      expectExact(output, sandbox);
+      const truth = sandbox.collectionTruth();
+      expect(truth.variants).toHaveLength(700);
+      expect(truth.variant_warehouses).toHaveLength(2100);
+      expect(truth.variant_vendors.length).toBeGreaterThan(300);
+      const activations = run.stdout
+        .split('\n')
+        .filter((l) => l.includes('"ACTIVATE_VERSION"'))
+        .map((l) => JSON.parse(l).stream);
+      expect(activations.sort()).toEqual([...COLLECTION_STREAMS].sort());
+      expect(run.stderr).toMatch(/variants: fields= projection verified/);
 
-    // Next day: orders edited, variants removed and added. Orders incremental, variants in full again.
-    sandbox.edit(10, 2);
-    const removed = sandbox.removeVariants(25);
-    sandbox.addVariants(7);
-    sandbox.resetStats();
-    const state = writeJson(join(dir, 'state-1.json'), output.lastState);
-    const second = await runTap({ args: ['--config', config(sandbox, { page_size: 100 }), '--state', state] });
-    expect(second.code).toBe(0);
-    const after = applySingerOutput(second.stdout, output);
-    expect(after.counts.purchase_orders! - output.counts.purchase_orders!).toBeLessThan(50);
-    expectExact(after, sandbox);
-    expect(after.deleted.variants).toBe(25);
-    expect([...after.tables.get('variants')!.keys()].filter((id) => removed.includes(id))).toEqual([]);
-  });
+      // Next day: orders edited, variants removed and added. Orders incremental, variants in full again.
+      sandbox.edit(10, 2);
+      const removed = sandbox.removeVariants(25);
+      sandbox.addVariants(7);
+      sandbox.resetStats();
+      const state = writeJson(join(dir, 'state-1.json'), output.lastState);
+      const second = await runTap({ args: ['--config', config(sandbox, { page_size: 100 }), '--state', state] });
+      expect(second.code).toBe(0);
+      const after = applySingerOutput(second.stdout, output);
+      expect(after.counts.purchase_orders! - output.counts.purchase_orders!).toBeLessThan(50);
+      expectExact(after, sandbox);
+      expect(after.deleted.variants).toBe(25);
+      expect([...after.tables.get('variants')!.keys()].filter((id) => removed.includes(id))).toEqual([]);
+    },
+  );
 
-  it('variants removed and added mid-run (offsets shift): every variant that exists is written; only removed ones may linger until the next run', async () => {
-    sandbox = await startSandbox({ orders: 50, variants: 900, seed: 6 });
-    const removed: string[] = [];
-    // Removals at the 3rd and 6th variants request, each time among records already read (ids are picked by the seed).
-    sandbox.changeVariantsAt(3, { remove: 40, add: 10 });
-    sandbox.changeVariantsAt(6, { remove: 40, add: 10 });
-    const before = new Set(sandbox.collectionTruth().variants.map((v) => v.id as string));
-    const run = await runTap({ args: ['--config', config(sandbox, { page_size: 60 })] });
-    expect(run.code).toBe(0);
-    const now = new Set(sandbox.collectionTruth().variants.map((v) => v.id as string));
-    for (const id of before) if (!now.has(id)) removed.push(id);
-    expect(removed).toHaveLength(80);
-    const output = applySingerOutput(run.stdout);
-    for (const d of differences(output, sandbox)) {
-      expect(d.missing, d.stream).toBe(0);
-      expect(d.mismatched, d.stream).toEqual([]);
-    }
-    const extraVariants = differences(output, sandbox).find((d) => d.stream === 'variants')!.extra;
-    expect(extraVariants.every((id) => removed.includes(id))).toBe(true);
-    expect(run.stderr).toMatch(/the listing shifted/);
-  });
+  it(
+    'variants removed and added mid-run (offsets shift): every variant that exists is written; only removed ones ' +
+      'may linger until the next run',
+    async () => {
+      sandbox = await startSandbox({ orders: 50, variants: 900, seed: 6 });
+      const removed: string[] = [];
+      // Removals at the 3rd and 6th variants request, each time among records already read (ids are picked by
+      // the seed).
+      sandbox.changeVariantsAt(3, { remove: 40, add: 10 });
+      sandbox.changeVariantsAt(6, { remove: 40, add: 10 });
+      const before = new Set(sandbox.collectionTruth().variants.map((v) => v.id as string));
+      const run = await runTap({ args: ['--config', config(sandbox, { page_size: 60 })] });
+      expect(run.code).toBe(0);
+      const now = new Set(sandbox.collectionTruth().variants.map((v) => v.id as string));
+      for (const id of before) if (!now.has(id)) removed.push(id);
+      expect(removed).toHaveLength(80);
+      const output = applySingerOutput(run.stdout);
+      for (const d of differences(output, sandbox)) {
+        expect(d.missing, d.stream).toBe(0);
+        expect(d.mismatched, d.stream).toEqual([]);
+      }
+      const extraVariants = differences(output, sandbox).find((d) => d.stream === 'variants')!.extra;
+      expect(extraVariants.every((id) => removed.includes(id))).toBe(true);
+      expect(run.stderr).toMatch(/the listing shifted/);
+    },
+  );
 
   it('a server that ignores id_sort and reorders on edits: the variant passes are dropped (exit 3, WARNING, metric, summary), the others complete', async () => {
     sandbox = await startSandbox({ orders: 30, variants: 1200, seed: 9, collectionOrder: 'recent' });
@@ -180,7 +189,8 @@ describe('variants, warehouses and vendors against the sandbox', () => {
       .map((l) => JSON.parse(l).version);
     expect(versions).toEqual([pass.version]);
     const output = applySingerOutput(resumed.stdout, first);
-    // A variant written before the kill and removed since stays (same version) until the next pass; nothing else differs.
+    // A variant written before the kill and removed since stays (same version) until the next pass; nothing else
+    // differs.
     for (const d of differences(output, sandbox)) {
       expect(d.missing, d.stream).toBe(0);
       expect(d.mismatched, d.stream).toEqual([]);
@@ -193,45 +203,53 @@ describe('variants, warehouses and vendors against the sandbox', () => {
     ).toBeLessThan(1500);
   });
 
-  it('variant_snapshots (opt-in): rows of the day per variant and warehouse, no ACTIVATE_VERSION; a second run the same day replaces the day', async () => {
-    sandbox = await startSandbox({ orders: 10, variants: 200, seed: 8 });
-    const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
-    const entry = catalog.streams.find((e: any) => e.tap_stream_id === 'variant_snapshots');
-    expect(entry.metadata[0].metadata['selected-by-default']).toBe(false);
-    entry.metadata[0].metadata.selected = true;
-    const cat = writeJson(join(dir, 'catalog-snapshots.json'), catalog);
-    const cfg = config(sandbox, { page_size: 70 });
-    const first = await runTap({ args: ['--config', cfg, '--catalog', cat] });
-    expect(first.code).toBe(0);
-    const today = new Date().toISOString().slice(0, 10);
-    const compare = (output: SingerOutput) => {
-      const table = output.tables.get('variant_snapshots')!;
-      const truth = sandbox!.snapshotTruth(today);
-      const byKey = new Map(truth.map((r) => [`${r.snapshot_date}|${r.variant_id}|${r.warehouse}`, r]));
-      const actual = new Map([...table.values()].map((r) => [`${r.snapshot_date}|${r.variant_id}|${r.warehouse}`, r]));
-      expect([...actual.keys()].sort()).toEqual([...byKey.keys()].sort());
-      for (const [k, row] of byKey) {
-        const { __synced_at: _, ...rest } = actual.get(k)!;
-        expect(rest, k).toEqual(row);
-      }
-    };
-    const once = applySingerOutput(first.stdout);
-    compare(once);
-    expect(once.tables.get('variant_snapshots')!.size).toBe(200 * 4);
-    expect(
-      first.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('variant_snapshots')),
-    ).toEqual([]);
-    expectExact(once, sandbox);
-    // Same day again, after variants were removed: the day's rows are upserted, yesterday's history would stay.
-    const removed = sandbox.removeVariants(4);
-    const second = await runTap({
-      args: ['--config', cfg, '--catalog', cat, '--state', writeJson(join(dir, 'state-snap.json'), once.lastState)],
-    });
-    expect(second.code).toBe(0);
-    const twice = applySingerOutput(second.stdout, once);
-    expect(twice.counts.variant_snapshots).toBe(2 * 800 - 16);
-    expect(twice.tables.get('variant_snapshots')!.size).toBe(800);
-    expect([...twice.tables.get('variants')!.keys()].filter((id) => removed.includes(id))).toEqual([]);
-    expect(JSON.stringify((twice.lastState as any).bookmarks.variant_snapshots ?? {})).not.toContain('full_table_pass');
-  });
+  it(
+    'variant_snapshots (opt-in): rows of the day per variant and warehouse, no ACTIVATE_VERSION; a second run the ' +
+      'same day replaces the day',
+    async () => {
+      sandbox = await startSandbox({ orders: 10, variants: 200, seed: 8 });
+      const catalog = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
+      const entry = catalog.streams.find((e: any) => e.tap_stream_id === 'variant_snapshots');
+      expect(entry.metadata[0].metadata['selected-by-default']).toBe(false);
+      entry.metadata[0].metadata.selected = true;
+      const cat = writeJson(join(dir, 'catalog-snapshots.json'), catalog);
+      const cfg = config(sandbox, { page_size: 70 });
+      const first = await runTap({ args: ['--config', cfg, '--catalog', cat] });
+      expect(first.code).toBe(0);
+      const today = new Date().toISOString().slice(0, 10);
+      const compare = (output: SingerOutput) => {
+        const table = output.tables.get('variant_snapshots')!;
+        const truth = sandbox!.snapshotTruth(today);
+        const byKey = new Map(truth.map((r) => [`${r.snapshot_date}|${r.variant_id}|${r.warehouse}`, r]));
+        const actual = new Map(
+          [...table.values()].map((r) => [`${r.snapshot_date}|${r.variant_id}|${r.warehouse}`, r]),
+        );
+        expect([...actual.keys()].sort()).toEqual([...byKey.keys()].sort());
+        for (const [k, row] of byKey) {
+          const { __synced_at: _, ...rest } = actual.get(k)!;
+          expect(rest, k).toEqual(row);
+        }
+      };
+      const once = applySingerOutput(first.stdout);
+      compare(once);
+      expect(once.tables.get('variant_snapshots')!.size).toBe(200 * 4);
+      expect(
+        first.stdout.split('\n').filter((l) => l.includes('"ACTIVATE_VERSION"') && l.includes('variant_snapshots')),
+      ).toEqual([]);
+      expectExact(once, sandbox);
+      // Same day again, after variants were removed: the day's rows are upserted, yesterday's history would stay.
+      const removed = sandbox.removeVariants(4);
+      const second = await runTap({
+        args: ['--config', cfg, '--catalog', cat, '--state', writeJson(join(dir, 'state-snap.json'), once.lastState)],
+      });
+      expect(second.code).toBe(0);
+      const twice = applySingerOutput(second.stdout, once);
+      expect(twice.counts.variant_snapshots).toBe(2 * 800 - 16);
+      expect(twice.tables.get('variant_snapshots')!.size).toBe(800);
+      expect([...twice.tables.get('variants')!.keys()].filter((id) => removed.includes(id))).toEqual([]);
+      expect(JSON.stringify((twice.lastState as any).bookmarks.variant_snapshots ?? {})).not.toContain(
+        'full_table_pass',
+      );
+    },
+  );
 });

@@ -76,7 +76,9 @@ export class FakeOrders {
   }
 }
 
-/** A list response over rows sorted by last_modified: filters, paging, meta.total; `ignore` names parameters to ignore. */
+/**
+ * A list response over rows sorted by last_modified: filters, paging, meta.total; `ignore` names parameters to ignore.
+ */
 export function answerList(
   query: Record<string, string | number>,
   rows: { lm: number; body: unknown }[],

@@ -55,7 +55,10 @@ export class QuirkyOrders {
     return this.orders.reduce((m, o) => Math.max(m, o.us ?? 0), 0);
   }
 
-  /** An edit moves the order after every other: into a later second, or (sameSecond) the newest order's second if it can. */
+  /**
+   * An edit moves the order after every other: into a later second, or (sameSecond) the newest order's second if it
+   * can.
+   */
   edit(id: string, sameSecond = false): void {
     const order = this.orders.find((o) => o.id === id)!;
     const unit = 10 ** (6 - (this.quirks.digits ?? 6));

@@ -26,7 +26,8 @@ export interface BadApi {
 }
 
 const CLOUDFLARE_403 =
-  '<!DOCTYPE html>\n<html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1></body></html>\n';
+  '<!DOCTYPE html>\n<html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have ' +
+  'been blocked</h1></body></html>\n';
 export const GOOD_ORDER_ID = '65a000000000000000000001';
 export const BAD_ORDER_ID = '65a000000000000000000002';
 /** last_modified of the bad order: no STATE may reach it. */
@@ -135,7 +136,10 @@ export interface BadInputCase {
   code?: number;
   /** Fails before any sync: stderr is exactly the one line, stdout is empty. */
   beforeSync?: boolean;
-  /** Orders whose values cannot fit: no RECORD of theirs, no STATE at or after BAD_ORDER_AT. Otherwise no RECORD or STATE at all. */
+  /**
+   * Orders whose values cannot fit: no RECORD of theirs, no STATE at or after BAD_ORDER_AT. Otherwise no RECORD or
+   * STATE at all.
+   */
   badOrders?: boolean;
   /** The --state the case passes: re-emitting exactly this STATE is fine. */
   inputState?: string;
@@ -227,7 +231,10 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
       '--config',
       config(c, 'types', { page_size: 'many', concurrency: 0, request_timeout: '30s', field_projection: 'yes' }),
     ],
-    what: /CONFIG_INVALID: (?=.*page_size must be integer)(?=.*concurrency must be >= 1)(?=.*request_timeout must be number)(?=.*field_projection must be boolean)/,
+    what: new RegExp(
+      'CONFIG_INVALID: (?=.*page_size must be integer)(?=.*concurrency must be >= 1)' +
+        '(?=.*request_timeout must be number)(?=.*field_projection must be boolean)',
+    ),
     todo: /Fix the config/,
     beforeSync: true,
   },
@@ -323,7 +330,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
       file(
         c,
         'date.state.json',
-        '{"bookmarks": {"purchase_orders": {"replication_key": "last_modified", "replication_key_value": "last Tuesday"}}}',
+        '{"bookmarks": {"purchase_orders": {"replication_key": "last_modified", "replication_key_value": "last ' +
+          'Tuesday"}}}',
       ),
     ],
     what: /state bookmark for purchase_orders is not a date-time/,

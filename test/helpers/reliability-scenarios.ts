@@ -169,7 +169,10 @@ export interface KillOptions {
   sandbox: SandboxOptions;
   config?: Record<string, unknown>;
   kills: number;
-  /** Random kill delay in ms, counted from the tap's first byte on stdout (so a slow start on a busy machine does not eat it). */
+  /**
+   * Random kill delay in ms, counted from the tap's first byte on stdout (so a slow start on a busy machine does not
+   * eat it).
+   */
   minDelayMs: number;
   maxDelayMs: number;
   /** sandbox.edit(count, create) after every killed run. */
@@ -236,7 +239,8 @@ export async function killAndResume(options: KillOptions): Promise<KillResult> {
       });
       maxDelayMs = Math.max(options.minDelayMs + 50, Math.round(0.9 * length));
       options.onProgress?.(
-        `  ${options.name}: a whole run takes ${length} ms after its first byte; kills come 0-${maxDelayMs} ms after it`,
+        `  ${options.name}: a whole run takes ${length} ms after its first byte; kills come 0-${maxDelayMs} ms ` +
+          `after it`,
       );
     }
     while (kills < options.kills && runs.length < (options.maxRuns ?? options.kills * 4)) {
@@ -275,7 +279,8 @@ export async function killAndResume(options: KillOptions): Promise<KillResult> {
           if (next !== undefined) state = next;
           if (options.editBetween) sandbox.edit(...options.editBetween);
           options.onProgress?.(
-            `  ${options.name}: kill ${kills} after ${Math.round(delay)} ms, ${stateValues(run.stdout).length} STATE line(s) in that run`,
+            `  ${options.name}: kill ${kills} after ${Math.round(delay)} ms, ${stateValues(run.stdout).length} ` +
+              `STATE line(s) in that run`,
           );
           if (runs.length >= (options.maxRuns ?? options.kills * 4)) break;
           continue;

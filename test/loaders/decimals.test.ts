@@ -88,8 +88,10 @@ describe('use_singer_decimal', () => {
     expectCleanRun(r);
 
     const specs = await psqlJson<{ table_name: string; column_name: string; spec: string }[]>(
-      `select coalesce(json_agg(c), '[]') from (select table_name, column_name, data_type || '(' || numeric_precision || ',' || numeric_scale || ')' as spec
-       from information_schema.columns where table_schema = '${schema}' and data_type = 'numeric' and table_name like 'purchase_order%') c`,
+      `select coalesce(json_agg(c), '[]') from (select table_name, column_name,
+         data_type || '(' || numeric_precision || ',' || numeric_scale || ')' as spec
+       from information_schema.columns
+       where table_schema = '${schema}' and data_type = 'numeric' and table_name like 'purchase_order%') c`,
     );
     expect(Object.fromEntries(specs.map((s) => [`${s.table_name}.${s.column_name}`, s.spec]))).toEqual(
       Object.fromEntries(

@@ -129,7 +129,8 @@ const truthKeys = (s: Setup, stream: string): string[] =>
 async function tableKeys(s: Setup, stream: string, where = 'true'): Promise<string[]> {
   return (
     await psqlJson<string[]>(
-      `select coalesce(json_agg(${KEYS[stream]}::text order by ${KEYS[stream]}), '[]') from "${s.schema}".${stream} where ${where}`,
+      `select coalesce(json_agg(${KEYS[stream]}::text order by ${KEYS[stream]}), '[]') from "${s.schema}".${stream} ` +
+        `where ${where}`,
     )
   ).sort();
 }
@@ -180,155 +181,168 @@ const wronglyRemoved = (s: Setup, removed: Record<string, string[]>): number =>
   STREAMS.reduce((n, st) => n + removed[st]!.length - minus(removed[st]!, truthKeys(s, st)).length, 0);
 
 describe.each([true, false])('target-postgres hard_delete: %s', (hardDelete) => {
-  it('an incremental run keeps deleted rows (the view hides the removed lines); FULL_TABLE removes exactly them; an edit between passes shields nothing', async () => {
-    const s = await setup(hardDelete, { orders: 600, seed: hardDelete ? 1301 : 1302 });
-    try {
-      let r = await load(s, 'incremental', undefined);
-      expect(await compareLive(s)).toEqual(allClean(s));
-      const loaded = await liveKeys(s);
+  it(
+    'an incremental run keeps deleted rows (the view hides the removed lines); FULL_TABLE removes exactly them; an ' +
+      'edit between passes shields nothing',
+    async () => {
+      const s = await setup(hardDelete, { orders: 600, seed: hardDelete ? 1301 : 1302 });
+      try {
+        let r = await load(s, 'incremental', undefined);
+        expect(await compareLive(s)).toEqual(allClean(s));
+        const loaded = await liveKeys(s);
 
-      const deleted = s.sandbox.deleteOrders(20);
-      const removed = s.sandbox.removeLines(30);
-      expect(removed).toHaveLength(30);
-      const linesOfDeleted = await tableKeys(
-        s,
-        'purchase_order_items',
-        `${LIVE} and purchase_order_id in (${deleted.map((id) => `'${id}'`).join(',')})`,
-      );
+        const deleted = s.sandbox.deleteOrders(20);
+        const removed = s.sandbox.removeLines(30);
+        expect(removed).toHaveLength(30);
+        const linesOfDeleted = await tableKeys(
+          s,
+          'purchase_order_items',
+          `${LIVE} and purchase_order_id in (${deleted.map((id) => `'${id}'`).join(',')})`,
+        );
 
-      // incremental: nothing leaves the tables; the documented view hides exactly the 30 removed lines
-      r = await load(s, 'incremental', r.state);
-      expect(await liveKeys(s)).toEqual(loaded);
-      await psql(docSql('PostgreSQL: purchase_order_items without stale lines', s.schema));
-      const visible = await psqlJson<string[]>(
-        `select coalesce(json_agg(key), '[]') from "${s.schema}".purchase_order_items_current`,
-      );
-      expect(minus(loaded.purchase_order_items!, visible).sort()).toEqual(removed.map((x) => x.key).sort());
-      expect(visible.length).toBe(loaded.purchase_order_items!.length - 30);
-      // the documented cleanup deletes exactly those 30 (tried in a transaction that is rolled back)
-      const cleanup = docSql('PostgreSQL: delete stale lines', s.schema).trim().replace(/;$/, '');
-      const tried = await run('psql', [
-        '-h',
-        PG.host,
-        '-p',
-        String(PG.port),
-        '-U',
-        PG.user,
-        '-d',
-        PG.database,
-        '-X',
-        '-q',
-        '-At',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-c',
-        'begin',
-        '-c',
-        `with d as (${cleanup} returning i.key) select coalesce(json_agg(key), '[]') from d`,
-        '-c',
-        'rollback',
-      ]);
-      expect(tried.code, tried.stderr).toBe(0);
-      expect((JSON.parse(tried.stdout) as string[]).sort()).toEqual(removed.map((x) => x.key).sort());
-      expect(await liveKeys(s)).toEqual(loaded);
+        // incremental: nothing leaves the tables; the documented view hides exactly the 30 removed lines
+        r = await load(s, 'incremental', r.state);
+        expect(await liveKeys(s)).toEqual(loaded);
+        await psql(docSql('PostgreSQL: purchase_order_items without stale lines', s.schema));
+        const visible = await psqlJson<string[]>(
+          `select coalesce(json_agg(key), '[]') from "${s.schema}".purchase_order_items_current`,
+        );
+        expect(minus(loaded.purchase_order_items!, visible).sort()).toEqual(removed.map((x) => x.key).sort());
+        expect(visible.length).toBe(loaded.purchase_order_items!.length - 30);
+        // the documented cleanup deletes exactly those 30 (tried in a transaction that is rolled back)
+        const cleanup = docSql('PostgreSQL: delete stale lines', s.schema).trim().replace(/;$/, '');
+        const tried = await run('psql', [
+          '-h',
+          PG.host,
+          '-p',
+          String(PG.port),
+          '-U',
+          PG.user,
+          '-d',
+          PG.database,
+          '-X',
+          '-q',
+          '-At',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-c',
+          'begin',
+          '-c',
+          `with d as (${cleanup} returning i.key) select coalesce(json_agg(key), '[]') from d`,
+          '-c',
+          'rollback',
+        ]);
+        expect(tried.code, tried.stderr).toBe(0);
+        expect((JSON.parse(tried.stdout) as string[]).sort()).toEqual(removed.map((x) => x.key).sort());
+        expect(await liveKeys(s)).toEqual(loaded);
 
-      // FULL_TABLE (both streams): exactly the deleted orders and the removed lines (and the deleted orders' lines) go
-      const beforeFull = await liveKeys(s);
-      r = await load(s, 'full', r.state);
-      expect(r.state).toMatchObject({ bookmarks: { purchase_orders: { full_table_version: expect.any(Number) } } });
-      let gone = await removedBy(s, hardDelete, beforeFull);
-      expect(gone.purchase_orders).toEqual([...deleted].sort());
-      expect(gone.purchase_order_items).toEqual([...linesOfDeleted, ...removed.map((x) => x.key)].sort());
-      expect(await compareLive(s)).toEqual(allClean(s));
-      const how = hardDelete ? 'deleted' : 'soft-deleted';
-      figures.push(
-        `hard_delete ${hardDelete}, pass 1: ${how} ${gone.purchase_orders!.length} orders + ${gone.purchase_order_items!.length} lines ` +
-          `(20 deleted orders with ${linesOfDeleted.length} lines, 30 removed lines); wrongly ${how}: ${wronglyRemoved(s, gone)}`,
-      );
+        // FULL_TABLE (both streams): exactly the deleted orders and the removed lines (and the deleted orders'
+        // lines) go
+        const beforeFull = await liveKeys(s);
+        r = await load(s, 'full', r.state);
+        expect(r.state).toMatchObject({ bookmarks: { purchase_orders: { full_table_version: expect.any(Number) } } });
+        let gone = await removedBy(s, hardDelete, beforeFull);
+        expect(gone.purchase_orders).toEqual([...deleted].sort());
+        expect(gone.purchase_order_items).toEqual([...linesOfDeleted, ...removed.map((x) => x.key)].sort());
+        expect(await compareLive(s)).toEqual(allClean(s));
+        const how = hardDelete ? 'deleted' : 'soft-deleted';
+        figures.push(
+          `hard_delete ${hardDelete}, pass 1: ${how} ${gone.purchase_orders!.length} orders + ` +
+            `${gone.purchase_order_items!.length} lines ` +
+            `(20 deleted orders with ${linesOfDeleted.length} lines, 30 removed lines); wrongly ${how}: ` +
+            `${wronglyRemoved(s, gone)}`,
+        );
 
-      // between two passes: orders edited and sent by an incremental run (a newer version), then deleted
-      const firstVersion = (r.state as { bookmarks: Record<string, { full_table_version: number }> }).bookmarks
-        .purchase_orders!.full_table_version;
-      s.sandbox.edit(15);
-      r = await load(s, 'incremental', r.state);
-      const edited = await tableKeys(s, 'purchase_orders', `_sdc_table_version > ${firstVersion}`);
-      expect(edited.length).toBeGreaterThanOrEqual(15);
-      expect(
-        Number(await psql(`select count(*) from "${s.schema}".purchase_orders where _sdc_table_version is null`)),
-        'no unversioned row to shield',
-      ).toBe(0);
-      const deletedLater = s.sandbox.deleteOrders(edited.slice(0, 8));
-      const removedLater = s.sandbox.removeLines(10);
-      r = await load(s, 'incremental', r.state);
-      const beforeSecond = await liveKeys(s);
-      const linesOfDeletedLater = await tableKeys(
-        s,
-        'purchase_order_items',
-        `${LIVE} and purchase_order_id in (${deletedLater.map((id) => `'${id}'`).join(',')})`,
-      );
-      r = await load(s, 'full', r.state);
-      gone = await removedBy(s, hardDelete, beforeSecond);
-      expect(gone.purchase_orders).toEqual([...deletedLater].sort());
-      expect(gone.purchase_order_items).toEqual([...linesOfDeletedLater, ...removedLater.map((x) => x.key)].sort());
-      expect(await compareLive(s)).toEqual(allClean(s));
-      figures.push(
-        `hard_delete ${hardDelete}, pass 2: ${how} ${gone.purchase_orders!.length} orders edited by an incremental run then deleted + ` +
-          `${gone.purchase_order_items!.length} lines; wrongly ${how}: ${wronglyRemoved(s, gone)}`,
-      );
-    } finally {
-      await s.sandbox.close();
-    }
-  });
+        // between two passes: orders edited and sent by an incremental run (a newer version), then deleted
+        const firstVersion = (r.state as { bookmarks: Record<string, { full_table_version: number }> }).bookmarks
+          .purchase_orders!.full_table_version;
+        s.sandbox.edit(15);
+        r = await load(s, 'incremental', r.state);
+        const edited = await tableKeys(s, 'purchase_orders', `_sdc_table_version > ${firstVersion}`);
+        expect(edited.length).toBeGreaterThanOrEqual(15);
+        expect(
+          Number(await psql(`select count(*) from "${s.schema}".purchase_orders where _sdc_table_version is null`)),
+          'no unversioned row to shield',
+        ).toBe(0);
+        const deletedLater = s.sandbox.deleteOrders(edited.slice(0, 8));
+        const removedLater = s.sandbox.removeLines(10);
+        r = await load(s, 'incremental', r.state);
+        const beforeSecond = await liveKeys(s);
+        const linesOfDeletedLater = await tableKeys(
+          s,
+          'purchase_order_items',
+          `${LIVE} and purchase_order_id in (${deletedLater.map((id) => `'${id}'`).join(',')})`,
+        );
+        r = await load(s, 'full', r.state);
+        gone = await removedBy(s, hardDelete, beforeSecond);
+        expect(gone.purchase_orders).toEqual([...deletedLater].sort());
+        expect(gone.purchase_order_items).toEqual([...linesOfDeletedLater, ...removedLater.map((x) => x.key)].sort());
+        expect(await compareLive(s)).toEqual(allClean(s));
+        figures.push(
+          `hard_delete ${hardDelete}, pass 2: ${how} ${gone.purchase_orders!.length} orders edited by an incremental ` +
+            `run then deleted + ` +
+            `${gone.purchase_order_items!.length} lines; wrongly ${how}: ${wronglyRemoved(s, gone)}`,
+        );
+      } finally {
+        await s.sandbox.close();
+      }
+    },
+  );
 });
 
 describe('kill -9 during full passes (hard_delete: true)', () => {
-  it('resumed from the last state the target printed: no existing row is ever deleted, and the end result is the truth', async () => {
-    // The tap mostly waits for the API (150 ms a page, one at a time), so kills land both while the target is
-    // idle (it then reads a clean end of input, loads what it has and prints the latest state) and in the middle of
-    // a line (it fails and prints nothing: the next run starts from the last state it did print).
-    const s = await setup(true, { orders: 1200, seed: 1303, latencyMs: 150, tap: { page_size: 50, concurrency: 1 } });
-    try {
-      let r = await load(s, 'incremental', undefined);
-      let state = r.state;
-      s.sandbox.deleteOrders(20);
-      s.sandbox.removeLines(30);
-      const random = mulberry32(1313);
-      let kills = 0;
-      let printedAfterKill = 0;
-      let resumedPasses = 0;
-      let completed = 0;
-      for (let run = 0; run < 60 && (kills < 12 || completed === 0); run++) {
-        const before = Object.fromEntries(
-          await Promise.all(STREAMS.map(async (st) => [st, await tableKeys(s, st)] as const)),
-        );
-        const resumes = /"full_table_pass":\{"version":\d+,"replication_key_value"/.test(JSON.stringify(state ?? {}));
-        r = await load(s, 'full', state, kills < 12 ? 100 + random() * 3500 : undefined);
-        if (r.killed) kills++;
-        else completed++;
-        if (r.killed && r.state !== undefined) printedAfterKill++;
-        if (resumes) resumedPasses++;
-        if (r.state !== undefined) state = r.state;
-        // no row that exists in the sandbox and was in the table before this run is gone after it
-        for (const stream of STREAMS) {
-          const exists = new Set(truthKeys(s, stream));
-          const lost = minus(
-            before[stream]!.filter((k) => exists.has(k)),
-            await tableKeys(s, stream),
+  it(
+    'resumed from the last state the target printed: no existing row is ever deleted, ' +
+      'and the end result is the truth',
+    async () => {
+      // The tap mostly waits for the API (150 ms a page, one at a time), so kills land both while the target is
+      // idle (it then reads a clean end of input, loads what it has and prints the latest state) and in the middle of
+      // a line (it fails and prints nothing: the next run starts from the last state it did print).
+      const s = await setup(true, { orders: 1200, seed: 1303, latencyMs: 150, tap: { page_size: 50, concurrency: 1 } });
+      try {
+        let r = await load(s, 'incremental', undefined);
+        let state = r.state;
+        s.sandbox.deleteOrders(20);
+        s.sandbox.removeLines(30);
+        const random = mulberry32(1313);
+        let kills = 0;
+        let printedAfterKill = 0;
+        let resumedPasses = 0;
+        let completed = 0;
+        for (let run = 0; run < 60 && (kills < 12 || completed === 0); run++) {
+          const before = Object.fromEntries(
+            await Promise.all(STREAMS.map(async (st) => [st, await tableKeys(s, st)] as const)),
           );
-          expect(lost, `${stream} rows that exist were deleted (run ${run}, killed ${r.killed})`).toEqual([]);
+          const resumes = /"full_table_pass":\{"version":\d+,"replication_key_value"/.test(JSON.stringify(state ?? {}));
+          r = await load(s, 'full', state, kills < 12 ? 100 + random() * 3500 : undefined);
+          if (r.killed) kills++;
+          else completed++;
+          if (r.killed && r.state !== undefined) printedAfterKill++;
+          if (resumes) resumedPasses++;
+          if (r.state !== undefined) state = r.state;
+          // no row that exists in the sandbox and was in the table before this run is gone after it
+          for (const stream of STREAMS) {
+            const exists = new Set(truthKeys(s, stream));
+            const lost = minus(
+              before[stream]!.filter((k) => exists.has(k)),
+              await tableKeys(s, stream),
+            );
+            expect(lost, `${stream} rows that exist were deleted (run ${run}, killed ${r.killed})`).toEqual([]);
+          }
+          s.sandbox.edit(10, 2); // the account keeps changing between runs
         }
-        s.sandbox.edit(10, 2); // the account keeps changing between runs
+        expect(kills).toBeGreaterThanOrEqual(10);
+        expect(resumedPasses, 'runs that went on with a pass from its recorded position').toBeGreaterThanOrEqual(3);
+        r = await load(s, 'full', state); // one more run to the end: it loads the last edits too
+        expect(await compareLive(s)).toEqual(allClean(s));
+        figures.push(
+          `kill -9: ${kills} kills survived (${printedAfterKill} with a state printed by the target), ` +
+            `${resumedPasses} runs resumed a pass ` +
+            `from its position, ${completed} passes completed; existing rows deleted at any check: 0`,
+        );
+      } finally {
+        await s.sandbox.close();
       }
-      expect(kills).toBeGreaterThanOrEqual(10);
-      expect(resumedPasses, 'runs that went on with a pass from its recorded position').toBeGreaterThanOrEqual(3);
-      r = await load(s, 'full', state); // one more run to the end: it loads the last edits too
-      expect(await compareLive(s)).toEqual(allClean(s));
-      figures.push(
-        `kill -9: ${kills} kills survived (${printedAfterKill} with a state printed by the target), ${resumedPasses} runs resumed a pass ` +
-          `from its position, ${completed} passes completed; existing rows deleted at any check: 0`,
-      );
-    } finally {
-      await s.sandbox.close();
-    }
-  });
+    },
+  );
 });

@@ -226,7 +226,8 @@ export async function dropSchema(schema: string): Promise<void> {
 
 export async function tablesIn(schema: string): Promise<string[]> {
   return psqlJson<string[]>(
-    `select coalesce(json_agg(table_name order by table_name), '[]') from information_schema.tables where table_schema = '${schema}'`,
+    `select coalesce(json_agg(table_name order by table_name), '[]') from information_schema.tables where ` +
+      `table_schema = '${schema}'`,
   );
 }
 
@@ -239,7 +240,8 @@ export async function tableRows(schema: string, table: string): Promise<Row[]> {
 /** table -> column -> data_type, from information_schema. */
 export async function columnTypes(schema: string): Promise<Record<string, Record<string, string>>> {
   const rows = await psqlJson<{ table_name: string; column_name: string; data_type: string }[]>(
-    `select coalesce(json_agg(c order by table_name, ordinal_position), '[]') from (select table_name, column_name, data_type, ordinal_position from information_schema.columns where table_schema = '${schema}') c`,
+    `select coalesce(json_agg(c order by table_name, ordinal_position), '[]') from (select table_name, column_name, ` +
+      `data_type, ordinal_position from information_schema.columns where table_schema = '${schema}') c`,
   );
   const out: Record<string, Record<string, string>> = {};
   for (const r of rows) (out[r.table_name] ??= {})[r.column_name] = r.data_type;
@@ -253,7 +255,8 @@ export async function primaryKeys(schema: string): Promise<Record<string, string
        select tc.table_name, kcu.column_name, kcu.ordinal_position
        from information_schema.table_constraints tc
        join information_schema.key_column_usage kcu
-         on kcu.constraint_schema = tc.constraint_schema and kcu.constraint_name = tc.constraint_name and kcu.table_name = tc.table_name
+         on kcu.constraint_schema = tc.constraint_schema and kcu.constraint_name = tc.constraint_name
+           and kcu.table_name = tc.table_name
        where tc.table_schema = '${schema}' and tc.constraint_type = 'PRIMARY KEY') k`,
   );
   const out: Record<string, string[]> = {};

@@ -64,77 +64,81 @@ const explain = (r: ProcResult) =>
   `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-5000)}`;
 
 describe('Meltano: tap-inventory-planner to target-snowflake', () => {
-  it('meltano run with settings from the environment, twice: loads the truth, keeps state, upserts what changed', async () => {
-    const project = await projectOnFakesnow();
-    const schema = freshSchemaName('meltano_sf');
-    const t = fakesnowTarget(project, schema);
-    const env = {
-      TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
-      TAP_INVENTORY_PLANNER_API_KEY: API_KEY,
-      TAP_INVENTORY_PLANNER_ACCOUNT_ID: sandbox.accountId,
-      TAP_INVENTORY_PLANNER_USE_SINGER_DECIMAL: 'true',
-      TARGET_SNOWFLAKE_ACCOUNT: 'myorg-myaccount',
-      TARGET_SNOWFLAKE_USER: 'LOADER',
-      TARGET_SNOWFLAKE_PASSWORD: PASSWORD,
-      TARGET_SNOWFLAKE_ROLE: 'TRANSFORMER',
-      TARGET_SNOWFLAKE_WAREHOUSE: 'LOADING',
-      TARGET_SNOWFLAKE_DATABASE: SNOWFLAKE_DATABASE,
-      TARGET_SNOWFLAKE_DEFAULT_TARGET_SCHEMA: schema,
-      ...t.env,
-    };
-    const compare = async () => {
-      const loaded = await readFakesnow(t.dbPath, schema);
-      const truth = sandbox.truth() as unknown as Record<string, Row[]>;
-      return {
-        loaded,
-        tables: Object.keys(KEYS).map((s) =>
-          summary(compareTable(s, loaded.rows[s] ?? [], truth[s]!, KEYS[s]!, comparableTypes(loaded.types[s] ?? {}))),
-        ),
+  it(
+    'meltano run with settings from the environment, twice: loads the truth, keeps state, ' + 'upserts what changed',
+    async () => {
+      const project = await projectOnFakesnow();
+      const schema = freshSchemaName('meltano_sf');
+      const t = fakesnowTarget(project, schema);
+      const env = {
+        TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
+        TAP_INVENTORY_PLANNER_API_KEY: API_KEY,
+        TAP_INVENTORY_PLANNER_ACCOUNT_ID: sandbox.accountId,
+        TAP_INVENTORY_PLANNER_USE_SINGER_DECIMAL: 'true',
+        TARGET_SNOWFLAKE_ACCOUNT: 'myorg-myaccount',
+        TARGET_SNOWFLAKE_USER: 'LOADER',
+        TARGET_SNOWFLAKE_PASSWORD: PASSWORD,
+        TARGET_SNOWFLAKE_ROLE: 'TRANSFORMER',
+        TARGET_SNOWFLAKE_WAREHOUSE: 'LOADING',
+        TARGET_SNOWFLAKE_DATABASE: SNOWFLAKE_DATABASE,
+        TARGET_SNOWFLAKE_DEFAULT_TARGET_SCHEMA: schema,
+        ...t.env,
       };
-    };
+      const compare = async () => {
+        const loaded = await readFakesnow(t.dbPath, schema);
+        const truth = sandbox.truth() as unknown as Record<string, Row[]>;
+        return {
+          loaded,
+          tables: Object.keys(KEYS).map((s) =>
+            summary(compareTable(s, loaded.rows[s] ?? [], truth[s]!, KEYS[s]!, comparableTypes(loaded.types[s] ?? {}))),
+          ),
+        };
+      };
 
-    const first = await meltano(project, ['run', 'tap-inventory-planner', 'target-snowflake'], env);
-    expectNoSecrets(first, [API_KEY, PASSWORD]);
-    expect(first.code, explain(first)).toBe(0);
-    let truth = sandbox.truth();
-    const one = await compare();
-    expect(one.tables).toEqual([
-      clean('purchase_orders', truth.purchase_orders.length),
-      clean('purchase_order_items', truth.purchase_order_items.length),
-    ]);
-    // The tap setting travelled from the environment through Meltano: exact decimals, not FLOAT.
-    expect(one.loaded.types.purchase_order_items).toMatchObject({
-      cost_price: 'NUMBER(38,10)',
-      replenishment: 'NUMBER(38,10)',
-    });
-    expect(one.loaded.types.purchase_orders).toMatchObject({
-      total_ordered: 'NUMBER(38,10)',
-      last_modified: 'TIMESTAMP_NTZ',
-    });
+      const first = await meltano(project, ['run', 'tap-inventory-planner', 'target-snowflake'], env);
+      expectNoSecrets(first, [API_KEY, PASSWORD]);
+      expect(first.code, explain(first)).toBe(0);
+      let truth = sandbox.truth();
+      const one = await compare();
+      expect(one.tables).toEqual([
+        clean('purchase_orders', truth.purchase_orders.length),
+        clean('purchase_order_items', truth.purchase_order_items.length),
+      ]);
+      // The tap setting travelled from the environment through Meltano: exact decimals, not FLOAT.
+      expect(one.loaded.types.purchase_order_items).toMatchObject({
+        cost_price: 'NUMBER(38,10)',
+        replenishment: 'NUMBER(38,10)',
+      });
+      expect(one.loaded.types.purchase_orders).toMatchObject({
+        total_ordered: 'NUMBER(38,10)',
+        last_modified: 'TIMESTAMP_NTZ',
+      });
 
-    const stored = await meltano(project, ['state', 'get', 'dev:tap-inventory-planner-to-target-snowflake'], env);
-    expect(stored.code, explain(stored)).toBe(0);
-    const state = JSON.parse(stored.stdout.trim().split('\n').pop()!) as {
-      singer_state: { bookmarks: Record<string, { replication_key_value: string }> };
-    };
-    const newest = truth.purchase_orders
-      .map((o) => Date.parse(String(o.last_modified)))
-      .reduce((a, b) => Math.max(a, b));
-    expect(Date.parse(state.singer_state.bookmarks.purchase_orders!.replication_key_value)).toBe(newest);
+      const stored = await meltano(project, ['state', 'get', 'dev:tap-inventory-planner-to-target-snowflake'], env);
+      expect(stored.code, explain(stored)).toBe(0);
+      const state = JSON.parse(stored.stdout.trim().split('\n').pop()!) as {
+        singer_state: { bookmarks: Record<string, { replication_key_value: string }> };
+      };
+      const newest = truth.purchase_orders
+        .map((o) => Date.parse(String(o.last_modified)))
+        .reduce((a, b) => Math.max(a, b));
+      expect(Date.parse(state.singer_state.bookmarks.purchase_orders!.replication_key_value)).toBe(newest);
 
-    sandbox.edit(20, 4);
-    sandbox.resetStats();
-    const second = await meltano(project, ['run', 'tap-inventory-planner', 'target-snowflake'], env);
-    expectNoSecrets(second, [API_KEY, PASSWORD]);
-    expect(second.code, explain(second)).toBe(0);
-    expect(sandbox.stats().listRequests, 'the tap got --state from Meltano').toBeLessThanOrEqual(2);
-    truth = sandbox.truth();
-    expect((await compare()).tables).toEqual([
-      clean('purchase_orders', truth.purchase_orders.length),
-      clean('purchase_order_items', truth.purchase_order_items.length),
-    ]);
-    console.log(
-      `meltano run to target-snowflake (fakesnow): first ${first.seconds.toFixed(1)}s, second ${second.seconds.toFixed(1)}s`,
-    );
-  });
+      sandbox.edit(20, 4);
+      sandbox.resetStats();
+      const second = await meltano(project, ['run', 'tap-inventory-planner', 'target-snowflake'], env);
+      expectNoSecrets(second, [API_KEY, PASSWORD]);
+      expect(second.code, explain(second)).toBe(0);
+      expect(sandbox.stats().listRequests, 'the tap got --state from Meltano').toBeLessThanOrEqual(2);
+      truth = sandbox.truth();
+      expect((await compare()).tables).toEqual([
+        clean('purchase_orders', truth.purchase_orders.length),
+        clean('purchase_order_items', truth.purchase_order_items.length),
+      ]);
+      console.log(
+        `meltano run to target-snowflake (fakesnow): first ${first.seconds.toFixed(1)}s, second ` +
+          `${second.seconds.toFixed(1)}s`,
+      );
+    },
+  );
 });

@@ -75,32 +75,36 @@ const newest = (): number =>
 const explain = (r: { code: number | null; stderr: string }) => `exit ${r.code}\n${r.stderr.slice(-3000)}`;
 
 describe('docs/production.md: the cron script', () => {
-  it("loads everything, then only what changed, keeping the target's state; a failed run keeps the state and says why", async () => {
-    const first = await cron();
-    expect(first.code, explain(first)).toBe(0);
-    expect(Date.parse(bookmark())).toBe(newest());
-    expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(900);
+  it(
+    "loads everything, then only what changed, keeping the target's state; a failed run keeps the state and says " +
+      'why',
+    async () => {
+      const first = await cron();
+      expect(first.code, explain(first)).toBe(0);
+      expect(Date.parse(bookmark())).toBe(newest());
+      expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(900);
 
-    sandbox.edit(12, 3);
-    sandbox.resetStats();
-    const second = await cron();
-    expect(second.code, explain(second)).toBe(0);
-    expect(sandbox.stats().listRequests).toBeLessThanOrEqual(2);
-    expect(Date.parse(bookmark())).toBe(newest());
-    expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(903);
+      sandbox.edit(12, 3);
+      sandbox.resetStats();
+      const second = await cron();
+      expect(second.code, explain(second)).toBe(0);
+      expect(sandbox.stats().listRequests).toBeLessThanOrEqual(2);
+      expect(Date.parse(bookmark())).toBe(newest());
+      expect(Number(await psql(`select count(*) from "${schema}".purchase_orders`))).toBe(903);
 
-    const kept = readFileSync(join(dir, 'state.json'), 'utf8');
-    sandbox.configure({ faultRate: 1, faultKinds: ['500'] });
-    const failed = await cron({ TAP_INVENTORY_PLANNER_LOG_FORMAT: 'json' });
-    sandbox.configure({ faultRate: 0 });
-    expectNoSecrets(failed, [API_KEY]);
-    expect(failed.code, explain(failed)).toBe(1);
-    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(kept);
-    const tapLines = failed.stderr
-      .split('\n')
-      .filter((l) => l.includes('"app_name":"tap-inventory-planner"'))
-      .map((l) => JSON.parse(l) as { level: string; message: string });
-    expect(tapLines.length).toBeGreaterThan(0);
-    expect(tapLines.at(-1)).toMatchObject({ level: 'critical', message: expect.stringMatching(/^API_HTTP_ERROR: /) });
-  });
+      const kept = readFileSync(join(dir, 'state.json'), 'utf8');
+      sandbox.configure({ faultRate: 1, faultKinds: ['500'] });
+      const failed = await cron({ TAP_INVENTORY_PLANNER_LOG_FORMAT: 'json' });
+      sandbox.configure({ faultRate: 0 });
+      expectNoSecrets(failed, [API_KEY]);
+      expect(failed.code, explain(failed)).toBe(1);
+      expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(kept);
+      const tapLines = failed.stderr
+        .split('\n')
+        .filter((l) => l.includes('"app_name":"tap-inventory-planner"'))
+        .map((l) => JSON.parse(l) as { level: string; message: string });
+      expect(tapLines.length).toBeGreaterThan(0);
+      expect(tapLines.at(-1)).toMatchObject({ level: 'critical', message: expect.stringMatching(/^API_HTTP_ERROR: /) });
+    },
+  );
 });

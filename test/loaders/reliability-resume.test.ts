@@ -1,7 +1,8 @@
 // Issue 5, scenario 2 with a real target: `tap | target-postgres`, the tap killed with SIGKILL at random
 // moments, each restart fed the state target-postgres printed (it prints state only after loading, and
 // prints nothing when the tap died in the middle of a line: then the restart uses the last state it did
-// print). 300 orders are edited and 20 created between runs, so every run has pages to read. After the run that finishes, the tables equal the
+// print). 300 orders are edited and 20 created between runs, so every run has pages to read. After the run that
+// finishes, the tables equal the
 // sandbox's ground truth value by value, without duplicates.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -182,7 +183,8 @@ describe('kill -9 | target-postgres, resumed from the state the target printed',
       clean('purchase_order_items', truth.purchase_order_items!.length),
     ]);
     console.log(
-      `reliability-resume: ${kills} kills (${midLineKills} in the middle of a line, so the target printed no state), ${restartsFromKilledRunState} restarts from a state the target printed after a kill`,
+      `reliability-resume: ${kills} kills (${midLineKills} in the middle of a line, so the target printed no ` +
+        `state), ${restartsFromKilledRunState} restarts from a state the target printed after a kill`,
     );
   });
 });

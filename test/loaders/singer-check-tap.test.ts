@@ -61,7 +61,8 @@ describe('singer-check-tap', () => {
     expect(again.purchase_orders).toBeGreaterThanOrEqual(1);
     expect(again.purchase_orders).toBeLessThan(10);
     console.log(
-      `singer-check-tap: first ${JSON.stringify(recordsByStream(first!))}, with state ${JSON.stringify(again)}, ${r.seconds.toFixed(1)}s`,
+      `singer-check-tap: first ${JSON.stringify(recordsByStream(first!))}, with state ${JSON.stringify(again)}, ` +
+        `${r.seconds.toFixed(1)}s`,
     );
   });
 

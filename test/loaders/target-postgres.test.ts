@@ -186,56 +186,63 @@ describe('tap | target-postgres', () => {
     );
   });
 
-  it('incremental run after edits, fed the state target-postgres printed: upserts without duplicates, equals truth again', async () => {
-    const schema = freshSchemaName('incr');
-    const config = targetConfig(schema);
-    const first = await pipeTapToTarget(['--config', tapConfig], config);
-    expectCleanRun(first);
-    expect(first.state).toBeTypeOf('object');
-    const before = sandbox.truth();
-    const firstSync = await psql(`select max(_sdc_sync_started_at) from "${schema}".purchase_orders`);
+  it(
+    'incremental run after edits, fed the state target-postgres printed: upserts without duplicates, ' +
+      'equals truth again',
+    async () => {
+      const schema = freshSchemaName('incr');
+      const config = targetConfig(schema);
+      const first = await pipeTapToTarget(['--config', tapConfig], config);
+      expectCleanRun(first);
+      expect(first.state).toBeTypeOf('object');
+      const before = sandbox.truth();
+      const firstSync = await psql(`select max(_sdc_sync_started_at) from "${schema}".purchase_orders`);
 
-    const edited = 30;
-    const created = 10;
-    sandbox.edit(edited, created);
-    sandbox.resetStats();
-    const stateFile = writeJson(join(dir, `${schema}-state.json`), first.state);
-    const second = await pipeTapToTarget(['--config', tapConfig, '--state', stateFile], config);
-    expectCleanRun(second);
+      const edited = 30;
+      const created = 10;
+      sandbox.edit(edited, created);
+      sandbox.resetStats();
+      const stateFile = writeJson(join(dir, `${schema}-state.json`), first.state);
+      const second = await pipeTapToTarget(['--config', tapConfig, '--state', stateFile], config);
+      expectCleanRun(second);
 
-    // Only what changed was extracted: the edited and new orders (plus the boundary at the bookmark).
-    const changed = second.records.purchase_orders ?? 0;
-    expect(changed).toBeGreaterThanOrEqual(edited + created);
-    expect(changed).toBeLessThan(edited + created + 20);
-    expect(sandbox.stats().listRequests).toBeLessThanOrEqual(3); // not a re-read of 1,500 orders in pages of 500
+      // Only what changed was extracted: the edited and new orders (plus the boundary at the bookmark).
+      const changed = second.records.purchase_orders ?? 0;
+      expect(changed).toBeGreaterThanOrEqual(edited + created);
+      expect(changed).toBeLessThan(edited + created + 20);
+      expect(sandbox.stats().listRequests).toBeLessThanOrEqual(3); // not a re-read of 1,500 orders in pages of 500
 
-    const after = sandbox.truth();
-    expect(after.purchase_orders.length).toBe(before.purchase_orders.length + created);
-    expect(await compareWithTruth(schema)).toEqual([
-      clean('purchase_orders', after.purchase_orders.length),
-      clean('purchase_order_items', after.purchase_order_items.length),
-    ]);
-    // Upserted in place: the rows the second run touched are exactly the records it sent.
-    const touched = await psql(
-      `select count(*) from "${schema}".purchase_orders where _sdc_sync_started_at > ${firstSync}`,
-    );
-    expect(Number(touched)).toBe(changed);
-    const distinct = await psql(`select count(*) - count(distinct purchase_order_id) from "${schema}".purchase_orders`);
-    expect(Number(distinct)).toBe(0);
-    // The new state moved forward.
-    const b1 = Date.parse(
-      (first.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders
-        .replication_key_value,
-    );
-    const b2 = Date.parse(
-      (second.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders
-        .replication_key_value,
-    );
-    expect(b2).toBeGreaterThan(b1);
-    console.log(
-      `incremental: ${JSON.stringify(second.records)} after edit(${edited}, ${created}), ${second.seconds.toFixed(1)}s`,
-    );
-  });
+      const after = sandbox.truth();
+      expect(after.purchase_orders.length).toBe(before.purchase_orders.length + created);
+      expect(await compareWithTruth(schema)).toEqual([
+        clean('purchase_orders', after.purchase_orders.length),
+        clean('purchase_order_items', after.purchase_order_items.length),
+      ]);
+      // Upserted in place: the rows the second run touched are exactly the records it sent.
+      const touched = await psql(
+        `select count(*) from "${schema}".purchase_orders where _sdc_sync_started_at > ${firstSync}`,
+      );
+      expect(Number(touched)).toBe(changed);
+      const distinct = await psql(
+        `select count(*) - count(distinct purchase_order_id) from "${schema}".purchase_orders`,
+      );
+      expect(Number(distinct)).toBe(0);
+      // The new state moved forward.
+      const b1 = Date.parse(
+        (first.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks.purchase_orders
+          .replication_key_value,
+      );
+      const b2 = Date.parse(
+        (second.state as { bookmarks: { purchase_orders: { replication_key_value: string } } }).bookmarks
+          .purchase_orders.replication_key_value,
+      );
+      expect(b2).toBeGreaterThan(b1);
+      console.log(
+        `incremental: ${JSON.stringify(second.records)} after edit(${edited}, ${created}), ` +
+          `${second.seconds.toFixed(1)}s`,
+      );
+    },
+  );
 
   it.each([
     ['purchase_orders', 'purchase_order_items'],

@@ -109,117 +109,127 @@ const bookmark = (state: unknown) =>
   );
 
 describe('tap | target-snowflake (fakesnow)', () => {
-  it('full sync: tables equal the ground truth; Snowflake types are the promised ones; the state is the newest bookmark', async () => {
-    const t = target('sf_full');
-    const r = await load(t);
-    expectCleanRun(r);
-    const truth = sandbox.truth();
-    // (the variant streams are selected by default too: test/loaders/variants.test.ts compares their tables)
-    const collections = Object.fromEntries(
-      Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
-    );
-    expect(r.records).toEqual({
-      purchase_orders: truth.purchase_orders.length,
-      purchase_order_items: truth.purchase_order_items.length,
-      ...collections,
-    });
-
-    const loaded = await readFakesnow(t.dbPath, t.schema);
-    expect(Object.keys(loaded.types).sort()).toEqual([
-      'purchase_order_items',
-      'purchase_orders',
-      'variant_vendors',
-      'variant_warehouses',
-      'variants',
-      'vendors',
-      'warehouses',
-    ]);
-    expect(compareWithTruth(loaded)).toEqual([
-      clean('purchase_orders', truth.purchase_orders.length),
-      clean('purchase_order_items', truth.purchase_order_items.length),
-    ]);
-
-    expect(loaded.types.purchase_orders).toMatchObject({
-      purchase_order_id: 'TEXT',
-      _account_id: 'TEXT',
-      last_modified: 'TIMESTAMP_NTZ',
-      __synced_at: 'TIMESTAMP_NTZ',
-      created_date: 'DATE',
-      total_ordered: 'FLOAT',
-      total_received: 'FLOAT',
-      _sdc_table_version: 'NUMBER(38,0)',
-      _sdc_deleted_at: 'TIMESTAMP_NTZ',
-    });
-    expect(loaded.types.purchase_order_items).toMatchObject({
-      key: 'TEXT',
-      replenishment: 'FLOAT',
-      cost_price: 'FLOAT',
-      received: 'FLOAT',
-    });
-    for (const stream of catalog.streams.filter((s) => s.metadata[0]!.metadata['selected-by-default'] !== false)) {
-      const expected = Object.fromEntries(
-        Object.entries(stream.schema.properties).map(([name, p]) => [name, expectedSnowflakeType(p)]),
+  it(
+    'full sync: tables equal the ground truth; Snowflake types are the promised ones; ' +
+      'the state is the newest bookmark',
+    async () => {
+      const t = target('sf_full');
+      const r = await load(t);
+      expectCleanRun(r);
+      const truth = sandbox.truth();
+      // (the variant streams are selected by default too: test/loaders/variants.test.ts compares their tables)
+      const collections = Object.fromEntries(
+        Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
       );
-      expect(loaded.types[stream.stream], stream.stream).toMatchObject(expected);
-    }
+      expect(r.records).toEqual({
+        purchase_orders: truth.purchase_orders.length,
+        purchase_order_items: truth.purchase_order_items.length,
+        ...collections,
+      });
 
-    expect(loaded.keys).toEqual({
-      purchase_orders: ['purchase_order_id'],
-      purchase_order_items: ['key'],
-      variants: ['id'],
-      variant_warehouses: ['key'],
-      variant_vendors: ['key'],
-      warehouses: ['name'],
-      vendors: ['id'],
-    });
+      const loaded = await readFakesnow(t.dbPath, t.schema);
+      expect(Object.keys(loaded.types).sort()).toEqual([
+        'purchase_order_items',
+        'purchase_orders',
+        'variant_vendors',
+        'variant_warehouses',
+        'variants',
+        'vendors',
+        'warehouses',
+      ]);
+      expect(compareWithTruth(loaded)).toEqual([
+        clean('purchase_orders', truth.purchase_orders.length),
+        clean('purchase_order_items', truth.purchase_order_items.length),
+      ]);
 
-    const newest = truth.purchase_orders
-      .map((o) => Date.parse(String(o.last_modified)))
-      .reduce((a, b) => Math.max(a, b));
-    expect(bookmark(r.state)).toBe(newest);
-    console.log(
-      `target-snowflake full sync: ${JSON.stringify(r.records)} in ${r.seconds.toFixed(1)}s (tap ${r.tap.seconds.toFixed(1)}s)`,
-    );
-  });
+      expect(loaded.types.purchase_orders).toMatchObject({
+        purchase_order_id: 'TEXT',
+        _account_id: 'TEXT',
+        last_modified: 'TIMESTAMP_NTZ',
+        __synced_at: 'TIMESTAMP_NTZ',
+        created_date: 'DATE',
+        total_ordered: 'FLOAT',
+        total_received: 'FLOAT',
+        _sdc_table_version: 'NUMBER(38,0)',
+        _sdc_deleted_at: 'TIMESTAMP_NTZ',
+      });
+      expect(loaded.types.purchase_order_items).toMatchObject({
+        key: 'TEXT',
+        replenishment: 'FLOAT',
+        cost_price: 'FLOAT',
+        received: 'FLOAT',
+      });
+      for (const stream of catalog.streams.filter((s) => s.metadata[0]!.metadata['selected-by-default'] !== false)) {
+        const expected = Object.fromEntries(
+          Object.entries(stream.schema.properties).map(([name, p]) => [name, expectedSnowflakeType(p)]),
+        );
+        expect(loaded.types[stream.stream], stream.stream).toMatchObject(expected);
+      }
 
-  it('incremental run after edits, fed the state the target printed: MERGE upserts without duplicates, equals truth again', async () => {
-    const t = target('sf_incr');
-    const first = await load(t);
-    expectCleanRun(first);
-    const before = sandbox.truth();
-    const firstSync = Math.max(
-      ...(await readFakesnow(t.dbPath, t.schema)).rows.purchase_orders!.map((r) => Number(r._sdc_sync_started_at)),
-    );
+      expect(loaded.keys).toEqual({
+        purchase_orders: ['purchase_order_id'],
+        purchase_order_items: ['key'],
+        variants: ['id'],
+        variant_warehouses: ['key'],
+        variant_vendors: ['key'],
+        warehouses: ['name'],
+        vendors: ['id'],
+      });
 
-    const edited = 25;
-    const created = 8;
-    sandbox.edit(edited, created);
-    sandbox.resetStats();
-    const stateFile = writeJson(join(dir, `${t.schema}-state.json`), first.state);
-    const second = await load(t, ['--config', tapConfig, '--state', stateFile]);
-    expectCleanRun(second);
+      const newest = truth.purchase_orders
+        .map((o) => Date.parse(String(o.last_modified)))
+        .reduce((a, b) => Math.max(a, b));
+      expect(bookmark(r.state)).toBe(newest);
+      console.log(
+        `target-snowflake full sync: ${JSON.stringify(r.records)} in ${r.seconds.toFixed(1)}s (tap ` +
+          `${r.tap.seconds.toFixed(1)}s)`,
+      );
+    },
+  );
 
-    const changed = second.records.purchase_orders ?? 0;
-    expect(changed).toBeGreaterThanOrEqual(edited + created);
-    expect(changed).toBeLessThan(edited + created + 20);
-    expect(sandbox.stats().listRequests).toBeLessThanOrEqual(3);
+  it(
+    'incremental run after edits, fed the state the target printed: MERGE upserts without duplicates, ' +
+      'equals truth again',
+    async () => {
+      const t = target('sf_incr');
+      const first = await load(t);
+      expectCleanRun(first);
+      const before = sandbox.truth();
+      const firstSync = Math.max(
+        ...(await readFakesnow(t.dbPath, t.schema)).rows.purchase_orders!.map((r) => Number(r._sdc_sync_started_at)),
+      );
 
-    const after = sandbox.truth();
-    expect(after.purchase_orders.length).toBe(before.purchase_orders.length + created);
-    const loaded = await readFakesnow(t.dbPath, t.schema);
-    expect(compareWithTruth(loaded)).toEqual([
-      clean('purchase_orders', after.purchase_orders.length),
-      clean('purchase_order_items', after.purchase_order_items.length),
-    ]);
-    // Upserted in place: exactly the rows the second run sent were touched, and every key is there once.
-    const orders = loaded.rows.purchase_orders!;
-    expect(orders.filter((r) => Number(r._sdc_sync_started_at) > firstSync).length).toBe(changed);
-    expect(new Set(orders.map((r) => r.purchase_order_id)).size).toBe(orders.length);
-    expect(bookmark(second.state)).toBeGreaterThan(bookmark(first.state));
-    console.log(
-      `target-snowflake incremental: ${JSON.stringify(second.records)} after edit(${edited}, ${created}), ${second.seconds.toFixed(1)}s`,
-    );
-  });
+      const edited = 25;
+      const created = 8;
+      sandbox.edit(edited, created);
+      sandbox.resetStats();
+      const stateFile = writeJson(join(dir, `${t.schema}-state.json`), first.state);
+      const second = await load(t, ['--config', tapConfig, '--state', stateFile]);
+      expectCleanRun(second);
+
+      const changed = second.records.purchase_orders ?? 0;
+      expect(changed).toBeGreaterThanOrEqual(edited + created);
+      expect(changed).toBeLessThan(edited + created + 20);
+      expect(sandbox.stats().listRequests).toBeLessThanOrEqual(3);
+
+      const after = sandbox.truth();
+      expect(after.purchase_orders.length).toBe(before.purchase_orders.length + created);
+      const loaded = await readFakesnow(t.dbPath, t.schema);
+      expect(compareWithTruth(loaded)).toEqual([
+        clean('purchase_orders', after.purchase_orders.length),
+        clean('purchase_order_items', after.purchase_order_items.length),
+      ]);
+      // Upserted in place: exactly the rows the second run sent were touched, and every key is there once.
+      const orders = loaded.rows.purchase_orders!;
+      expect(orders.filter((r) => Number(r._sdc_sync_started_at) > firstSync).length).toBe(changed);
+      expect(new Set(orders.map((r) => r.purchase_order_id)).size).toBe(orders.length);
+      expect(bookmark(second.state)).toBeGreaterThan(bookmark(first.state));
+      console.log(
+        `target-snowflake incremental: ${JSON.stringify(second.records)} after edit(${edited}, ${created}), ` +
+          `${second.seconds.toFixed(1)}s`,
+      );
+    },
+  );
 });
 
 // Deletions (docs/deletions.md) through the SDK's SQL sink, which never touches rows whose version is NULL:
@@ -300,8 +310,10 @@ describe('tap | target-snowflake (fakesnow): FULL_TABLE pass and ACTIVATE_VERSIO
           }
         }
         console.log(
-          `target-snowflake FULL_TABLE (hard_delete ${hardDelete}): ${deleted.size} orders deleted and ${removed.length} lines removed in the sandbox; ` +
-            `rows left ${loaded.rows.purchase_orders!.length} orders / ${loaded.rows.purchase_order_items!.length} lines`,
+          `target-snowflake FULL_TABLE (hard_delete ${hardDelete}): ${deleted.size} orders deleted and ` +
+            `${removed.length} lines removed in the sandbox; ` +
+            `rows left ${loaded.rows.purchase_orders!.length} orders / ${loaded.rows.purchase_order_items!.length} ` +
+            `lines`,
         );
       } finally {
         await own.close();

@@ -85,19 +85,31 @@ describe('retries exhausted: a clear failure, and the STATE before it is safe', 
   const cases: [FaultKind, RegExp][] = [
     [
       '500',
-      /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\).*run again later \(the last STATE is safe to resume from\)/,
+      new RegExp(
+        /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 /.source +
+          /after 3 attempt\(s\).*run again later \(the last STATE is safe to resume from\)/.source,
+      ),
     ],
     [
       '503',
-      /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 503 after 3 attempt\(s\): an HTML error page/,
+      new RegExp(
+        /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 503 /.source +
+          /after 3 attempt\(s\): an HTML error page/.source,
+      ),
     ],
     [
       'reset',
-      /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders failed \(ECONNRESET\) after 3 attempt\(s\).*last STATE is safe/,
+      new RegExp(
+        /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders failed \(ECONNRESET\) /.source +
+          /after 3 attempt\(s\).*last STATE is safe/.source,
+      ),
     ],
     [
       'slow',
-      /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders timed out after 0.4s after 3 attempt\(s\).*raise request_timeout/,
+      new RegExp(
+        /CRITICAL tap-inventory-planner: API_NETWORK_ERROR: GET \/purchase-orders timed out after 0.4s /.source +
+          /after 3 attempt\(s\).*raise request_timeout/.source,
+      ),
     ],
   ];
   it.concurrent.each(cases)('%s on every request after the third STATE', async (kind, line) => {
@@ -121,24 +133,30 @@ describe('retries exhausted: a clear failure, and the STATE before it is safe', 
     expectExact(result.afterResume, 'failed run + run resumed from its last STATE');
   });
 
-  it('500 on every request while 4 parallel windows read: still one clear line, and the STATE before it is safe', async () => {
-    const result = await retriesExhausted({
-      name: 'exhausted-windows',
-      sandbox: { orders: 4000, itemsPerOrder: 1, seed: 6, latencyMs: 2 },
-      kind: '500',
-      afterStates: 2,
-      config: { page_size: 400, concurrency: 4, retry_initial_delay: 0.01, retry_max_delay: 0.02 },
-    });
-    expectNoSecretsInRuns(result.runs);
-    expect(result.failed.code).toBe(1);
-    expectNoStackTrace(result.failed);
-    const errors = result.failed.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(
-      /CRITICAL tap-inventory-planner: API_HTTP_ERROR: GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\)/,
-    );
-    expect(result.failed.stderr).toMatch(/parallel last_modified windows/);
-    expectSucceeded(result.resumed);
-    expectExact(result.afterResume, 'failed run + run resumed from its last STATE');
-  });
+  it(
+    '500 on every request while 4 parallel windows read: ' + 'still one clear line, and the STATE before it is safe',
+    async () => {
+      const result = await retriesExhausted({
+        name: 'exhausted-windows',
+        sandbox: { orders: 4000, itemsPerOrder: 1, seed: 6, latencyMs: 2 },
+        kind: '500',
+        afterStates: 2,
+        config: { page_size: 400, concurrency: 4, retry_initial_delay: 0.01, retry_max_delay: 0.02 },
+      });
+      expectNoSecretsInRuns(result.runs);
+      expect(result.failed.code).toBe(1);
+      expectNoStackTrace(result.failed);
+      const errors = result.failed.stderr.split('\n').filter((l) => / (ERROR|CRITICAL) /.test(l));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        new RegExp(
+          /CRITICAL tap-inventory-planner: API_HTTP_ERROR: /.source +
+            /GET \/purchase-orders failed with HTTP 500 after 3 attempt\(s\)/.source,
+        ),
+      );
+      expect(result.failed.stderr).toMatch(/parallel last_modified windows/);
+      expectSucceeded(result.resumed);
+      expectExact(result.afterResume, 'failed run + run resumed from its last STATE');
+    },
+  );
 });

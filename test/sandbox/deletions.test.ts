@@ -63,26 +63,30 @@ describe('deleting orders', () => {
 });
 
 describe('removing lines', () => {
-  it('POST /__admin/remove-lines: the order is modified (it sorts last) and the line is gone from it and from the truth', async () => {
-    const maxBefore = Math.max(...(await allOrders(sb)).map((o) => Date.parse(o.last_modified as string)));
-    const a = await admin(sb, 'POST', 'remove-lines', { count: 5 });
-    expect(a.status).toBe(200);
-    const removed = a.json.removed as { purchase_order_id: string; key: string }[];
-    expect(removed).toHaveLength(5);
-    const truth = sb.truth();
-    const keys = new Set(truth.purchase_order_items.map((l) => l.key));
-    expect(removed.filter((r) => keys.has(r.key))).toHaveLength(0);
-    expect(truth.purchase_orders).toHaveLength(200);
+  it(
+    'POST /__admin/remove-lines: ' +
+      'the order is modified (it sorts last) and the line is gone from it and from the truth',
+    async () => {
+      const maxBefore = Math.max(...(await allOrders(sb)).map((o) => Date.parse(o.last_modified as string)));
+      const a = await admin(sb, 'POST', 'remove-lines', { count: 5 });
+      expect(a.status).toBe(200);
+      const removed = a.json.removed as { purchase_order_id: string; key: string }[];
+      expect(removed).toHaveLength(5);
+      const truth = sb.truth();
+      const keys = new Set(truth.purchase_order_items.map((l) => l.key));
+      expect(removed.filter((r) => keys.has(r.key))).toHaveLength(0);
+      expect(truth.purchase_orders).toHaveLength(200);
 
-    const changed = await list(sb, { ...lmSorted, last_modified_gt: new Date(maxBefore).toISOString() });
-    const orderIds = [...new Set(removed.map((r) => r.purchase_order_id))];
-    expect(ids(changed).sort()).toEqual(orderIds.sort());
-    for (const order of changed['purchase-orders'] as Json[]) {
-      expect((order.items as Json[]).length).toBeGreaterThan(0); // orders keep at least one line
-      const lineKeys = truth.purchase_order_items.filter((l) => l.purchase_order_id === order.id).map((l) => l.key);
-      expect(lineKeys).toHaveLength((order.items as Json[]).length);
-    }
-  });
+      const changed = await list(sb, { ...lmSorted, last_modified_gt: new Date(maxBefore).toISOString() });
+      const orderIds = [...new Set(removed.map((r) => r.purchase_order_id))];
+      expect(ids(changed).sort()).toEqual(orderIds.sort());
+      for (const order of changed['purchase-orders'] as Json[]) {
+        expect((order.items as Json[]).length).toBeGreaterThan(0); // orders keep at least one line
+        const lineKeys = truth.purchase_order_items.filter((l) => l.purchase_order_id === order.id).map((l) => l.key);
+        expect(lineKeys).toHaveLength((order.items as Json[]).length);
+      }
+    },
+  );
 
   it('a removed line stays removed after later edits of its order', () => {
     const removed = sb.removeLines(20);

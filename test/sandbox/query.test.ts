@@ -16,7 +16,9 @@ const byLmAsc = (): Json[] => [...orders].sort((a, b) => lm(a) - lm(b));
 function withOffset(ms: number, offsetMin: number): string {
   const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19);
   const abs = Math.abs(offsetMin);
-  return `${local}${offsetMin < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${offsetMin < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
 describe('sort', () => {

@@ -51,19 +51,22 @@ describe('sandbox switches for issue 12', () => {
     expect(lt.length).toBe(all.filter((o) => Date.parse(String(o.last_modified)) < second).length);
   });
 
-  it('nullLastModified: orders without one come first, null or absent, and no last_modified filter matches them', async () => {
-    const sb = await sandbox({ nullLastModified: 6 });
-    const all = rows(await list(sb, { ...asc, limit: 1000 }));
-    expect(all.slice(0, 6).every((o) => o.last_modified === undefined || o.last_modified === null)).toBe(true);
-    expect(
-      all.slice(0, 6).some((o) => o.last_modified === null) && all.slice(0, 6).some((o) => !('last_modified' in o)),
-    ).toBe(true);
-    expect(all.slice(6).every((o) => typeof o.last_modified === 'string')).toBe(true);
-    expect((await list(sb, { ...asc, limit: 1000, last_modified_gte: '2000-01-01T00:00:00+00:00' })).meta.total).toBe(
-      194,
-    );
-    expect(sb.truth().purchase_orders.filter((r) => r.last_modified === null)).toHaveLength(6);
-  });
+  it(
+    'nullLastModified: orders without one come first, null or absent, ' + 'and no last_modified filter matches them',
+    async () => {
+      const sb = await sandbox({ nullLastModified: 6 });
+      const all = rows(await list(sb, { ...asc, limit: 1000 }));
+      expect(all.slice(0, 6).every((o) => o.last_modified === undefined || o.last_modified === null)).toBe(true);
+      expect(
+        all.slice(0, 6).some((o) => o.last_modified === null) && all.slice(0, 6).some((o) => !('last_modified' in o)),
+      ).toBe(true);
+      expect(all.slice(6).every((o) => typeof o.last_modified === 'string')).toBe(true);
+      expect((await list(sb, { ...asc, limit: 1000, last_modified_gte: '2000-01-01T00:00:00+00:00' })).meta.total).toBe(
+        194,
+      );
+      expect(sb.truth().purchase_orders.filter((r) => r.last_modified === null)).toHaveLength(6);
+    },
+  );
 
   it('itemsPerOrderMin draws lines from [min, itemsPerOrder], ids unique within an order', async () => {
     const sb = await sandbox({ orders: 20, itemsPerOrder: 600, itemsPerOrderMin: 300 });

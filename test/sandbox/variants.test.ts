@@ -23,14 +23,18 @@ describe('sandbox variants, warehouses and vendors', () => {
     expect((await get('/variants?limit=5000')).json.meta.limit).toBe(1000);
   });
 
-  it('sends the quirks: [] for empty maps, connections as one object for every third variant, Unix seconds, -04:00 offsets', async () => {
-    const all = (await get('/variants?limit=30')).json.variants as any[];
-    expect(all.some((v) => Array.isArray(v.revenue_by_month) && v.revenue_by_month.length === 0)).toBe(true);
-    expect(all.some((v) => !Array.isArray(v.connections) && typeof v.connections === 'object')).toBe(true);
-    expect(all.every((v) => Number.isInteger(v.last_forecast_time))).toBe(true);
-    expect(all[0].stock_hist[0][0]).toMatch(/-04:00$/);
-    expect(all[0].warehouse).toHaveLength(3);
-  });
+  it(
+    'sends the quirks: [] for empty maps, connections as one object for every third variant, Unix seconds, ' +
+      '-04:00 offsets',
+    async () => {
+      const all = (await get('/variants?limit=30')).json.variants as any[];
+      expect(all.some((v) => Array.isArray(v.revenue_by_month) && v.revenue_by_month.length === 0)).toBe(true);
+      expect(all.some((v) => !Array.isArray(v.connections) && typeof v.connections === 'object')).toBe(true);
+      expect(all.every((v) => Number.isInteger(v.last_forecast_time))).toBe(true);
+      expect(all[0].stock_hist[0][0]).toMatch(/-04:00$/);
+      expect(all[0].warehouse).toHaveLength(3);
+    },
+  );
 
   it('fields= is an allowlist; dot notation selects block fields, a plain warehouse only the id stub', async () => {
     const dot = (await get('/variants?limit=1&fields=id,sku,warehouse.in_stock')).json.variants[0];

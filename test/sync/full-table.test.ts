@@ -76,23 +76,28 @@ function expectActivateAtTheEnd(messages: Message[], stream: string, version: nu
 }
 
 describe('FULL_TABLE chosen in the catalog', () => {
-  it('reads everything despite the bookmark; versioned records; ACTIVATE_VERSION once per stream, at the end', async () => {
-    const state = { bookmarks: { purchase_orders: incremental(LAST), purchase_order_items: incremental(LAST) } };
-    const { messages, error } = await runSync({ catalog: catalogWith(BOTH_FULL), state });
-    expect(error).toBeUndefined();
-    expect(queries[0]!.last_modified_gte).toBeUndefined();
-    const records = byType(messages, 'RECORD');
-    expect(records.filter((r) => r.stream === 'purchase_orders')).toHaveLength(3);
-    expect(records.every((r) => r.version === V)).toBe(true);
-    expectActivateAtTheEnd(messages, 'purchase_orders', V);
-    expectActivateAtTheEnd(messages, 'purchase_order_items', V);
-    // the first STATE records the pass before any record; the incremental bookmark is left alone meanwhile
-    const states = byType(messages, 'STATE');
-    expect(states[0]!.value.bookmarks.purchase_orders).toEqual(incremental(LAST, { full_table_pass: { version: V } }));
-    expect(messages.indexOf(states[0]!)).toBeLessThan(messages.findIndex((m) => m.type === 'RECORD'));
-    expect(states.at(-1)!.value.bookmarks.purchase_orders).toEqual(incremental(LAST, { full_table_version: V }));
-    expect(messages.at(-1)!.type).toBe('STATE');
-  });
+  it(
+    'reads everything despite the bookmark; versioned records; ' + 'ACTIVATE_VERSION once per stream, at the end',
+    async () => {
+      const state = { bookmarks: { purchase_orders: incremental(LAST), purchase_order_items: incremental(LAST) } };
+      const { messages, error } = await runSync({ catalog: catalogWith(BOTH_FULL), state });
+      expect(error).toBeUndefined();
+      expect(queries[0]!.last_modified_gte).toBeUndefined();
+      const records = byType(messages, 'RECORD');
+      expect(records.filter((r) => r.stream === 'purchase_orders')).toHaveLength(3);
+      expect(records.every((r) => r.version === V)).toBe(true);
+      expectActivateAtTheEnd(messages, 'purchase_orders', V);
+      expectActivateAtTheEnd(messages, 'purchase_order_items', V);
+      // the first STATE records the pass before any record; the incremental bookmark is left alone meanwhile
+      const states = byType(messages, 'STATE');
+      expect(states[0]!.value.bookmarks.purchase_orders).toEqual(
+        incremental(LAST, { full_table_pass: { version: V } }),
+      );
+      expect(messages.indexOf(states[0]!)).toBeLessThan(messages.findIndex((m) => m.type === 'RECORD'));
+      expect(states.at(-1)!.value.bookmarks.purchase_orders).toEqual(incremental(LAST, { full_table_version: V }));
+      expect(messages.at(-1)!.type).toBe('STATE');
+    },
+  );
 
   it('one stream full and the other incremental share one pass over the API', async () => {
     const state = { bookmarks: { purchase_orders: incremental(LAST), purchase_order_items: incremental(LAST) } };
@@ -168,35 +173,39 @@ describe('full_table_every_days (frozen clock)', () => {
 });
 
 describe('a full pass read by offsets that shifted (the API ignores the last_modified filters)', () => {
-  it('sends no ACTIVATE_VERSION and drops the pass when an order is deleted mid-read; the next pass, undisturbed, activates', async () => {
-    for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified'])
-      ignored.add(name);
-    let deleted: string | undefined;
-    beforeAnswer = (query) => {
-      // The offset scan's second page: an order of its first page is deleted, so every later offset moves by one.
-      if (deleted === undefined && query.page === '1') deleted = String((live.shift()!.body as { id: unknown }).id);
-    };
-    const first = await runSync({ catalog: catalogWith(BOTH_FULL) });
-    expect(first.error).toBeUndefined();
-    expect(deleted).toBeDefined();
-    expect(byType(first.messages, 'ACTIVATE_VERSION')).toHaveLength(0);
-    expect(first.logs.some((l) => /no ACTIVATE_VERSION, nothing is deleted/.test(l))).toBe(true);
-    for (const stream of ['purchase_orders', 'purchase_order_items']) {
-      expect(first.latestState.bookmarks![stream]).not.toHaveProperty('full_table_pass');
-      expect(first.latestState.bookmarks![stream]).not.toHaveProperty('full_table_version');
-    }
-    expect(byType(first.messages, 'STATE').at(-1)!.value).toEqual(first.latestState);
+  it(
+    'sends no ACTIVATE_VERSION and drops the pass when an order is deleted mid-read; the next pass, ' +
+      'undisturbed, activates',
+    async () => {
+      for (const name of ['last_modified_gte', 'last_modified_gt', 'last_modified_lt', 'last_modified'])
+        ignored.add(name);
+      let deleted: string | undefined;
+      beforeAnswer = (query) => {
+        // The offset scan's second page: an order of its first page is deleted, so every later offset moves by one.
+        if (deleted === undefined && query.page === '1') deleted = String((live.shift()!.body as { id: unknown }).id);
+      };
+      const first = await runSync({ catalog: catalogWith(BOTH_FULL) });
+      expect(first.error).toBeUndefined();
+      expect(deleted).toBeDefined();
+      expect(byType(first.messages, 'ACTIVATE_VERSION')).toHaveLength(0);
+      expect(first.logs.some((l) => /no ACTIVATE_VERSION, nothing is deleted/.test(l))).toBe(true);
+      for (const stream of ['purchase_orders', 'purchase_order_items']) {
+        expect(first.latestState.bookmarks![stream]).not.toHaveProperty('full_table_pass');
+        expect(first.latestState.bookmarks![stream]).not.toHaveProperty('full_table_version');
+      }
+      expect(byType(first.messages, 'STATE').at(-1)!.value).toEqual(first.latestState);
 
-    beforeAnswer = undefined;
-    const later = new Date(FROZEN.getTime() + 60_000);
-    const second = await runSync({ catalog: catalogWith(BOTH_FULL), state: first.latestState, now: later });
-    expect(second.error).toBeUndefined();
-    expectActivateAtTheEnd(second.messages, 'purchase_orders', later.getTime());
-    const sent = new Set(
-      byType(second.messages, 'RECORD')
-        .filter((r) => r.stream === 'purchase_orders')
-        .map((r) => r.record.purchase_order_id),
-    );
-    expect(sent).toEqual(new Set(live.map((row) => String((row.body as { id: unknown }).id))));
-  });
+      beforeAnswer = undefined;
+      const later = new Date(FROZEN.getTime() + 60_000);
+      const second = await runSync({ catalog: catalogWith(BOTH_FULL), state: first.latestState, now: later });
+      expect(second.error).toBeUndefined();
+      expectActivateAtTheEnd(second.messages, 'purchase_orders', later.getTime());
+      const sent = new Set(
+        byType(second.messages, 'RECORD')
+          .filter((r) => r.stream === 'purchase_orders')
+          .map((r) => r.record.purchase_order_id),
+      );
+      expect(sent).toEqual(new Set(live.map((row) => String((row.body as { id: unknown }).id))));
+    },
+  );
 });

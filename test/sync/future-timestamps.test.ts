@@ -61,7 +61,9 @@ describe("last_modified after the run's start", () => {
       .map((m) => Object.values(m.value.bookmarks as Record<string, any>).map((b) => b.replication_key_value));
     expect(states.flat().every((v) => v <= CAP)).toBe(true);
     expect(warnings(first.logs)).toEqual([
-      `2 order(s) have a last_modified after the run's start (${FROZEN.toISOString()}), the latest 2099-01-01T00:00:00.000Z: written as they are, but the bookmark stops before the run's start, so they are read again on the next run. Check the clock of the data source.`,
+      `2 order(s) have a last_modified after the run's start (${FROZEN.toISOString()}), the latest ` +
+        `2099-01-01T00:00:00.000Z: written as they are, but the bookmark stops before the run's start, so they are ` +
+        `read again on the next run. Check the clock of the data source.`,
     ]);
 
     // An edit after the first run: with a 2099 bookmark it would never be read again.
@@ -86,20 +88,24 @@ describe("last_modified after the run's start", () => {
     expect(bookmarks(messages).purchase_orders).toBe('2024-03-10T08:00:00.000Z');
   });
 
-  it("a state bookmark already after the run's start is warned about, and the bookmark written stops before the run's start", async () => {
-    serve(structuredClone(fixture));
-    const state = {
-      bookmarks: {
-        purchase_orders: { replication_key: 'last_modified', replication_key_value: '2099-01-01T00:00:00.000Z' },
-      },
-    };
-    const { messages, logs, error } = await runSync({ state, catalog: undefined });
-    expect(error).toBeUndefined();
-    expect(warnings(logs)).toEqual([
-      expect.stringMatching(
-        /^the state bookmark of purchase_orders \(2099-01-01T00:00:00\.000Z\) is after the run's start/,
-      ),
-    ]);
-    expect(bookmarks(messages).purchase_orders).toBe(CAP);
-  });
+  it(
+    "a state bookmark already after the run's start is warned about, and the bookmark written stops before the " +
+      "run's start",
+    async () => {
+      serve(structuredClone(fixture));
+      const state = {
+        bookmarks: {
+          purchase_orders: { replication_key: 'last_modified', replication_key_value: '2099-01-01T00:00:00.000Z' },
+        },
+      };
+      const { messages, logs, error } = await runSync({ state, catalog: undefined });
+      expect(error).toBeUndefined();
+      expect(warnings(logs)).toEqual([
+        expect.stringMatching(
+          /^the state bookmark of purchase_orders \(2099-01-01T00:00:00\.000Z\) is after the run's start/,
+        ),
+      ]);
+      expect(bookmarks(messages).purchase_orders).toBe(CAP);
+    },
+  );
 });

@@ -160,18 +160,22 @@ describe('sync against fixture pages', () => {
       .reply((uri) => [200, answerList(Object.fromEntries(new URL(uri, API).searchParams), badRows)]);
   };
 
-  it('with strict_values, a value that cannot fit the schema stops the run before its records, naming stream, key and field', async () => {
-    serveWith((bad) => (bad[1]!.total_ordered = 'twelve'));
-    const { messages, error } = await runSync({ config: { strict_values: true } });
-    expect((error as Error).message).toMatch(
-      /purchase_orders record purchase_order_id="65e5b7a2c1f04d3a9b8e7f10": field total_ordered/,
-    );
-    expect(byType(messages, 'RECORD').some((r) => r.record.purchase_order_id === '65e5b7a2c1f04d3a9b8e7f10')).toBe(
-      false,
-    );
-    const states = byType(messages, 'STATE');
-    expect(
-      states.every((s) => s.value.bookmarks.purchase_orders.replication_key_value < '2024-03-06T14:12:09.000Z'),
-    ).toBe(true);
-  });
+  it(
+    'with strict_values, a value that cannot fit the schema stops the run before its records, naming stream, ' +
+      'key and field',
+    async () => {
+      serveWith((bad) => (bad[1]!.total_ordered = 'twelve'));
+      const { messages, error } = await runSync({ config: { strict_values: true } });
+      expect((error as Error).message).toMatch(
+        /purchase_orders record purchase_order_id="65e5b7a2c1f04d3a9b8e7f10": field total_ordered/,
+      );
+      expect(byType(messages, 'RECORD').some((r) => r.record.purchase_order_id === '65e5b7a2c1f04d3a9b8e7f10')).toBe(
+        false,
+      );
+      const states = byType(messages, 'STATE');
+      expect(
+        states.every((s) => s.value.bookmarks.purchase_orders.replication_key_value < '2024-03-06T14:12:09.000Z'),
+      ).toBe(true);
+    },
+  );
 });

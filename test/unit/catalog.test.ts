@@ -40,25 +40,29 @@ function meta(e: CatalogEntry, breadcrumb: string[]): Record<string, unknown> {
 }
 
 describe('discoverCatalog', () => {
-  it('lists purchase_orders, purchase_order_items, then the collection streams, tap_stream_id = stream, lowercase snake case', () => {
-    const { streams } = discoveredAll();
-    expect(streams.map((s) => s.tap_stream_id)).toEqual([
-      'purchase_orders',
-      'purchase_order_items',
-      'variants',
-      'variant_warehouses',
-      'variant_vendors',
-      'variant_snapshots',
-      'warehouses',
-      'vendors',
-    ]);
-    for (const s of streams) {
-      expect(s.tap_stream_id).toMatch(/^[a-z_0-9]+$/);
-      expect(s.stream).toBe(s.tap_stream_id);
-      expect(s.schema.type).toBe('object');
-      expect(JSON.stringify(s.schema)).not.toContain('$ref');
-    }
-  });
+  it(
+    'lists purchase_orders, purchase_order_items, then the collection streams, tap_stream_id = stream, ' +
+      'lowercase snake case',
+    () => {
+      const { streams } = discoveredAll();
+      expect(streams.map((s) => s.tap_stream_id)).toEqual([
+        'purchase_orders',
+        'purchase_order_items',
+        'variants',
+        'variant_warehouses',
+        'variant_vendors',
+        'variant_snapshots',
+        'warehouses',
+        'vendors',
+      ]);
+      for (const s of streams) {
+        expect(s.tap_stream_id).toMatch(/^[a-z_0-9]+$/);
+        expect(s.stream).toBe(s.tap_stream_id);
+        expect(s.schema.type).toBe('object');
+        expect(JSON.stringify(s.schema)).not.toContain('$ref');
+      }
+    },
+  );
 
   it('has exactly one stream-level metadata entry per stream, with the standard keys', () => {
     for (const s of discoveredAll().streams) {

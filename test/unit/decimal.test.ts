@@ -115,23 +115,27 @@ describe('decimal form of the record schemas', () => {
     }
   });
 
-  it('has generated validators that take decimal text and refuse numbers there (and the reverse for the number form)', () => {
-    const item = {
-      key: 'k',
-      purchase_order_id: 'o',
-      purchase_order_item_id: 'i',
-      _account_id: 'a',
-      __synced_at: '2024-01-31T00:00:00.000Z',
-    };
-    const decimal = recordValidator('purchase_order_items', true);
-    const number = recordValidator('purchase_order_items');
-    expect(decimal({ ...item, cost_price: '8.50', received: null })).toBe(true);
-    expect(decimal({ ...item, cost_price: 8.5 })).toBe(false);
-    expect(decimal({ ...item, cost_price: '8,50' })).toBe(false);
-    expect(decimal({ ...item, cost_price: '1e3' })).toBe(false);
-    expect(number({ ...item, cost_price: 8.5 })).toBe(true);
-    expect(number({ ...item, cost_price: '8.50' })).toBe(false);
-  });
+  it(
+    'has generated validators that take decimal text and refuse numbers there (and the reverse for the number ' +
+      'form)',
+    () => {
+      const item = {
+        key: 'k',
+        purchase_order_id: 'o',
+        purchase_order_item_id: 'i',
+        _account_id: 'a',
+        __synced_at: '2024-01-31T00:00:00.000Z',
+      };
+      const decimal = recordValidator('purchase_order_items', true);
+      const number = recordValidator('purchase_order_items');
+      expect(decimal({ ...item, cost_price: '8.50', received: null })).toBe(true);
+      expect(decimal({ ...item, cost_price: 8.5 })).toBe(false);
+      expect(decimal({ ...item, cost_price: '8,50' })).toBe(false);
+      expect(decimal({ ...item, cost_price: '1e3' })).toBe(false);
+      expect(number({ ...item, cost_price: 8.5 })).toBe(true);
+      expect(number({ ...item, cost_price: '8.50' })).toBe(false);
+    },
+  );
 });
 
 describe('stream rows with context.decimal', () => {

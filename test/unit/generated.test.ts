@@ -20,16 +20,21 @@ describe.each([
     command: 'npm run gen:validators',
   },
 ])('$file', ({ file, script, generate, command }) => {
-  it(`is exactly what scripts/${script} generates from schemas/*.json (run \`${command}\` after editing a schema)`, async () => {
-    const generator = (await import(new URL(`../../scripts/${script}`, import.meta.url).href)) as Record<
-      string,
-      unknown
-    >;
-    expect(String(generator.GENERATED_PATH).replace(/\\/g, '/')).toMatch(new RegExp(`/${file.replace(/\./g, '\\.')}$`));
-    expect(readFileSync(String(generator.GENERATED_PATH), 'utf8')).toBe(
-      await (generator[generate] as () => Promise<string>)(),
-    );
-  });
+  it(
+    `is exactly what scripts/${script} generates from schemas/*.json ` + `(run \`${command}\` after editing a schema)`,
+    async () => {
+      const generator = (await import(new URL(`../../scripts/${script}`, import.meta.url).href)) as Record<
+        string,
+        unknown
+      >;
+      expect(String(generator.GENERATED_PATH).replace(/\\/g, '/')).toMatch(
+        new RegExp(`/${file.replace(/\./g, '\\.')}$`),
+      );
+      expect(readFileSync(String(generator.GENERATED_PATH), 'utf8')).toBe(
+        await (generator[generate] as () => Promise<string>)(),
+      );
+    },
+  );
 });
 
 describe('src/generated/schemas.ts', () => {

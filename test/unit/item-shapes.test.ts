@@ -49,22 +49,26 @@ describe('items as an object keyed by position', () => {
 });
 
 describe('lines that share an item id', () => {
-  it('each keep a row: the first under md5(order id + item id), the k-th under md5(order id + item id + "#k"), with a notice', () => {
-    const notices: unknown[][] = [];
-    const context = { ...CONTEXT, onDuplicateLines: (...args: unknown[]) => notices.push(args) };
-    const rows = toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), context);
-    expect(rows.map((r) => [r.purchase_order_item_id, r.replenishment, r.key])).toEqual([
-      ['a', 1, md5(`${ORDER_ID}a`)],
-      ['b', 2, md5(`${ORDER_ID}b`)],
-      ['a', 3, md5(`${ORDER_ID}a#2`)],
-      ['a', 4, md5(`${ORDER_ID}a#3`)],
-    ]);
-    expect(notices).toEqual([[`purchase_order_id="${ORDER_ID}"`, ['a'], 2]]);
-    // Stable: the same lines give the same keys on every run.
-    expect(toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), CONTEXT)).toEqual(
-      rows,
-    );
-  });
+  it(
+    'each keep a row: the first under md5(order id + item id), the k-th under md5(order id + item id + "#k"), ' +
+      'with a notice',
+    () => {
+      const notices: unknown[][] = [];
+      const context = { ...CONTEXT, onDuplicateLines: (...args: unknown[]) => notices.push(args) };
+      const rows = toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), context);
+      expect(rows.map((r) => [r.purchase_order_item_id, r.replenishment, r.key])).toEqual([
+        ['a', 1, md5(`${ORDER_ID}a`)],
+        ['b', 2, md5(`${ORDER_ID}b`)],
+        ['a', 3, md5(`${ORDER_ID}a#2`)],
+        ['a', 4, md5(`${ORDER_ID}a#3`)],
+      ]);
+      expect(notices).toEqual([[`purchase_order_id="${ORDER_ID}"`, ['a'], 2]]);
+      // Stable: the same lines give the same keys on every run.
+      expect(toPurchaseOrderItemRows(order([line('a', 1), line('b', 2), line('a', 3), line('a', 4)]), CONTEXT)).toEqual(
+        rows,
+      );
+    },
+  );
 
   it('never reuses a key, even when an item id looks like a suffixed one', () => {
     const rows = toPurchaseOrderItemRows(order([line('a', 1), line('a', 2), line('a#2', 3)]), CONTEXT);

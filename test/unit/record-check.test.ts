@@ -44,7 +44,9 @@ describe('ValueProblems', () => {
     );
     expect(lines.filter((l) => / DEBUG /.test(l))).toHaveLength(25);
     expect(lines.filter((l) => l.startsWith('INFO METRIC'))).toEqual([
-      'INFO METRIC: {"type":"counter","metric":"invalid_value_count","value":25,"tags":{"stream":"purchase_orders","column":"total_ordered"}}',
+      'INFO METRIC: ' +
+        '{"type":"counter","metric":"invalid_value_count","value":25,' +
+        '"tags":{"stream":"purchase_orders","column":"total_ordered"}}',
     ]);
   });
 

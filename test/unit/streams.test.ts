@@ -434,12 +434,15 @@ describe('the Stream objects', () => {
     expect(fields.has('total')).toBe(false);
   });
 
-  it('purchase_order_items.apiFields asks for the order id and last_modified plus items.* of the selected columns', () => {
-    const fields = new Set(
-      purchaseOrderItems.apiFields(['key', 'purchase_order_id', 'purchase_order_item_id', 'sku', 'cost_price']),
-    );
-    expect([...fields].sort()).toEqual(['id', 'items.cost_price', 'items.id', 'items.sku', 'last_modified'].sort());
-  });
+  it(
+    'purchase_order_items.apiFields asks for the order id ' + 'and last_modified plus items.* of the selected columns',
+    () => {
+      const fields = new Set(
+        purchaseOrderItems.apiFields(['key', 'purchase_order_id', 'purchase_order_item_id', 'sku', 'cost_price']),
+      );
+      expect([...fields].sort()).toEqual(['id', 'items.cost_price', 'items.id', 'items.sku', 'last_modified'].sort());
+    },
+  );
 
   it('purchase_order_items.apiFields for every column covers every item field the mapping reads', () => {
     const all = Object.keys(purchaseOrderItems.descriptor.schema.properties!);

@@ -10,7 +10,9 @@ import { recordValidator } from '../../src/validation.js';
 
 const CONTEXT: RowContext = { accountId: 'a1', syncedAt: '2026-01-02T03:04:05.678Z' };
 
-/** Shaped like the 125-key real sample (trimmed), with blocks and connections as code reading the live API sees them. */
+/**
+ * Shaped like the 125-key real sample (trimmed), with blocks and connections as code reading the live API sees them.
+ */
 const variant = () => ({
   id: 'c18098_4410',
   sku: 'SKU-1',
@@ -63,39 +65,46 @@ const variant = () => ({
 });
 
 describe('variants', () => {
-  it('maps a sample-shaped variant: numbers, UTC instants (Unix seconds, offsets), [] maps as {}, history in UTC, no extra fields', () => {
-    const [row] = variants.rows(variant(), CONTEXT);
-    expect(row).toMatchObject({
-      id: 'c18098_4410',
-      record_version: 259,
-      price: 12.5,
-      in_stock: 10,
-      published: true,
-      last_forecast_time: '2020-01-28T07:44:59.000Z',
-      created_at: '2019-11-01T00:05:53.000Z',
-      stock_hist: [['2019-10-31T00:00:00.000Z', 0]],
-      revenue_by_month: {},
-      orders_by_day: {},
-      orders_by_month: { '2020': { '1': 0 } },
-      connections: [{ sku: 'SKU-1', removed: false, vendors: expect.any(Array) }],
-      under_value: null,
-      _account_id: 'a1',
-      __synced_at: CONTEXT.syncedAt,
-    });
-    expect(row).not.toHaveProperty('unknown_new_metric');
-    expect(row).not.toHaveProperty('warehouse');
-    expect(recordValidator('variants')(row), JSON.stringify(recordValidator('variants').errors)).toBe(true);
-  });
+  it(
+    'maps a sample-shaped variant: numbers, UTC instants (Unix seconds, offsets), [] maps as {}, history in UTC, ' +
+      'no extra fields',
+    () => {
+      const [row] = variants.rows(variant(), CONTEXT);
+      expect(row).toMatchObject({
+        id: 'c18098_4410',
+        record_version: 259,
+        price: 12.5,
+        in_stock: 10,
+        published: true,
+        last_forecast_time: '2020-01-28T07:44:59.000Z',
+        created_at: '2019-11-01T00:05:53.000Z',
+        stock_hist: [['2019-10-31T00:00:00.000Z', 0]],
+        revenue_by_month: {},
+        orders_by_day: {},
+        orders_by_month: { '2020': { '1': 0 } },
+        connections: [{ sku: 'SKU-1', removed: false, vendors: expect.any(Array) }],
+        under_value: null,
+        _account_id: 'a1',
+        __synced_at: CONTEXT.syncedAt,
+      });
+      expect(row).not.toHaveProperty('unknown_new_metric');
+      expect(row).not.toHaveProperty('warehouse');
+      expect(recordValidator('variants')(row), JSON.stringify(recordValidator('variants').errors)).toBe(true);
+    },
+  );
 
-  it('a value that is not a number is nulled and reported (the run goes on), but a variant without an id stops it', () => {
-    const bad: BadValue[] = [];
-    const [row] = variants.rows({ ...variant(), in_stock: 'lots' }, { ...CONTEXT, onBadValue: (b) => bad.push(b) });
-    expect(row!.in_stock).toBeNull();
-    expect(bad.map((b) => b.column)).toEqual(['in_stock']);
-    expect(() => variants.rows({ ...variant(), id: undefined }, { ...CONTEXT, onBadValue: () => undefined })).toThrow(
-      /variants record id=undefined: field id/,
-    );
-  });
+  it(
+    'a value that is not a number is nulled and reported (the run goes on), ' + 'but a variant without an id stops it',
+    () => {
+      const bad: BadValue[] = [];
+      const [row] = variants.rows({ ...variant(), in_stock: 'lots' }, { ...CONTEXT, onBadValue: (b) => bad.push(b) });
+      expect(row!.in_stock).toBeNull();
+      expect(bad.map((b) => b.column)).toEqual(['in_stock']);
+      expect(() => variants.rows({ ...variant(), id: undefined }, { ...CONTEXT, onBadValue: () => undefined })).toThrow(
+        /variants record id=undefined: field id/,
+      );
+    },
+  );
 
   it('asks for id and the API names of the selected columns', () => {
     expect(variants.apiFields(['id', 'sku', 'in_stock', '_account_id'])).toEqual(['id', 'sku', 'in_stock']);
@@ -134,20 +143,28 @@ describe('variant_warehouses', () => {
 });
 
 describe('variant_vendors', () => {
-  it('one row per vendor of connections given as one object or a list; a vendor repeated in another connection gets its own key', () => {
-    const rows = variantVendors.rows(variant(), CONTEXT);
-    expect(rows.map((r) => [r.vendor, r.connection_sku, r.cost_price])).toEqual([
-      ['acme', 'SKU-1', 3],
-      ['globex', 'SKU-1', 2],
-    ]);
-    const v = variant();
-    const twice = variantVendors.rows(
-      { ...v, connections: [v.connections, { sku: 'OTHER', vendors: [{ vendor: 'acme', cost_price: 9 }] }] },
-      CONTEXT,
-    );
-    expect(twice.map((r) => r.key)).toEqual([itemKey(v.id, 'acme'), itemKey(v.id, 'globex'), itemKey(v.id, 'acme#2')]);
-    for (const row of twice) expect(recordValidator('variant_vendors')(row)).toBe(true);
-  });
+  it(
+    'one row per vendor of connections given as one object or a list; ' +
+      'a vendor repeated in another connection gets its own key',
+    () => {
+      const rows = variantVendors.rows(variant(), CONTEXT);
+      expect(rows.map((r) => [r.vendor, r.connection_sku, r.cost_price])).toEqual([
+        ['acme', 'SKU-1', 3],
+        ['globex', 'SKU-1', 2],
+      ]);
+      const v = variant();
+      const twice = variantVendors.rows(
+        { ...v, connections: [v.connections, { sku: 'OTHER', vendors: [{ vendor: 'acme', cost_price: 9 }] }] },
+        CONTEXT,
+      );
+      expect(twice.map((r) => r.key)).toEqual([
+        itemKey(v.id, 'acme'),
+        itemKey(v.id, 'globex'),
+        itemKey(v.id, 'acme#2'),
+      ]);
+      for (const row of twice) expect(recordValidator('variant_vendors')(row)).toBe(true);
+    },
+  );
 });
 
 describe('warehouses and vendors', () => {
@@ -185,17 +202,21 @@ describe('JSON column coercions', () => {
 });
 
 describe('variant_snapshots', () => {
-  it('one row for the variant (warehouse "") and one per block, dated by the run, keyed (snapshot_date, variant_id, warehouse)', async () => {
-    const { variantSnapshots } = await import('../../src/streams/variant-snapshots.js');
-    expect(variantSnapshots.descriptor.selectedByDefault).toBe(false);
-    expect(variantSnapshots.descriptor.keyProperties).toEqual(['snapshot_date', 'variant_id', 'warehouse']);
-    const rows = variantSnapshots.rows(variant(), { ...CONTEXT, runDate: '2026-01-01' });
-    expect(rows.map((r) => [r.snapshot_date, r.warehouse, r.in_stock, r.sku])).toEqual([
-      ['2026-01-01', '', 10, 'SKU-1'],
-      ['2026-01-01', 'c18098_49481991', 4, 'SKU-1'],
-      ['2026-01-01', 'c955_330498075', 6, 'SKU-1'],
-    ]);
-    for (const row of rows) expect(recordValidator('variant_snapshots')(row)).toBe(true);
-    expect(variantSnapshots.apiFields([])).toContain('warehouse.in_stock');
-  });
+  it(
+    'one row for the variant (warehouse "") and one per block, dated by the run, keyed (snapshot_date, ' +
+      'variant_id, warehouse)',
+    async () => {
+      const { variantSnapshots } = await import('../../src/streams/variant-snapshots.js');
+      expect(variantSnapshots.descriptor.selectedByDefault).toBe(false);
+      expect(variantSnapshots.descriptor.keyProperties).toEqual(['snapshot_date', 'variant_id', 'warehouse']);
+      const rows = variantSnapshots.rows(variant(), { ...CONTEXT, runDate: '2026-01-01' });
+      expect(rows.map((r) => [r.snapshot_date, r.warehouse, r.in_stock, r.sku])).toEqual([
+        ['2026-01-01', '', 10, 'SKU-1'],
+        ['2026-01-01', 'c18098_49481991', 4, 'SKU-1'],
+        ['2026-01-01', 'c955_330498075', 6, 'SKU-1'],
+      ]);
+      for (const row of rows) expect(recordValidator('variant_snapshots')(row)).toBe(true);
+      expect(variantSnapshots.apiFields([])).toContain('warehouse.in_stock');
+    },
+  );
 });

@@ -13,11 +13,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SandboxOptions } from '../sandbox/options.js';
-import { COLLECTION_KEYS, startSandbox } from '../sandbox/server.js';
-import { ONE_PAGE_MAX } from '../src/client/collection-reader.js';
-import { applySingerOutput, compareWithTruth } from './lib/singer-output.js';
-import { runTap, writeJson } from './lib/tap-process.js';
+import type { SandboxOptions } from '../../sandbox/options.js';
+import { COLLECTION_KEYS, startSandbox } from '../../sandbox/server.js';
+import { ONE_PAGE_MAX } from '../../src/client/collection-reader.js';
+import { applySingerOutput, compareWithTruth } from '../lib/singer-output.js';
+import { markdownTable } from '../lib/markdown.js';
+import { runTap, writeJson } from '../lib/tap-process.js';
+import { newDir } from '../../test/helpers/reliability-scenarios.js';
+import { say, section } from './rows.js';
 
 export interface CollectionSoakRow {
   scenario: string;
@@ -194,16 +197,37 @@ export function collectionTable(rows: CollectionSoakRow[]): string {
     ['failed', (r) => r.failed],
     ['s', (r) => r.seconds.toFixed(0)],
   ];
-  return [
-    `| ${cols.map(([h]) => h).join(' | ')} |`,
-    `|${cols.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
-    ...rows.map((r) => `| ${cols.map(([, f]) => f(r)).join(' | ')} |`),
-  ].join('\n');
+  return markdownTable(
+    cols.map(([h]) => h),
+    rows.map((r) => cols.map(([, f]) => f(r))),
+    true,
+  ).join('\n');
 }
 
-// Alone: `npm run build && node dist/scripts/soak-collections.js [variants] [seed]`.
+/** Section 10 of the soak: the collection scenarios, summed into one row of the main table. */
+export async function collectionSection(argv: { variants: number; seed: number }): Promise<CollectionSoakRow[]> {
+  const found: CollectionSoakRow[] = [];
+  const title = `10. collections: ${argv.variants} variants, server behaviours x concurrency 1 and 4, 3 daily runs each`;
+  await section(title, async (r) => {
+    found.push(
+      ...(await soakCollections({ variants: argv.variants, seed: argv.seed, dir: newDir('soak-collections'), say })),
+    );
+    for (const c of found) {
+      r.runs += c.runs;
+      r.requests += c.requests;
+      r.expected += c.expected;
+      r.missing += c.missing;
+      r.extra += c.extra;
+      r.mismatched += c.mismatched;
+      r.failed += c.failed + c.wronglyDeleted;
+      r.notes.push(...c.notes);
+    }
+  });
+  return found;
+}
+
+// Alone: `npm run build && node dist/scripts/soak/collections.js [variants] [seed]`.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const say = (line: string): boolean => process.stderr.write(`${line}\n`);
   const rows = await soakCollections({
     variants: Number(process.argv[2] ?? 3000),
     seed: Number(process.argv[3] ?? 1),
