@@ -5,26 +5,23 @@
 // holds that record or starts before it in id order: the page is then a contiguous continuation and nothing
 // was skipped. A page that anchors nowhere (records before it were removed) is read again from further back,
 // and while the listing shifts the pages keep a margin of overlap, halved at every page that anchors.
-// `concurrency` pages are asked for ahead, each overlapping the one before as planned; one that does not
-// anchor on arrival sends the reader back and the pages ahead are dropped.
+// Pages are asked for ahead (collection-queue.ts); one that does not anchor sends the reader back.
 // What a server may do instead is checked on every page (collection-checks.ts). A server that does not keep
-// to the id order, or to the offsets asked, makes the read untrustworthy: a collection that fits one page is
-// then read again in one request (one response is one instant's listing); a larger one is read to the end
-// by plain offsets and every batch carries mayHaveMissed, so its pass deletes nothing. Every loop is bounded:
-// pages read (a multiple of the pages the listing needs), empty pages where meta.total says more, going back.
+// to the id order, or to the offsets asked, makes the read untrustworthy (collection-trust.ts): a collection
+// that fits one page is then read again in one request (one response is one instant's listing); a larger one
+// is read to the end by plain offsets and every batch carries mayHaveMissed, so its pass deletes nothing.
+// Every loop is bounded (collection-trust.ts): pages read, going back included, and empty deep pages.
 import type { ApiError } from '../errors.js';
 import type { ApiClient } from './http.js';
 import type { Collection } from './collections.js';
 import { CollectionProjection, type CollectionPage } from './collection-pages.js';
-import {
-  deepOffsetRefused,
-  freshRows,
-  isLastCollectionPage,
-  overlappingPage,
-  pageProblem,
-} from './collection-checks.js';
+import { deepOffsetRefused, freshRows, isLastCollectionPage, pageProblem } from './collection-checks.js';
+import { PageQueue } from './collection-queue.js';
+import { ONE_PAGE_MAX, ReadTrust } from './collection-trust.js';
 import { IdOrder } from './id-order.js';
 import { PageSizer, PageTooLargeError } from './page-sizer.js';
+
+export { EMPTY_DEEP_PAGES, ONE_PAGE_MAX, PAGES_FACTOR, PAGES_SLACK } from './collection-trust.js';
 
 export type ApiRecord = Record<string, unknown>;
 
@@ -56,20 +53,6 @@ export interface CollectionReadOptions {
 
 type Log = { info(message: string): void; warn(message: string): void };
 
-/** The API's largest page: a collection up to this size can be read in one response. */
-export const ONE_PAGE_MAX = 1000;
-/** Empty pages in a row where meta.total says rows follow, before the server is taken as serving no deeper. */
-export const EMPTY_DEEP_PAGES = 3;
-/** Pages read per page the listing needs (plus PAGES_SLACK), before a read that keeps shifting is given up. */
-export const PAGES_FACTOR = 3;
-export const PAGES_SLACK = 20;
-
-interface Planned {
-  page: number;
-  limit: number;
-  result: Promise<CollectionPage>;
-}
-
 export async function* readCollection(
   api: ApiClient,
   collection: Collection,
@@ -80,114 +63,73 @@ export async function* readCollection(
   const sizer = new PageSizer(options.pageSize, options.pageBudgetBytes);
   sizer.pagesHeld = ahead + 1;
   const projection = new CollectionProjection(api, collection, options.fields, log, sizer);
+  const queue = new PageQueue((page, limit) => projection.fetch(page, limit), sizer, ahead);
   const idOf = (r: ApiRecord): string => String(r[collection.id]);
+  const trust = new ReadTrust(collection.path, idOf, options.resume !== undefined);
   const order = new IdOrder();
   const path = collection.path;
   let end = options.resume?.offset ?? 0;
   let lastId = options.resume?.id;
-  /** Ids yielded in this read while they are few (a one-page re-read then writes only the others). */
-  let yielded: Set<string> | undefined = options.resume ? undefined : new Set();
-  let why: string | undefined;
   let back = 0;
-  let cap = Number.POSITIVE_INFINITY;
-  let emptyDeep = 0;
-  let pagesRead = 0;
-  let firstTotal: number | undefined;
-  let maxTotal = 0;
-  let queue: Planned[] = [];
 
-  const limitNow = (): number => Math.max(why ? 1 : 2, Math.min(cap, sizer.limit()));
-  const ask = (page: number, limit: number): Planned => {
-    const result = projection.fetch(page, limit);
-    result.catch(() => undefined); // a page dropped unread must not be an unhandled rejection
-    return { page, limit, result };
-  };
-  /** Fills the queue with pages that each start at or below the end of the one before, if it comes full. */
-  const plan = (): void => {
-    let from = queue.length ? (queue.at(-1)!.page + 1) * queue.at(-1)!.limit : Math.max(0, end - back);
-    while (queue.length < ahead) {
-      const limit = limitNow();
-      // Untrusted: plain consecutive pages; there is nothing left to anchor on.
-      const next = why ? { page: Math.floor(from / limit), limit } : overlappingPage(from, limit);
-      queue.push(ask(next.page, next.limit));
-      from = (next.page + 1) * next.limit;
-    }
-  };
-  const restart = (): void => {
-    queue = [];
-  };
   const distrust = (problem: string): void => {
-    if (why) return;
-    why = problem;
-    restart();
+    if (trust.distrust(problem)) queue.drop();
   };
-  const batch = (records: ApiRecord[]): CollectionBatch => {
-    if (yielded) for (const r of records) yielded.add(idOf(r));
-    if (yielded && yielded.size > ONE_PAGE_MAX) yielded = undefined;
-    if (why) return { records, mayHaveMissed: true, why };
-    return { records, resume: { offset: end, id: lastId ?? '' } };
+  const batch = (records: ApiRecord[]): CollectionBatch => trust.batch(records, { offset: end, id: lastId ?? '' });
+  /** The last batch of a read given up: it vouches for nothing. */
+  const giveUp = (problem: string): CollectionBatch => {
+    distrust(problem);
+    return batch([]);
   };
 
   for (;;) {
-    plan();
-    const planned = queue.shift()!;
+    const planned = queue.next(Math.max(0, end - back), trust.why !== undefined);
     const offset = planned.page * planned.limit;
     let page: CollectionPage;
     try {
       page = await planned.result;
     } catch (error) {
       if (error instanceof PageTooLargeError) {
-        restart(); // the sizer has learnt: ask again with smaller pages
+        queue.drop(); // the sizer has learnt: ask again with smaller pages
         continue;
       }
       if (!deepOffsetRefused(error, offset)) throw error;
-      distrust(`GET /${path} refused the page at offset ${offset} (HTTP ${(error as ApiError).status})`);
-      yield batch([]);
+      yield giveUp(`GET /${path} refused the page at offset ${offset} (HTTP ${(error as ApiError).status})`);
       return;
     }
-    pagesRead++;
-    if (page.total !== undefined) {
-      firstTotal ??= page.total;
-      maxTotal = Math.max(maxTotal, Math.min(page.total, 2 * firstTotal + ONE_PAGE_MAX));
+    if (page.limit < page.asked) queue.cap = page.limit;
+    const shifting = trust.pageRead(page, planned.limit, end);
+    if (shifting) {
+      yield giveUp(shifting);
+      return;
     }
-    if (page.limit < page.asked) cap = page.limit;
+    const empty = trust.emptyDeepPage(page, offset);
+    if (empty) {
+      queue.drop();
+      if (!empty.giveUp) continue;
+      yield giveUp(empty.giveUp);
+      return;
+    }
+
     const rows = page.records;
     const ids = rows.map(idOf);
-    // An overlapping page brings at least half its rows as new ones.
-    const budget = PAGES_SLACK + PAGES_FACTOR * Math.ceil(Math.max(maxTotal, end, 1) / Math.ceil(planned.limit / 2));
-    if (pagesRead > budget) {
-      distrust(`GET /${path} kept shifting: ${pagesRead} pages read for about ${maxTotal} records`);
-      yield batch([]);
-      return;
-    }
-
-    if (rows.length === 0 && page.total !== undefined && offset < page.total) {
-      // The server says rows are there but serves none: a transient glitch, or no deep offsets.
-      restart();
-      if (++emptyDeep < EMPTY_DEEP_PAGES) continue;
-      distrust(`GET /${path} served an empty page at offset ${offset} while meta.total is ${page.total}`);
-      yield batch([]);
-      return;
-    }
-    emptyDeep = 0;
-
-    const problem = why ? undefined : pageProblem(page, offset, ids, order);
+    const problem = trust.why ? undefined : pageProblem(page, offset, ids, order);
     if (problem) {
       distrust(`GET /${path}: ${problem}`);
       log.info(`${path}: ${problem}; offsets cannot show that the listing holds every record`);
-      const whole = await onePage(page.total ?? maxTotal);
+      const whole = await onePage(page.total ?? trust.maxTotal);
       if (whole) {
         yield whole;
         return;
       }
       // Read on by plain offsets, for the records' sake (upserts); the pass deletes nothing.
     }
-    if (!why) {
+    if (!trust.why) {
       const fresh = freshRows(rows, ids, offset, lastId, order);
       if (!fresh) {
         // Records before this page were removed since the prefix was read: the continuation starts further back.
         back = Math.min(Math.max(8, back * 2), end);
-        restart();
+        queue.drop();
         const from = Math.max(0, end - back);
         log.info(`${path}: the listing shifted (records removed mid-run); reading again from offset ${from}`);
         continue;
@@ -209,16 +151,16 @@ export async function* readCollection(
     if (rows.length < planned.limit) {
       // Shorter than planned and not the last page: the server serves no more a page; the pages planned
       // after it start past its end.
-      cap = Math.max(2, rows.length);
-      restart();
+      queue.cap = Math.max(2, rows.length);
+      queue.drop();
     }
   }
 
   /** The whole listing in one response, when it fits in one page: exact whatever the order. */
   async function onePage(total: number): Promise<CollectionBatch | undefined> {
-    const limit = Math.min(ONE_PAGE_MAX, cap, sizer.byteLimit());
+    const limit = Math.min(ONE_PAGE_MAX, queue.cap, sizer.byteLimit());
     if (total >= limit) return undefined;
-    restart();
+    queue.drop();
     let page: CollectionPage;
     try {
       page = await projection.fetch(0, limit);
@@ -226,7 +168,7 @@ export async function* readCollection(
       if (error instanceof PageTooLargeError) return undefined;
       throw error;
     }
-    pagesRead++;
+    trust.pagesRead++;
     const ids = page.records.map(idOf);
     const whole =
       page.records.length < page.limit &&
@@ -235,12 +177,6 @@ export async function* readCollection(
       new Set(ids).size === ids.length;
     if (!whole) return undefined;
     log.info(`${path}: read again in one page of ${page.records.length} records, which holds every record`);
-    end = page.records.length;
-    lastId = ids.at(-1);
-    const seen = yielded;
-    return {
-      records: seen ? page.records.filter((_, i) => !seen.has(ids[i]!)) : page.records,
-      resume: { offset: end, id: lastId ?? '' },
-    };
+    return { records: trust.unseen(page.records, ids), resume: { offset: page.records.length, id: ids.at(-1) ?? '' } };
   }
 }

@@ -3,11 +3,12 @@
 // Every filter value sent is a whole second (a server that rounds filter values to seconds cannot move
 // it); rows below the exact cursor that this brings back were yielded already and are dropped. A page
 // that lies within one second is enumerated by offset (last_modified=<instant>, or the second's range when
-// its instants differ below the second), restarted whenever the count changes, then reading goes on after
-// it. Orders without a usable last_modified are yielded and never move the cursor.
+// its instants differ below the second; order-enumeration.ts), then reading goes on after it. Orders
+// without a usable last_modified are yielded and never move the cursor.
 import { ApiError } from '../errors.js';
 import { floorToSecond, SECOND_US } from '../instants.js';
-import { PageTooLargeError, withLimit } from './page-sizer.js';
+import { withLimit } from './page-sizer.js';
+import { enumerate, seenKey } from './order-enumeration.js';
 import {
   isLastPage,
   orderId,
@@ -26,8 +27,6 @@ export interface WindowBatch extends OrdersWithLms {
 }
 
 export type PageFetcher = (q: OrderQuery) => Promise<OrderPage>;
-
-const MAX_INSTANT_RESTARTS = 1000;
 
 /** The page limit to ask for now (it may fall as heavier orders are seen: page-sizer.ts). */
 export type Limit = () => number;
@@ -131,8 +130,6 @@ export async function* keysetWindow(
   }
 }
 
-const seenKey = (id: string, lm: number | null): string => `${id}@${lm}`;
-
 /** A reused page fetched without the upper bound: keep only the rows inside the window. */
 function clip(page: OrderPage, upper: number | undefined): { page: OrderPage; clipped: boolean } {
   if (upper === undefined || page.lms.every((lm) => lm === null || lm < upper)) return { page, clipped: false };
@@ -151,57 +148,4 @@ export async function* ordersWithoutLmSortedLast(fetch: PageFetcher, limitNow: L
   for await (const batch of enumerate(fetch, limitNow, { desc: true }, new Set(), undefined, (lm) => lm === null)) {
     if (batch.orders.length) yield { orders: batch.orders, lms: batch.lms };
   }
-}
-
-interface EnumeratedBatch extends OrdersWithLms {
-  /** The first last_modified seen on this page that `take` refused (used to find the end of a run of nulls). */
-  firstKnown?: number;
-}
-
-/**
- * Orders matching `filter`, by offset pages, not already in `seen` (id@last_modified) and not below `from`,
- * restarted when the count changes (a member edited away shifts the offsets of the rest; what was yielded
- * is skipped, a member edited into the second is not).
- * With `take`, only rows it accepts are yielded, and reading stops at the first page holding one it refuses.
- */
-async function* enumerate(
-  fetch: PageFetcher,
-  limitNow: Limit,
-  filter: Partial<OrderQuery>,
-  seen: Set<string>,
-  from: number | undefined,
-  take: (lm: number | null) => boolean = () => true,
-): AsyncGenerator<EnumeratedBatch> {
-  for (let restart = 0; restart <= MAX_INSTANT_RESTARTS; restart++) {
-    let total: number | undefined;
-    // One limit for the whole pass: offsets are page x limit.
-    const limit = limitNow();
-    for (let pageNo = 0; ; pageNo++) {
-      const q: OrderQuery = { ...filter, page: pageNo, limit };
-      let page: OrderPage;
-      try {
-        page = await fetch(q);
-      } catch (error) {
-        if (error instanceof PageTooLargeError) break; // again from the start with the smaller limit
-        throw error;
-      }
-      if (pageNo > 0 && page.total !== total) break;
-      total = page.total;
-      const refused = page.lms.find((lm) => !take(lm));
-      const fresh = selectOrders(page, (order, i) => {
-        const lm = page.lms[i]!;
-        const key = seenKey(orderId(order), lm);
-        if (!take(lm) || (lm !== null && from !== undefined && lm < from) || seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-      yield { ...fresh, firstKnown: refused ?? undefined };
-      if (refused !== undefined || isLastPage(page, q)) return;
-    }
-  }
-  throw new ApiError(
-    'API_CONTRACT_VIOLATED',
-    `orders sharing one last_modified second kept changing while being read.`,
-    'Run again later.',
-  );
 }
