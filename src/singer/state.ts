@@ -35,7 +35,8 @@ export function parseState(text: string, path: string): State {
     const why = isObject(parsed) ? describeErrors(validateState.errors).join('; ') : 'it must be a JSON object';
     throw new InputFileError(
       `state file ${path} has the wrong shape: ${why}.`,
-      'Expected {"bookmarks": {"<stream>": {"replication_key": "last_modified", "replication_key_value": "<RFC 3339>"}}}.',
+      'Expected {"bookmarks": {"<stream>": {"replication_key": "last_modified", ' +
+        '"replication_key_value": "<RFC 3339>"}}}.',
     );
   }
   return parsed as State;
