@@ -15,6 +15,8 @@ export class PageQueue {
   /** The largest page the server serves, once it has served fewer rows than asked. */
   cap = Number.POSITIVE_INFINITY;
   private queue: PlannedPage[] = [];
+  /** Every request asked and not yet answered, dropped or not. */
+  private readonly unanswered = new Set<Promise<unknown>>();
 
   constructor(
     private readonly fetch: (page: number, limit: number) => Promise<CollectionPage>,
@@ -43,9 +45,20 @@ export class PageQueue {
     this.queue = [];
   }
 
+  /**
+   * Waits until every request asked has been answered (the answers are not read). A read that ends with pages
+   * still in flight leaves none behind: one that got had not yet written when the process exited never reached
+   * the server, so the requests the server saw depended on timing.
+   */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.unanswered]);
+  }
+
   private ask(page: number, limit: number): PlannedPage {
     const result = this.fetch(page, limit);
-    result.catch(() => undefined); // a page dropped unread must not be an unhandled rejection
+    const answered = result.catch(() => undefined); // a page dropped unread must not be an unhandled rejection
+    this.unanswered.add(answered);
+    answered.then(() => this.unanswered.delete(answered));
     return { page, limit, result };
   }
 }

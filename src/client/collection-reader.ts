@@ -82,78 +82,87 @@ export async function* readCollection(
     return batch([]);
   };
 
-  for (;;) {
-    const planned = queue.next(Math.max(0, end - back), trust.why !== undefined);
-    const offset = planned.page * planned.limit;
-    let page: CollectionPage;
-    try {
-      page = await planned.result;
-    } catch (error) {
-      if (error instanceof PageTooLargeError) {
-        queue.drop(); // the sizer has learnt: ask again with smaller pages
-        continue;
-      }
-      if (!deepOffsetRefused(error, offset)) throw error;
-      yield giveUp(`GET /${path} refused the page at offset ${offset} (HTTP ${(error as ApiError).status})`);
-      return;
-    }
-    if (page.limit < page.asked) queue.cap = page.limit;
-    const shifting = trust.pageRead(page, planned.limit, end);
-    if (shifting) {
-      yield giveUp(shifting);
-      return;
-    }
-    const empty = trust.emptyDeepPage(page, offset);
-    if (empty) {
-      queue.drop();
-      if (!empty.giveUp) continue;
-      yield giveUp(empty.giveUp);
-      return;
-    }
-
-    const rows = page.records;
-    const ids = rows.map(idOf);
-    const problem = trust.why ? undefined : pageProblem(page, offset, ids, order);
-    if (problem) {
-      distrust(`GET /${path}: ${problem}`);
-      log.info(`${path}: ${problem}; offsets cannot show that the listing holds every record`);
-      const whole = await onePage(page.total ?? trust.maxTotal);
-      if (whole) {
-        yield whole;
+  let failed = false;
+  try {
+    for (;;) {
+      const planned = queue.next(Math.max(0, end - back), trust.why !== undefined);
+      const offset = planned.page * planned.limit;
+      let page: CollectionPage;
+      try {
+        page = await planned.result;
+      } catch (error) {
+        if (error instanceof PageTooLargeError) {
+          queue.drop(); // the sizer has learnt: ask again with smaller pages
+          continue;
+        }
+        if (!deepOffsetRefused(error, offset)) throw error;
+        yield giveUp(`GET /${path} refused the page at offset ${offset} (HTTP ${(error as ApiError).status})`);
         return;
       }
-      // Read on by plain offsets, for the records' sake (upserts); the pass deletes nothing.
-    }
-    if (!trust.why) {
-      const fresh = freshRows(rows, ids, offset, lastId, order);
-      if (!fresh) {
-        // Records before this page were removed since the prefix was read: the continuation starts further back.
-        back = Math.min(Math.max(8, back * 2), end);
-        queue.drop();
-        const from = Math.max(0, end - back);
-        log.info(`${path}: the listing shifted (records removed mid-run); reading again from offset ${from}`);
-        continue;
+      if (page.limit < page.asked) queue.cap = page.limit;
+      const shifting = trust.pageRead(page, planned.limit, end);
+      if (shifting) {
+        yield giveUp(shifting);
+        return;
       }
-      // Keep a margin while the listing shifts: the next page then still holds the record read last.
-      back = Math.floor(back / 2);
-      if (rows.length > 0) end = offset + rows.length;
-      // A page from further back may end before the record read last: the position in id order never goes back.
-      if (fresh.length > 0) lastId = ids.at(-1);
-      const last = isLastCollectionPage(page, offset);
-      if (fresh.length > 0 || last) yield batch(fresh);
-      if (last) return;
-    } else {
-      end = offset + rows.length;
-      const last = isLastCollectionPage(page, offset);
-      yield batch(rows);
-      if (last) return;
+      const empty = trust.emptyDeepPage(page, offset);
+      if (empty) {
+        queue.drop();
+        if (!empty.giveUp) continue;
+        yield giveUp(empty.giveUp);
+        return;
+      }
+
+      const rows = page.records;
+      const ids = rows.map(idOf);
+      const problem = trust.why ? undefined : pageProblem(page, offset, ids, order);
+      if (problem) {
+        distrust(`GET /${path}: ${problem}`);
+        log.info(`${path}: ${problem}; offsets cannot show that the listing holds every record`);
+        const whole = await onePage(page.total ?? trust.maxTotal);
+        if (whole) {
+          yield whole;
+          return;
+        }
+        // Read on by plain offsets, for the records' sake (upserts); the pass deletes nothing.
+      }
+      if (!trust.why) {
+        const fresh = freshRows(rows, ids, offset, lastId, order);
+        if (!fresh) {
+          // Records before this page were removed since the prefix was read: the continuation starts further back.
+          back = Math.min(Math.max(8, back * 2), end);
+          queue.drop();
+          const from = Math.max(0, end - back);
+          log.info(`${path}: the listing shifted (records removed mid-run); reading again from offset ${from}`);
+          continue;
+        }
+        // Keep a margin while the listing shifts: the next page then still holds the record read last.
+        back = Math.floor(back / 2);
+        if (rows.length > 0) end = offset + rows.length;
+        // A page from further back may end before the record read last: the position in id order never goes back.
+        if (fresh.length > 0) lastId = ids.at(-1);
+        const last = isLastCollectionPage(page, offset);
+        if (fresh.length > 0 || last) yield batch(fresh);
+        if (last) return;
+      } else {
+        end = offset + rows.length;
+        const last = isLastCollectionPage(page, offset);
+        yield batch(rows);
+        if (last) return;
+      }
+      if (rows.length < planned.limit) {
+        // Shorter than planned and not the last page: the server serves no more a page; the pages planned
+        // after it start past its end.
+        queue.cap = Math.max(2, rows.length);
+        queue.drop();
+      }
     }
-    if (rows.length < planned.limit) {
-      // Shorter than planned and not the last page: the server serves no more a page; the pages planned
-      // after it start past its end.
-      queue.cap = Math.max(2, rows.length);
-      queue.drop();
-    }
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    // A read that ended (or was stopped by its consumer) leaves no request behind; a failed one does not wait.
+    if (!failed) await queue.settle();
   }
 
   /** The whole listing in one response, when it fits in one page: exact whatever the order. */

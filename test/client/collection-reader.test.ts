@@ -83,6 +83,29 @@ describe('readCollection', () => {
     }
   });
 
+  it('leaves no request unanswered when it ends with pages asked ahead still in flight', async () => {
+    const store = new FakeVariants(95);
+    const base = store.client();
+    let asked = 0;
+    let answered = 0;
+    const api: ApiClient = {
+      ...base,
+      getJson: async (path, query = {}) => {
+        asked++;
+        const reply = await base.getJson(path, query);
+        await new Promise((done) => setTimeout(done, 20 * (Number(query.page) % 4)));
+        answered++;
+        return reply;
+      },
+    };
+    const ids: string[] = [];
+    for await (const batch of readCollection(api, COLLECTIONS.variants, { pageSize: 10, concurrency: 4 }, quiet))
+      ids.push(...batch.records.map((r) => String(r.id)));
+    expect(ids).toEqual(store.ids);
+    expect(asked).toBeGreaterThan(10); // pages past the end were asked for ahead
+    expect(answered).toBe(asked);
+  });
+
   it('reads an empty collection in one request', async () => {
     const store = new FakeVariants(0);
     const { ids, resumes } = await read(store, 50);
