@@ -255,7 +255,12 @@ describe('BATCH files into target-postgres (hard_delete: true)', () => {
         if (run % 4 === 1) s.sandbox.removeVariants(2);
       }
       expect(kills).toBeGreaterThanOrEqual(10);
-      const last = await pipeTapToTarget(args(s, 'full', state), target);
+      // The first run after the kills may resume a pass a killed run started, with its version: a variant that
+      // pass wrote and that was removed since stays until the next pass (docs/deletions.md). That next pass
+      // starts afresh and must leave exactly the truth.
+      const resumed = await pipeTapToTarget(args(s, 'full', state), target);
+      expectOk(resumed);
+      const last = await pipeTapToTarget(args(s, 'full', resumed.state ?? state), target);
       expectOk(last);
       expect(await comparePostgres(s, schema)).toEqual(ordered(s));
       // the last run started after every killed one: it removed the temporary files they left
