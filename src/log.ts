@@ -111,12 +111,15 @@ function wholeToken(secret: string): string {
   return `${before}${escaped}${after}`;
 }
 
-export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
+type SdkLogConfig = { structured: boolean; level?: string } | undefined;
+
+/** `sdk`: the SDK logging config, when the caller has read it already (it is a file). */
+export function levelFromEnv(env: NodeJS.ProcessEnv, sdk: SdkLogConfig = sdkLogConfig(env)): LogLevel {
   const raw = (
     env.TAP_INVENTORY_PLANNER_LOG_LEVEL ??
     env.TAP_INVENTORY_PLANNER_LOGLEVEL ??
     env.LOGLEVEL ??
-    sdkLogConfig(env)?.level ??
+    sdk?.level ??
     'info'
   ).toLowerCase();
   if (raw === 'warn') return 'warning';
@@ -130,14 +133,14 @@ export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
  * (SINGER_SDK_LOG_CONFIG, with the SDK's StructuredFormatter) and then reads the plugin's stderr as JSON
  * lines, so WARNING and CRITICAL show as levels under `meltano run`.
  */
-export function formatFromEnv(env: NodeJS.ProcessEnv): 'text' | 'json' {
+export function formatFromEnv(env: NodeJS.ProcessEnv, sdk: SdkLogConfig = sdkLogConfig(env)): 'text' | 'json' {
   const chosen = (env.TAP_INVENTORY_PLANNER_LOG_FORMAT ?? '').toLowerCase();
   if (chosen === 'json' || chosen === 'text') return chosen;
-  return sdkLogConfig(env)?.structured ? 'json' : 'text';
+  return sdk?.structured ? 'json' : 'text';
 }
 
 /** What the Meltano SDK's logging config file (a logging dictConfig, JSON or YAML) says about format and level. */
-export function sdkLogConfig(env: NodeJS.ProcessEnv): { structured: boolean; level?: string } | undefined {
+export function sdkLogConfig(env: NodeJS.ProcessEnv): SdkLogConfig {
   const path = env.SINGER_SDK_LOG_CONFIG;
   if (!path) return undefined;
   let text: string;

@@ -2,11 +2,11 @@
 // ends here as one line on stderr and a non-zero exit code; stdout only ever carries whole Singer lines.
 import { readFileSync } from 'node:fs';
 import { aboutText } from './about.js';
-import { createApiClient } from './client/http.js';
-import { loadSettings } from './config.js';
+import { createApiClient, type HttpOptions } from './client/http.js';
+import { loadSettings, type Settings } from './config.js';
 import { InputFileError, isTapError } from './errors.js';
 import type { SingerCatalog } from './generated/schemas.js';
-import { formatFromEnv, levelFromEnv, Logger } from './log.js';
+import { formatFromEnv, levelFromEnv, Logger, sdkLogConfig } from './log.js';
 import { discoverCatalog, parseCatalog } from './singer/catalog.js';
 import { timerPoint } from './singer/metrics.js';
 import { packageVersion } from './schemas.js';
@@ -31,7 +31,8 @@ export interface Invocation {
 }
 
 export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const log = new Logger({ level: levelFromEnv(env), format: formatFromEnv(env) });
+  const sdk = sdkLogConfig(env);
+  const log = new Logger({ level: levelFromEnv(env, sdk), format: formatFromEnv(env, sdk) });
   const writer = new SingerWriter(process.stdout);
   let run: SyncRun | undefined;
   const stop = (signal: NodeJS.Signals, code: number): void => {
@@ -65,16 +66,7 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);
     const api = createApiClient({
-      baseUrl: settings.baseUrl,
-      apiKey: settings.apiKey,
-      accountId: settings.accountId,
-      userAgent: settings.userAgent,
-      timeoutMs: settings.requestTimeoutMs,
-      maxRetries: settings.maxRetries,
-      retryInitialMs: settings.retryInitialMs,
-      retryMaxMs: settings.retryMaxMs,
-      maxRequestsPerSecond: settings.maxRequestsPerSecond,
-      log,
+      ...apiClientOptions(settings, log),
       onAttempt: (a) =>
         log.metric(
           timerPoint('http_request_duration', a.seconds, {
@@ -131,6 +123,22 @@ function readInput(path: string, what: 'catalog' | 'state'): string {
 }
 
 /** Exit once stdout has taken what was written, or after a second at the latest. */
+/** The API client's options from the tap's settings. */
+export function apiClientOptions(settings: Settings, log: Logger): HttpOptions {
+  return {
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    accountId: settings.accountId,
+    userAgent: settings.userAgent,
+    timeoutMs: settings.requestTimeoutMs,
+    maxRetries: settings.maxRetries,
+    retryInitialMs: settings.retryInitialMs,
+    retryMaxMs: settings.retryMaxMs,
+    maxRequestsPerSecond: settings.maxRequestsPerSecond,
+    log,
+  };
+}
+
 export function exitSoon(code: number): void {
   const timer = setTimeout(() => process.exit(code), 1000);
   timer.unref();

@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { createApiClient } from '../../src/client/http.js';
 import { resolveSettings } from '../../src/config.js';
+import { apiClientOptions } from '../../src/main.js';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
 import { Logger } from '../../src/log.js';
 import type { State } from '../../src/singer/state.js';
@@ -53,17 +54,7 @@ export async function runSync(
   const chunks: Buffer[] = [];
   // Copied as stdout's pipe copies: the writer fills a buffer again once its write is done.
   out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  const api = createApiClient({
-    baseUrl: settings.baseUrl,
-    apiKey: settings.apiKey,
-    accountId: settings.accountId,
-    userAgent: settings.userAgent,
-    timeoutMs: settings.requestTimeoutMs,
-    maxRetries: settings.maxRetries,
-    retryInitialMs: settings.retryInitialMs,
-    retryMaxMs: settings.retryMaxMs,
-    log,
-  });
+  const api = createApiClient(apiClientOptions(settings, log));
   const catalog = options.collections ? options.catalog : ordersOnly(options.catalog);
   const run = new SyncRun({
     settings,
