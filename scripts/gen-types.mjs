@@ -19,6 +19,10 @@ export const SCHEMAS = [
   'warehouses',
   'vendors',
   'variant_snapshots',
+  'variant_monthly',
+  'variant_daily',
+  'variant_history',
+  'variant_forecast_snapshots',
 ];
 export const readSchema = async (name) => JSON.parse(await readFile(new URL(`schemas/${name}.json`, root), 'utf8'));
 export const GENERATED_PATH = fileURLToPath(new URL('src/generated/schemas.ts', root));

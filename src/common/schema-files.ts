@@ -29,7 +29,11 @@ export type SchemaName =
   | 'variant_vendors'
   | 'warehouses'
   | 'vendors'
-  | 'variant_snapshots';
+  | 'variant_snapshots'
+  | 'variant_monthly'
+  | 'variant_daily'
+  | 'variant_history'
+  | 'variant_forecast_snapshots';
 
 export function loadSchema(name: SchemaName): JsonSchema {
   return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.json`), 'utf8')) as JsonSchema;

@@ -22,6 +22,7 @@ import { endPasses, type UnsureRead } from './passes.js';
 import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader, ApiRecord } from './resource.js';
 import { RESOURCES } from './resources.js';
+import { RowBookmarks } from './row-bookmarks.js';
 
 export interface SyncOptions {
   settings: Settings;
@@ -57,6 +58,7 @@ export class SyncRun {
   private readonly sink: RecordSink;
   private readonly now: () => Date;
   private runStart = 0;
+  private rowBookmarks?: RowBookmarks;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
@@ -92,6 +94,7 @@ export class SyncRun {
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
+    this.rowBookmarks = new RowBookmarks(this.latestState, this.runStart, active);
     if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
@@ -109,7 +112,8 @@ export class SyncRun {
       const end = endPasses(this.latestState, active, unsure, log);
       for (const a of end.completed)
         await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
-      if (end.state) await this.send({ type: 'STATE', value: end.state });
+      const state = this.rowBookmarks!.close(end.state ?? this.latestState, active, unsure);
+      if (state !== this.latestState) await this.send({ type: 'STATE', value: state });
       droppedPasses = end.dropped;
     }
     for (const a of active) a.counter.flush();
@@ -163,8 +167,10 @@ export class SyncRun {
         for (const a of group) {
           if ((a.start !== undefined && position != null && position < a.start) || (testMode && a.emitted > 0))
             continue;
+          const keep = this.rowBookmarks!.keeper(a, record);
           for (const row of a.stream.rows(record, context)) {
             if (testMode && a.emitted > 0) break;
+            if (keep && !keep(row)) continue;
             const full = a.write(checked(a, row, this.values), syncedAt);
             a.emitted += 1;
             if (full) await this.sink.drain();

@@ -25,6 +25,10 @@ const recordValidators: Record<string, ValidateFunction> = {
   warehouses: generated.warehouses as ValidateFunction,
   vendors: generated.vendors as ValidateFunction,
   variant_snapshots: generated.variant_snapshots as ValidateFunction,
+  variant_monthly: generated.variant_monthly as ValidateFunction,
+  variant_daily: generated.variant_daily as ValidateFunction,
+  variant_history: generated.variant_history as ValidateFunction,
+  variant_forecast_snapshots: generated.variant_forecast_snapshots as ValidateFunction,
   // The decimal forms (use_singer_decimal), derived from the same schema files by the generators.
   purchase_orders_decimal: generated.purchase_orders_decimal as ValidateFunction<PurchaseOrderRowDecimal>,
   purchase_order_items_decimal: generated.purchase_order_items_decimal as ValidateFunction<PurchaseOrderItemRowDecimal>,
