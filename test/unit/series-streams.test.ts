@@ -108,7 +108,7 @@ describe('variant_monthly', () => {
     ]);
     expect(bad.every((b) => !b.problem.includes('N/A'))).toBe(true);
     expect(() => variantMonthly.rows(v, CONTEXT)).toThrow(
-      /variant_monthly record variant_id="v1" warehouse="": field month/,
+      /variant_monthly record variant_id="v1" warehouse="": field value \(API orders_by_month\) expected a number/,
     );
     expect(variantMonthly.rows({ id: 'v2', forecast_by_period: 'soon' }, { ...CONTEXT, onBadValue: () => {} })).toEqual(
       [],
