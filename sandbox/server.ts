@@ -10,6 +10,7 @@ import { type SandboxState, type SandboxStats, emptyStats } from './state.js';
 import { countUnreadable } from './quirks.js';
 import { type Truth, collectTruth } from './truth.js';
 import { collectionTruth, snapshotTruth, type CollectionTruth } from './variant-truth.js';
+import { forecastSnapshotTruth, seriesTruth, type SeriesTruth } from './series-truth.js';
 
 export type { ExtraAccount } from './accounts.js';
 export type { FaultKind, Operator, SandboxOptions } from './options.js';
@@ -17,6 +18,7 @@ export type { SandboxStats } from './state.js';
 export type { Truth } from './truth.js';
 export type { CollectionTruth } from './variant-truth.js';
 export { COLLECTION_KEYS } from './variant-truth.js';
+export { SERIES_KEYS, type SeriesTruth } from './series-truth.js';
 
 /** One account's data, options and counters. */
 export interface SandboxAccount {
@@ -32,6 +34,10 @@ export interface SandboxAccount {
   collectionTruth(): CollectionTruth;
   /** variant_snapshots rows of a run on `date` (YYYY-MM-DD). */
   snapshotTruth(date: string): Record<string, unknown>[];
+  /** Rows of variant_monthly, variant_daily and variant_history (every point of the live variants). */
+  seriesTruth(): SeriesTruth;
+  /** variant_forecast_snapshots rows of a run on `date` (YYYY-MM-DD). */
+  forecastSnapshotTruth(date: string): Record<string, unknown>[];
   /** Removes `count` variants picked by the seed (or these ids); returns their ids. */
   removeVariants(which: number | string[]): string[];
   /** Adds `count` variants (ids after every existing one); returns their ids. */
@@ -103,6 +109,8 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     truth: first.truth,
     collectionTruth: first.collectionTruth,
     snapshotTruth: first.snapshotTruth,
+    seriesTruth: first.seriesTruth,
+    forecastSnapshotTruth: first.forecastSnapshotTruth,
     removeVariants: first.removeVariants,
     addVariants: first.addVariants,
     changeVariantsAt: first.changeVariantsAt,
@@ -135,6 +143,8 @@ function accountHandle(st: SandboxState): SandboxAccount {
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
     collectionTruth: () => collectionTruth(st.variants, st.opts.accountId),
     snapshotTruth: (date) => snapshotTruth(st.variants, st.opts.accountId, date),
+    seriesTruth: () => seriesTruth(st.variants, st.opts.accountId),
+    forecastSnapshotTruth: (date) => forecastSnapshotTruth(st.variants, st.opts.accountId, date),
     removeVariants: (which) => st.removeVariants(which),
     addVariants: (count) => st.variants.add(count),
     changeVariantsAt: (request, change) => {

@@ -1,8 +1,10 @@
 // Variants, warehouses and vendors of one sandbox account. Each variant is a canonical model (plain numbers,
 // UTC instants, lists) drawn from the seed and its index; the wire form adds the quirks the research found:
 // maps sent as [] when empty, `connections` as one object instead of a list, last_forecast_time in Unix
-// seconds, history points and block timestamps with a -04:00 offset. The ground truth reads the model.
+// seconds, history points and block timestamps in the shop's offset (never UTC; sandbox/variant-series.ts). The
+// ground truth reads the model.
 import { Rng } from './rng.js';
+import { blockForecast, emptyMapAsList, inOffset, shopOffset, variantSeries, wireSeries } from './variant-series.js';
 
 export interface VariantOptions {
   variants: number;
@@ -23,6 +25,8 @@ export interface VariantModel {
   fields: Obj;
   blocks: Obj[];
   connections: { sku: string; vendors: Obj[] }[];
+  /** The shop's offset (minutes east of UTC) the API writes its timestamps in. */
+  offsetMinutes: number;
 }
 
 export class VariantStore {
@@ -112,16 +116,6 @@ export class VariantStore {
     const r = new Rng(this.seed, n, SALT_VARIANT);
     const id = this.id(n);
     const created = BASE + r.int(300) * DAY;
-    const hist = (lo: number, hi: number) =>
-      Array.from({ length: this.opts.historyPoints }, (_, k): [number, number] => [
-        created + k * DAY + 4 * 3_600_000,
-        r.range(lo, hi),
-      ]);
-    const ordersByMonth = r.chance(0.3)
-      ? {}
-      : {
-          '2025': Object.fromEntries(Array.from({ length: r.range(1, 12) }, (_, m) => [String(m + 1), r.range(0, 90)])),
-        };
     const fields: Obj = {
       id,
       sku: `SKU-${n}`,
@@ -151,11 +145,7 @@ export class VariantStore {
       total_sales: r.range(0, 9000),
       under_value: r.money(0, 5000),
       segment: r.pick(['A', 'B', 'C']),
-      stock_hist: hist(0, 900),
-      cost_price_hist: hist(1, 100),
-      orders_by_month: ordersByMonth,
-      revenue_by_month: {},
-      forecast_by_period: { '2026': { '1': r.range(0, 99), '2': r.range(0, 99) } },
+      ...variantSeries(r, created, this.opts.historyPoints),
       forecast_description: { method: 'test', sales_velocity30: r.money(0, 9), sales_from: '1 Dec, 2016' },
       tags: r.chance(0.5) ? [] : ['overstock11/01'],
       attributes: [{ n: 'Car', t: 'brand' }],
@@ -176,7 +166,7 @@ export class VariantStore {
       replenish_date: new Date(BASE + r.int(400) * DAY).toISOString().slice(0, 10),
       last_received_at_time: created + r.int(300) * DAY,
       above_moq: r.chance(0.5),
-      forecast_by_period: r.chance(0.3) ? {} : { '2026': { '1': r.range(0, 50) } },
+      forecast_by_period: blockForecast(r),
     }));
     const vendorCount = r.range(0, 2);
     const connections = [
@@ -190,24 +180,19 @@ export class VariantStore {
         })),
       },
     ];
-    return { id, fields, blocks, connections };
+    return { id, fields, blocks, connections, offsetMinutes: shopOffset(this.seed) };
   }
 }
-
-const offset = (ms: number): string => `${new Date(ms - 4 * 3_600_000).toISOString().slice(0, 19)}-04:00`;
-const emptyMapAsList = (v: unknown): unknown =>
-  v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 ? [] : v;
 
 /** The variant as the API sends it. */
 export function wireVariant(m: VariantModel, n: number): Obj {
   const f = m.fields;
+  const offset = (ms: number) => inOffset(ms, m.offsetMinutes);
   const wire: Obj = { ...f };
   wire.created_at = `${new Date(f.created_at as number).toISOString().slice(0, 19)}+00:00`;
   wire.updated_at = offset(f.updated_at as number);
   wire.last_forecast_time = Math.floor((f.last_forecast_time as number) / 1000);
-  for (const key of ['stock_hist', 'cost_price_hist'])
-    wire[key] = (f[key] as [number, number][]).map(([t, v]) => [offset(t), v]);
-  for (const key of ['orders_by_month', 'revenue_by_month']) wire[key] = emptyMapAsList(f[key]);
+  wireSeries(wire, f, m.offsetMinutes);
   wire.warehouse = m.blocks.map((b) => ({
     ...b,
     last_received_at_time: offset(b.last_received_at_time as number),
