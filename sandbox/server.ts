@@ -42,6 +42,10 @@ export interface SandboxAccount {
   removeVariants(which: number | string[]): string[];
   /** Adds `count` variants (ids after every existing one); returns their ids. */
   addVariants(count: number): string[];
+  /** Adds a stock_hist point at variants' historyEnd + `days` to every live variant or `count` picked by the seed. */
+  addHistoryPoints(which: number | 'all', days: number, pick?: number): void;
+  /** The newest history point (epoch ms) of the variants the sandbox started with. */
+  historyEnd(): number;
   /** At the k-th variants list request from now, remove and add this many variants (a change mid-run). */
   changeVariantsAt(request: number, change: { remove?: number; add?: number }): void;
   /** Odd values the tap cannot read, by `stream.column`, in the current data (options oddValueRate/oddColumns). */
@@ -113,6 +117,8 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     forecastSnapshotTruth: first.forecastSnapshotTruth,
     removeVariants: first.removeVariants,
     addVariants: first.addVariants,
+    addHistoryPoints: first.addHistoryPoints,
+    historyEnd: first.historyEnd,
     changeVariantsAt: first.changeVariantsAt,
     unreadableValues: first.unreadableValues,
     stats: first.stats,
@@ -147,6 +153,8 @@ function accountHandle(st: SandboxState): SandboxAccount {
     forecastSnapshotTruth: (date) => forecastSnapshotTruth(st.variants, st.opts.accountId, date),
     removeVariants: (which) => st.removeVariants(which),
     addVariants: (count) => st.variants.add(count),
+    addHistoryPoints: (which, days, pick) => st.variants.addHistoryPoints(which, days, pick),
+    historyEnd: () => st.variants.historyEnd,
     changeVariantsAt: (request, change) => {
       st.variantChanges.push({
         atRequest: st.variantListSeq + request,

@@ -27,6 +27,8 @@ export const MAP_FIELDS = [
   'revenue_by_month',
   'oos_by_month_user',
 ];
+/** The last stock-out transition comes at most this many days after the variant's creation. */
+export const STOCKOUT_DAYS = 31;
 /** The shop offsets of sandbox accounts (minutes east of UTC), picked by the seed; none is UTC. */
 const OFFSETS = [-240, 330, -300, 600];
 
@@ -50,22 +52,23 @@ export function months(year: number, month: number, count: number, value: () => 
   for (let k = 0; k < count; k++) {
     const y = year + Math.floor((month - 1 + k) / 12);
     const m = ((month - 1 + k) % 12) + 1;
-    (map[String(y)] ??= {})[String(m)] = value();
+    map[String(y)] ??= {};
+    map[String(y)]![String(m)] = value();
   }
   return map;
 }
 
-/** The variant's series fields (canonical: instants in epoch ms, maps as objects). */
-export function variantSeries(r: Rng, created: number, points: number): Obj {
+/** The variant's series fields from `start` on (canonical: instants in epoch ms, maps as objects). */
+export function variantSeries(r: Rng, start: number, points: number): Obj {
   const fields: Obj = {};
   for (const [i, name] of HIST_FIELDS.entries())
     fields[name] = Array.from({ length: points }, (_, k): [number, number] => [
-      created + k * DAY,
+      start + k * DAY,
       i < 4 ? r.range(0, 900) : r.money(1, 100),
     ]);
   const transitions = r.range(0, 2) * 2;
   fields.stockouts_hist = Array.from({ length: transitions }, (_, k): [number, number] => [
-    created + (10 + k * 7) * DAY,
+    start + (STOCKOUT_DAYS - 21 + k * 7) * DAY,
     k % 2 === 0 ? 1 : 0,
   ]);
   fields.forecast_by_period = months(2026, 1, 18, () => r.range(0, 99));

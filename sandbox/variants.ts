@@ -4,7 +4,15 @@
 // seconds, history points and block timestamps in the shop's offset (never UTC; sandbox/variant-series.ts). The
 // ground truth reads the model.
 import { Rng } from './rng.js';
-import { blockForecast, emptyMapAsList, inOffset, shopOffset, variantSeries, wireSeries } from './variant-series.js';
+import {
+  blockForecast,
+  emptyMapAsList,
+  inOffset,
+  STOCKOUT_DAYS,
+  shopOffset,
+  variantSeries,
+  wireSeries,
+} from './variant-series.js';
 
 export interface VariantOptions {
   variants: number;
@@ -34,6 +42,8 @@ export class VariantStore {
   live: number[];
   /** Edits per variant (each moves its stock, updated_at and version), and when it was edited last. */
   readonly edits = new Map<number, { count: number; seq: number }>();
+  /** stock_hist points added since the start (addHistoryPoints), per variant index. */
+  readonly extraPoints = new Map<number, [number, number][]>();
   private next: number;
   private editSeq = 0;
 
@@ -78,6 +88,27 @@ export class VariantStore {
     return made.map((n) => this.id(n));
   }
 
+  /**
+   * The newest history point of the variants the store started with: variants added later are created the day
+   * after it, and points added by addHistoryPoints are placed relative to it.
+   */
+  get historyEnd(): number {
+    return BASE + (299 + Math.max(this.opts.historyPoints - 1, STOCKOUT_DAYS)) * DAY;
+  }
+
+  /**
+   * Adds a stock_hist point at historyEnd + `days` (days may be fractional) to every live variant or to `count`
+   * picked by the seed: new points (the API's next day), or late ones (before points already listed).
+   */
+  addHistoryPoints(which: number | 'all', days: number, pick = 0): void {
+    const r = new Rng(this.seed, pick, 0x51a7);
+    const at = this.historyEnd + Math.round(days * DAY);
+    const indices =
+      which === 'all' ? this.live : Array.from({ length: which }, () => this.live[r.int(this.live.length)]!);
+    for (const n of new Set(indices))
+      this.extraPoints.set(n, [...(this.extraPoints.get(n) ?? []), [at, r.range(0, 900)]]);
+  }
+
   /** Removes `count` variants picked by the seed, or the variants with these ids; returns their ids. */
   remove(which: number | string[], pick = 0): string[] {
     const r = new Rng(this.seed, pick, 0x4e30);
@@ -115,7 +146,8 @@ export class VariantStore {
   model(n: number): VariantModel {
     const r = new Rng(this.seed, n, SALT_VARIANT);
     const id = this.id(n);
-    const created = BASE + r.int(300) * DAY;
+    // A variant added after the start is new: created the day after the newest point of the others.
+    const created = n < this.opts.variants ? BASE + r.int(300) * DAY : this.historyEnd + DAY;
     const fields: Obj = {
       id,
       sku: `SKU-${n}`,
@@ -145,11 +177,14 @@ export class VariantStore {
       total_sales: r.range(0, 9000),
       under_value: r.money(0, 5000),
       segment: r.pick(['A', 'B', 'C']),
-      ...variantSeries(r, created, this.opts.historyPoints),
+      // A new variant comes with history from before it was created (imported from its platform).
+      ...variantSeries(r, n < this.opts.variants ? created : created - 10 * DAY, this.opts.historyPoints),
       forecast_description: { method: 'test', sales_velocity30: r.money(0, 9), sales_from: '1 Dec, 2016' },
       tags: r.chance(0.5) ? [] : ['overstock11/01'],
       attributes: [{ n: 'Car', t: 'brand' }],
     };
+    const extra = this.extraPoints.get(n);
+    if (extra) fields.stock_hist = [...(fields.stock_hist as [number, number][]), ...extra].sort((a, b) => a[0] - b[0]);
     const edited = this.edits.get(n)?.count ?? 0;
     if (edited) {
       fields.in_stock = (fields.in_stock as number) + edited;

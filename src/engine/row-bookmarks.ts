@@ -44,7 +44,6 @@ export class RowBookmarks {
 
   /** `state` with the bookmark of every such stream whose resource's read ended and vouched for itself. */
   close(state: State, active: ActiveStream[], unsure: UnsureRead[]): State {
-    const cap = new Date(this.runStartMs).toISOString();
     let next = state;
     for (const a of active) {
       const bookmark = a.stream.bookmark;
@@ -52,10 +51,13 @@ export class RowBookmarks {
       const newest = this.newest.get(name);
       if (!bookmark || newest === undefined || unsure.some((u) => u.streams.includes(a))) continue;
       const old = getBookmark(this.input, name, bookmark.column);
-      const oldIso = old === undefined ? '' : new Date(Date.parse(old)).toISOString();
-      const value = [newest < cap ? newest : cap, oldIso].sort().at(-1)!;
-      if (value !== oldIso)
-        next = withBookmark(next, name, { replication_key: bookmark.column, replication_key_value: value });
+      const oldMs = old === undefined ? 0 : Date.parse(old);
+      const ms = Math.max(Math.min(Date.parse(newest), this.runStartMs), oldMs);
+      if (ms !== oldMs)
+        next = withBookmark(next, name, {
+          replication_key: bookmark.column,
+          replication_key_value: new Date(ms).toISOString(),
+        });
     }
     return next;
   }
