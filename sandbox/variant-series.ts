@@ -72,7 +72,7 @@ export function variantSeries(r: Rng, start: number, points: number): Obj {
     k % 2 === 0 ? 1 : 0,
   ]);
   fields.forecast_by_period = months(2026, 1, 18, () => r.range(0, 99));
-  fields.orders_by_month = r.chance(0.3) ? {} : months(2025, 1, r.range(1, 12), () => r.range(0, 90));
+  fields.orders_by_month = r.chance(0.3) ? {} : months(2025, 1, r.range(1, 15), () => r.range(0, 90));
   fields.real_orders_by_month = r.chance(0.5) ? {} : months(2025, 6, r.range(1, 6), () => r.range(0, 90));
   fields.revenue_by_month = r.chance(0.6) ? {} : months(2025, 10, 3, () => r.money(0, 900));
   fields.oos_by_month_user = r.chance(0.7) ? {} : { '2025': { '12': r.range(1, 31) } };
