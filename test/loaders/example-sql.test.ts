@@ -19,7 +19,7 @@ import {
   PG,
   pipeTapToTarget,
   primaryKeys,
-  psqlJson,
+  psql,
   REPO_ROOT,
   requireLoaders,
   summary,
@@ -50,7 +50,9 @@ function docQueries(): Record<string, string> {
 }
 
 async function answer(sql: string): Promise<Row[]> {
-  return psqlJson<Row[]>(`set search_path to "${schema}"; select coalesce(json_agg(q), '[]') from (${sql}) q`);
+  // psql prints the SET's tag on a line of its own before the answer.
+  const out = await psql(`set search_path to "${schema}"; select coalesce(json_agg(q), '[]') from (${sql}) q`);
+  return JSON.parse(out.replace(/^SET\n/, '')) as Row[];
 }
 
 /** Rows as comparable text: numbers rounded to 6 places (numeric sums against float sums), in a stable order. */
