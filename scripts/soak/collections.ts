@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SandboxOptions } from '../../sandbox/options.js';
 import { COLLECTION_KEYS, startSandbox } from '../../sandbox/server.js';
-import { ONE_PAGE_MAX } from '../../src/client/collection-reader.js';
+import { ONE_PAGE_MAX } from '../../src/client/collection/trust.js';
 import { applySingerOutput, compareWithTruth } from '../lib/singer-output.js';
 import { markdownTable } from '../lib/markdown.js';
 import { runTap, writeJson } from '../lib/tap-process.js';

@@ -4,7 +4,7 @@
 // same way whatever the resource. What differs is declared: by the resource (how it reads, whether it is read
 // in full, how its progress goes into STATE) and by the stream (its rows, keys, whether it keeps a history).
 // A STATE goes out only after the sink has passed on the records it covers, so the process may die after any line.
-import type { ApiClient } from '../client/http.js';
+import type { ApiClient } from '../client/http/types.js';
 import type { Settings } from '../config/config.js';
 import { FutureTimestamps } from './future-timestamps.js';
 import type { SingerCatalog } from '../generated/schemas.js';

@@ -2,7 +2,8 @@
 // ends here as one line on stderr and a non-zero exit code; stdout only ever carries whole Singer lines.
 import { readFileSync } from 'node:fs';
 import { aboutText } from './about.js';
-import { createApiClient, type HttpOptions } from '../client/http.js';
+import { createApiClient } from '../client/http/client.js';
+import type { HttpOptions } from '../client/http/types.js';
 import { loadSettings, type Settings } from '../config/config.js';
 import { InputFileError, isTapError } from '../common/errors.js';
 import type { SingerCatalog } from '../generated/schemas.js';

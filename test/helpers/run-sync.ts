@@ -1,7 +1,7 @@
 // Runs a sync in-process against whatever answers HTTP (nock in these tests) and returns the parsed
 // Singer messages and the log lines.
 import { PassThrough } from 'node:stream';
-import { createApiClient } from '../../src/client/http.js';
+import { createApiClient } from '../../src/client/http/client.js';
 import { resolveSettings } from '../../src/config/config.js';
 import { apiClientOptions } from '../../src/entry/main.js';
 import type { SingerCatalog } from '../../src/generated/schemas.js';

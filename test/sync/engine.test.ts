@@ -2,7 +2,7 @@
 // a stream declares (read in full or not, history, a read that cannot vouch for itself) decides passes and STATE.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../src/client/http.js';
+import type { ApiClient } from '../../src/client/http/types.js';
 import { resolveSettings } from '../../src/config/config.js';
 import { Logger } from '../../src/common/log.js';
 import { RecordLineSink, type RecordSink } from '../../src/singer/sink.js';
@@ -14,7 +14,9 @@ import { vendors, warehouses } from '../../src/streams/reference.js';
 import type { Stream } from '../../src/streams/stream.js';
 import { SyncRun } from '../../src/engine/sync-run.js';
 import { collectionResource } from '../../src/engine/collection-resource.js';
-import { purchaseOrdersResource } from '../../src/engine/purchase-order-resource.js';
+import { incrementalResource } from '../../src/engine/incremental-resource.js';
+
+const purchaseOrdersResource = incrementalResource('purchase-orders');
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
 
 const NOW = new Date('2026-01-02T03:04:05.678Z');
