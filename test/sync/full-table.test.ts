@@ -125,7 +125,7 @@ describe('FULL_TABLE chosen in the catalog', () => {
 
 describe('resumable full passes', () => {
   it('a pass that fails midway sends no ACTIVATE_VERSION and leaves its version and position in state', async () => {
-    failAfter = 3; // the descending listing, then two pages
+    failAfter = 2; // the descending listing and the first page: the second fails
     const { messages, error, latestState } = await runSync({
       catalog: catalogWith(BOTH_FULL),
       config: { max_retries: 0 },
