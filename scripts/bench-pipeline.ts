@@ -4,6 +4,7 @@
 // checks that every variant loaded the same rows as the first, and writes bench-results/pipeline-latest.json.
 //   npm run bench:pipeline -- --orders 2000 --variants 500     smaller
 //   npm run bench:pipeline -- --only record,batch              some variants of the run
+//   npm run bench:pipeline -- --state-every-records 1           the tap's checkpoint cadence (default: its own)
 // Needs scripts/setup-loaders.sh (target-postgres in .venv-loaders) and PostgreSQL on 127.0.0.1:5432.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -53,6 +54,7 @@ const option = (name: string): string | undefined => {
 const orders = Number(option('orders') ?? 20_000);
 const variants = Number(option('variants') ?? 5_000);
 const only = (option('only')?.split(',') ?? Object.keys(VARIANTS)) as Variant[];
+const stateEveryRecords = option('state-every-records');
 
 interface Usage {
   seconds: number;
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
         api_key: sandbox.apiKey,
         account_id: sandbox.accountId,
         base_url: sandbox.baseUrl,
+        ...(stateEveryRecords ? { state_every_records: Number(stateEveryRecords) } : {}),
         ...(batch
           ? {
               batch_config: { encoding: { format: 'jsonl', compression: 'gzip' }, storage: { root: `file://${root}` } },
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
   }
   const base = results.find((r) => r.variant === 'record');
   const lines = [
-    `tap | target-postgres, ${orders} orders + ${variants} variants (${Object.values(results[0]?.rows ?? {}).reduce((a, b) => a + b, 0)} rows), ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
+    `tap | target-postgres, ${orders} orders + ${variants} variants${stateEveryRecords ? `, state_every_records ${stateEveryRecords}` : ''} (${Object.values(results[0]?.rows ?? {}).reduce((a, b) => a + b, 0)} rows), ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
     '| variant | end to end s | vs record | tap CPU s | tap RSS MB | target CPU s | target RSS MB | files (MB) | rows as first | unversioned |',
     '|:--|--:|--:|--:|--:|--:|--:|--:|:--|--:|',
     ...results.map(

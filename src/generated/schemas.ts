@@ -70,6 +70,14 @@ use_singer_decimal?: boolean
  */
 strict_values?: boolean
 /**
+ * Most records written between two STATE messages (the Meltano SDK's STATE_MSG_FREQUENCY): the latest checkpoint is held until this many records, over every stream, were written since the last STATE, or state_every_seconds passed, and always goes out when a stream's read ends. Each STATE completes the files of batch_config, so fewer STATE messages mean fuller files; a run killed between two reads again the records after the last STATE.
+ */
+state_every_records?: number
+/**
+ * Most seconds between two STATE messages while records are written, whatever state_every_records says: bounds what a killed run reads again.
+ */
+state_every_seconds?: number
+/**
  * Write records to JSON-lines files and send BATCH messages naming them (the Meltano SDK's batch_config) instead of RECORD messages; SDK targets load the files directly. Absent: RECORD messages. docs/batch.md.
  */
 batch_config?: {
