@@ -11,19 +11,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.js';
+import { STREAMS as REGISTRY } from '../src/streams/index.js';
 import { REPO_ROOT, TAP_BIN, writeJson } from './lib/tap-process.js';
 
 const TARGET = join(REPO_ROOT, '.venv-loaders', 'bin', 'target-postgres');
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres' };
-const STREAMS = [
-  'purchase_orders',
-  'purchase_order_items',
-  'variants',
-  'variant_warehouses',
-  'variant_vendors',
-  'warehouses',
-  'vendors',
-];
+/** The tables a default run loads: every stream selected by default. */
+const STREAMS = REGISTRY.filter((s) => s.descriptor.selectedByDefault !== false).map((s) => s.descriptor.name);
 /**
  * Left out of the comparison: what the target fills itself at load time (on the RECORD path only), and what
  * differs from one run to the next by design (the run's sync time, and the table version, the run's start).

@@ -24,6 +24,7 @@ import { endPasses, type UnsureRead } from './passes.js';
 import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from './resource.js';
 import { RESOURCES } from './resources.js';
+import type { recordValidator } from './validation.js';
 
 export interface SyncOptions {
   settings: Settings;
@@ -42,9 +43,10 @@ export interface SyncOptions {
   /** Logged once the input has been checked, before the first request (bad input stays one line). */
   banner?: string;
   now?: () => Date;
-  /** The stream and resource registries (default: the tap's). */
+  /** The stream and resource registries (default: the tap's), and the validators of the streams' records. */
   streams?: Stream[];
   resources?: AnyResourceReader[];
+  validator?: typeof recordValidator;
 }
 
 export interface SyncResult {
@@ -98,7 +100,8 @@ export class SyncRun {
         this.latestState,
         plans.filter((_, i) => selected[i]!.resource === resource),
       );
-    const deps = { settings, state: this.options.state, log, future: this.future, sink: this.sink };
+    const { validator } = this.options;
+    const deps = { settings, state: this.options.state, log, future: this.future, sink: this.sink, validator };
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
