@@ -30,6 +30,9 @@ export interface Settings {
   /** Stop at the first value that cannot be read instead of writing null with a warning. */
   strictValues: boolean;
   fullTableEveryDays?: number;
+  /** A STATE at most every this many records written, or every stateEverySeconds (and at each read's end). */
+  stateEveryRecords: number;
+  stateEverySeconds: number;
   /** batch_config: records go out as BATCH files instead of RECORD messages. */
   batch?: BatchSettings;
 }
@@ -86,6 +89,8 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     useSingerDecimal: c.use_singer_decimal!,
     strictValues: c.strict_values!,
     fullTableEveryDays: c.full_table_every_days,
+    stateEveryRecords: c.state_every_records!,
+    stateEverySeconds: c.state_every_seconds!,
     ...(batch ? { batch: batch as BatchSettings } : {}),
   };
 }

@@ -41,6 +41,8 @@ export interface Activation {
   log: Logger;
   future: FutureTimestamps;
   sink: RecordSink;
+  /** The validator of a stream's records (default: the one generated from schemas/<stream>.json). */
+  validator?: typeof recordValidator;
 }
 
 /** `replicationKey`: the resource's, when its records are bookmarked on one. */
@@ -49,7 +51,7 @@ export function activate(
   selection: Selection,
   plan: StreamPlan,
   replicationKey: string | undefined,
-  { settings, state, log, future, sink }: Activation,
+  { settings, state, log, future, sink, validator = recordValidator }: Activation,
 ): ActiveStream {
   const name = stream.descriptor.name;
   // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
@@ -84,10 +86,7 @@ export function activate(
     replicationKey,
     start,
     allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-    validate: recordValidator(
-      name,
-      settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined,
-    ),
+    validate: validator(name, settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined),
     write: sink.open({ name, version: plan.version, pass: plan.fullTable }),
     counter: new Counter((point) => log.metric(point), 'record_count', { stream: name }),
     emitted: 0,

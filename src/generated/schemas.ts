@@ -70,6 +70,14 @@ use_singer_decimal?: boolean
  */
 strict_values?: boolean
 /**
+ * Most records written between two STATE messages (the Meltano SDK's STATE_MSG_FREQUENCY): the latest checkpoint is held until this many records, over every stream, were written since the last STATE, or state_every_seconds passed, and always goes out when a stream's read ends. Each STATE completes the files of batch_config, so fewer STATE messages mean fuller files; a run killed between two reads again the records after the last STATE.
+ */
+state_every_records?: number
+/**
+ * Most seconds between two STATE messages while records are written, whatever state_every_records says: bounds what a killed run reads again.
+ */
+state_every_seconds?: number
+/**
  * Write records to JSON-lines files and send BATCH messages naming them (the Meltano SDK's batch_config) instead of RECORD messages; SDK targets load the files directly. Absent: RECORD messages. docs/batch.md.
  */
 batch_config?: {
@@ -147,6 +155,39 @@ metadata: {
 }
 
 /**
+ * One line of a purchase order (an element of the order's items array).
+ */
+export interface PurchaseOrderItemRow {
+/**
+ * Lowercase hex MD5 of the order id immediately followed by the item id.
+ */
+key: string
+purchase_order_id: string
+/**
+ * API item id (the variant id).
+ */
+purchase_order_item_id: string
+sku?: (string | null)
+title?: (string | null)
+vendor_reference?: (string | null)
+vendor_name?: (string | null)
+/**
+ * Quantity ordered.
+ */
+replenishment?: (number | null)
+/**
+ * Unit cost in the order currency.
+ */
+cost_price?: (number | null)
+/**
+ * Quantity received.
+ */
+received?: (number | null)
+_account_id: string
+__synced_at: string
+}
+
+/**
  * One purchase order (also transfers and assembly orders) as loaded into the warehouse.
  */
 export interface PurchaseOrderRow {
@@ -198,35 +239,139 @@ __synced_at: string
 }
 
 /**
- * One line of a purchase order (an element of the order's items array).
+ * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
  */
-export interface PurchaseOrderItemRow {
+export interface VariantSnapshotRow {
 /**
- * Lowercase hex MD5 of the order id immediately followed by the item id.
+ * The run's start date (UTC): a second run on the same day replaces that day's rows.
  */
-key: string
-purchase_order_id: string
+snapshot_date: string
+variant_id: string
 /**
- * API item id (the variant id).
+ * The warehouse id of a per-warehouse row; "" for the variant's all-warehouses row.
  */
-purchase_order_item_id: string
+warehouse: string
 sku?: (string | null)
-title?: (string | null)
-vendor_reference?: (string | null)
-vendor_name?: (string | null)
-/**
- * Quantity ordered.
- */
+in_stock?: (number | null)
 replenishment?: (number | null)
-/**
- * Unit cost in the order currency.
- */
+to_order?: (number | null)
+lead_time?: (number | null)
+oos?: (number | null)
+forecasted_stock?: (number | null)
+current_forecast?: (number | null)
+last_7_days_sales?: (number | null)
+last_30_days_sales?: (number | null)
 cost_price?: (number | null)
 /**
- * Quantity received.
+ * The account_id setting.
  */
-received?: (number | null)
 _account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One vendor of one variant (connections[].vendors[]).
+ */
+export interface VariantVendorRow {
+/**
+ * MD5 hex of variant_id + vendor; a vendor repeated on one variant (several connections) gets variant_id + vendor + '#k'.
+ */
+key: string
+variant_id: string
+/**
+ * connections[].sku of the connection the vendor is listed in.
+ */
+connection_sku?: (string | null)
+/**
+ * Vendor id, the lower-cased name (= vendors.id = purchase_orders.vendor).
+ */
+vendor: string
+cost_price?: (number | null)
+cost_price_currency?: (string | null)
+landing_cost_price?: (number | null)
+vendor_reference?: (string | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One variant's metrics in one warehouse (a block of the variant's warehouse list).
+ */
+export interface VariantWarehouseRow {
+/**
+ * MD5 hex of variant_id + warehouse (as purchase_order_items.key).
+ */
+key: string
+variant_id: string
+/**
+ * Warehouse id (= warehouses.name = purchase_orders.warehouse).
+ */
+warehouse: string
+segment?: (string | null)
+replenishment_notes?: (string | null)
+above_moq?: (boolean | null)
+has_forecast_override?: (boolean | null)
+inventory_management?: (boolean | null)
+replenish_date?: (string | null)
+last_received_at_time?: (string | null)
+in_stock?: (number | null)
+replenishment?: (number | null)
+to_order?: (number | null)
+to_order_cost?: (number | null)
+lead_time?: (number | null)
+avg_lead_time?: (number | null)
+review_period?: (number | null)
+minimum_stock?: (number | null)
+assembly_time?: (number | null)
+assembly_cycle?: (number | null)
+regular_price?: (number | null)
+cost_price?: (number | null)
+landing_cost_price?: (number | null)
+cur_sales?: (number | null)
+oos?: (number | null)
+oos_last_60_days?: (number | null)
+forecasted_stockouts_dos?: (number | null)
+forecast_stock_cover_day?: (number | null)
+forecast_stock_cover_week?: (number | null)
+forecast_stock_cover_mo?: (number | null)
+last_7_days_sales?: (number | null)
+last_7_days_revenue?: (number | null)
+last_30_days_sales?: (number | null)
+last_30_days_revenue?: (number | null)
+last_90_days_sales?: (number | null)
+last_90_days_revenue?: (number | null)
+last_180_days_sales?: (number | null)
+last_180_days_revenue?: (number | null)
+last_365_days_sales?: (number | null)
+last_365_days_revenue?: (number | null)
+forecast_revenue?: (number | null)
+forecasted_lost_revenue_lead_time?: (number | null)
+forecasted_lost_sales_lead_time?: (number | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+forecast_by_period?: ({
+
+} | null)
+forecast_description?: ({
+
+} | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
 __synced_at: string
 }
 
@@ -447,98 +592,21 @@ __synced_at: string
 }
 
 /**
- * One variant's metrics in one warehouse (a block of the variant's warehouse list).
+ * One vendor of the account.
  */
-export interface VariantWarehouseRow {
+export interface VendorRow {
 /**
- * MD5 hex of variant_id + warehouse (as purchase_order_items.key).
+ * Vendor id, the lower-cased vendor name.
  */
-key: string
-variant_id: string
+id: string
+name?: (string | null)
+display_name?: (string | null)
 /**
- * Warehouse id (= warehouses.name = purchase_orders.warehouse).
+ * The whole vendor record as the API sent it (its fields are not documented).
  */
-warehouse: string
-segment?: (string | null)
-replenishment_notes?: (string | null)
-above_moq?: (boolean | null)
-has_forecast_override?: (boolean | null)
-inventory_management?: (boolean | null)
-replenish_date?: (string | null)
-last_received_at_time?: (string | null)
-in_stock?: (number | null)
-replenishment?: (number | null)
-to_order?: (number | null)
-to_order_cost?: (number | null)
-lead_time?: (number | null)
-avg_lead_time?: (number | null)
-review_period?: (number | null)
-minimum_stock?: (number | null)
-assembly_time?: (number | null)
-assembly_cycle?: (number | null)
-regular_price?: (number | null)
-cost_price?: (number | null)
-landing_cost_price?: (number | null)
-cur_sales?: (number | null)
-oos?: (number | null)
-oos_last_60_days?: (number | null)
-forecasted_stockouts_dos?: (number | null)
-forecast_stock_cover_day?: (number | null)
-forecast_stock_cover_week?: (number | null)
-forecast_stock_cover_mo?: (number | null)
-last_7_days_sales?: (number | null)
-last_7_days_revenue?: (number | null)
-last_30_days_sales?: (number | null)
-last_30_days_revenue?: (number | null)
-last_90_days_sales?: (number | null)
-last_90_days_revenue?: (number | null)
-last_180_days_sales?: (number | null)
-last_180_days_revenue?: (number | null)
-last_365_days_sales?: (number | null)
-last_365_days_revenue?: (number | null)
-forecast_revenue?: (number | null)
-forecasted_lost_revenue_lead_time?: (number | null)
-forecasted_lost_sales_lead_time?: (number | null)
-/**
- * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
- */
-forecast_by_period?: ({
+data?: ({
 
 } | null)
-forecast_description?: ({
-
-} | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * One vendor of one variant (connections[].vendors[]).
- */
-export interface VariantVendorRow {
-/**
- * MD5 hex of variant_id + vendor; a vendor repeated on one variant (several connections) gets variant_id + vendor + '#k'.
- */
-key: string
-variant_id: string
-/**
- * connections[].sku of the connection the vendor is listed in.
- */
-connection_sku?: (string | null)
-/**
- * Vendor id, the lower-cased name (= vendors.id = purchase_orders.vendor).
- */
-vendor: string
-cost_price?: (number | null)
-cost_price_currency?: (string | null)
-landing_cost_price?: (number | null)
-vendor_reference?: (string | null)
 /**
  * The account_id setting.
  */
@@ -575,62 +643,35 @@ __synced_at: string
 }
 
 /**
- * One vendor of the account.
+ * One line of a purchase order (an element of the order's items array).
  */
-export interface VendorRow {
+export interface PurchaseOrderItemRowDecimal {
 /**
- * Vendor id, the lower-cased vendor name.
+ * Lowercase hex MD5 of the order id immediately followed by the item id.
  */
-id: string
-name?: (string | null)
-display_name?: (string | null)
+key: string
+purchase_order_id: string
 /**
- * The whole vendor record as the API sent it (its fields are not documented).
+ * API item id (the variant id).
  */
-data?: ({
-
-} | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
- */
-export interface VariantSnapshotRow {
-/**
- * The run's start date (UTC): a second run on the same day replaces that day's rows.
- */
-snapshot_date: string
-variant_id: string
-/**
- * The warehouse id of a per-warehouse row; "" for the variant's all-warehouses row.
- */
-warehouse: string
+purchase_order_item_id: string
 sku?: (string | null)
-in_stock?: (number | null)
-replenishment?: (number | null)
-to_order?: (number | null)
-lead_time?: (number | null)
-oos?: (number | null)
-forecasted_stock?: (number | null)
-current_forecast?: (number | null)
-last_7_days_sales?: (number | null)
-last_30_days_sales?: (number | null)
-cost_price?: (number | null)
+title?: (string | null)
+vendor_reference?: (string | null)
+vendor_name?: (string | null)
 /**
- * The account_id setting.
+ * Quantity ordered.
  */
+replenishment?: (string | null)
+/**
+ * Unit cost in the order currency.
+ */
+cost_price?: (string | null)
+/**
+ * Quantity received.
+ */
+received?: (string | null)
 _account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
 __synced_at: string
 }
 
@@ -682,38 +723,5 @@ _account_id: string
 /**
  * When the tap extracted the record, UTC.
  */
-__synced_at: string
-}
-
-/**
- * One line of a purchase order (an element of the order's items array).
- */
-export interface PurchaseOrderItemRowDecimal {
-/**
- * Lowercase hex MD5 of the order id immediately followed by the item id.
- */
-key: string
-purchase_order_id: string
-/**
- * API item id (the variant id).
- */
-purchase_order_item_id: string
-sku?: (string | null)
-title?: (string | null)
-vendor_reference?: (string | null)
-vendor_name?: (string | null)
-/**
- * Quantity ordered.
- */
-replenishment?: (string | null)
-/**
- * Unit cost in the order currency.
- */
-cost_price?: (string | null)
-/**
- * Quantity received.
- */
-received?: (string | null)
-_account_id: string
 __synced_at: string
 }

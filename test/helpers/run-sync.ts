@@ -29,7 +29,7 @@ export async function runSync(
     config?: Record<string, unknown>;
     catalog?: SingerCatalog;
     state?: State;
-    testMode?: boolean;
+    recordLimit?: number;
     now?: Date;
     collections?: boolean;
   } = {},
@@ -63,7 +63,7 @@ export async function runSync(
     log,
     catalog,
     state: options.state ?? {},
-    testMode: options.testMode,
+    recordLimit: options.recordLimit,
     now: () => options.now ?? FROZEN,
   });
   let error: unknown;

@@ -60,10 +60,13 @@ async function runEngine(options: {
   state?: State;
   sink?: (writer: SingerWriter) => RecordSink;
   out?: PassThrough;
+  config?: Record<string, unknown>;
+  now?: () => Date;
+  recordLimit?: number;
 }) {
   const logs: string[] = [];
   const log = new Logger({ level: 'info', sink: (line) => logs.push(line) });
-  const settings = resolveSettings({ api_key: 'k', account_id: 'acct-1' }, log);
+  const settings = resolveSettings({ api_key: 'k', account_id: 'acct-1', ...options.config }, log);
   const out = options.out ?? new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
@@ -75,7 +78,8 @@ async function runEngine(options: {
     sink: options.sink?.(writer),
     log,
     state: options.state ?? {},
-    now: () => NOW,
+    now: options.now ?? (() => NOW),
+    recordLimit: options.recordLimit,
     streams: options.streams,
     resources: options.resources,
   });
@@ -101,6 +105,7 @@ const short = (m: Record<string, any>): string =>
 describe('the sync engine, for any resource', () => {
   it('reads a made-up resource in full through the one loop: rows, checkpoints, then its passes completed', async () => {
     const { result, error, messages } = await runEngine({
+      config: { state_every_records: 1 },
       streams: [on(warehouses, 'ledger'), on(vendors, 'ledger')],
       resources: [
         ledger([
@@ -249,6 +254,7 @@ describe('the sync engine, for any resource', () => {
         ],
         sink,
         out,
+        config: { state_every_records: 1 },
       });
       expect(error).toBe(fail);
       // Every write before a STATE or ACTIVATE_VERSION was followed by a flush before it.
@@ -262,5 +268,100 @@ describe('the sync engine, for any resource', () => {
       expect(events.filter((e) => e === 'close')).toHaveLength(1);
       expect(events.at(-1)).toBe('close');
     }
+  });
+});
+
+describe('checkpoint cadence and the record limit', () => {
+  const one = (n: number): ResourceBatch<unknown> => ({ records: [rec(n)], checkpoint: n });
+  const kinds = (messages: Record<string, any>[]) => messages.filter((m) => m.type !== 'SCHEMA').map(short);
+
+  it('holds STATE until state_every_records records were written, then writes it, and always at the end of a read', async () => {
+    const { messages, result } = await runEngine({
+      streams: [on(warehouses, 'ledger')],
+      resources: [ledger([1, 2, 3, 4, 5].map(one))],
+      config: { state_every_records: 2 },
+    });
+    expect(kinds(messages)).toEqual([
+      `RECORD warehouses W1 v=${V}`,
+      `RECORD warehouses W2 v=${V}`,
+      'STATE {"ledger":2}',
+      `RECORD warehouses W3 v=${V}`,
+      `RECORD warehouses W4 v=${V}`,
+      'STATE {"ledger":4}',
+      `RECORD warehouses W5 v=${V}`,
+      'STATE {"ledger":5}',
+      `ACTIVATE_VERSION warehouses v=${V}`,
+      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V}}}}`,
+    ]);
+    expect(result).toEqual({ records: { warehouses: 5 }, droppedPasses: [] });
+  });
+
+  it('writes the held STATE once state_every_seconds have passed, whatever the count', async () => {
+    let seconds = 0;
+    const resource = ledger([]);
+    resource.read = () => ({
+      intro: 'reading made-up records',
+      batches: (async function* () {
+        for (const n of [1, 2, 3, 4, 5]) {
+          seconds = n - 1; // batch n arrives n-1 seconds into the run
+          yield one(n);
+        }
+      })(),
+    });
+    const { messages } = await runEngine({
+      streams: [on(warehouses, 'ledger')],
+      resources: [resource],
+      config: { state_every_seconds: 2 },
+      now: () => new Date(V + seconds * 1000),
+    });
+    expect(kinds(messages).filter((m) => m.startsWith('STATE'))).toEqual([
+      'STATE {"ledger":3}', // 2 s after the start
+      'STATE {"ledger":5}', // 2 s after that one
+      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V}}}}`,
+    ]);
+  });
+
+  it('a read that fails still sends the checkpoint it held for the batches written before the failure', async () => {
+    const { messages, error, latestState } = await runEngine({
+      streams: [on(warehouses, 'ledger')],
+      resources: [ledger([1, 2, 3].map(one), new Error('the ledger is gone'))],
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(kinds(messages).at(-1)).toBe('STATE {"ledger":3}');
+    expect(latestState).toEqual({ ledger: 3 });
+  });
+
+  it('stops each stream at the record limit; a stream cut short keeps its checkpoint and its pass stays open', async () => {
+    // vendors writes two rows per record, warehouses one: vendors reaches the limit first.
+    const twice = on(vendors, 'warehouses', {
+      rows: (r, c) => [...vendors.rows(r, c), ...vendors.rows({ ...r, id: `${String(r.id)}b` }, c)],
+    });
+    const at = (n: number) => ({ offset: n, id: `W${n}` });
+    const resource = {
+      ...collectionResource('warehouses'),
+      read: reading([1, 2, 3, 4, 5].map((n) => ({ records: [rec(n)], checkpoint: at(n) }))),
+    };
+    const { messages, result, latestState, logs } = await runEngine({
+      streams: [warehouses, twice],
+      resources: [resource],
+      config: { state_every_records: 1 },
+      recordLimit: 3,
+    });
+    const records = messages
+      .filter((m) => m.type === 'RECORD')
+      .map((m) => `${m.stream} ${m.record.id ?? m.record.name}`);
+    expect(records).toEqual([
+      'warehouses W1',
+      'vendors v1',
+      'vendors v1b',
+      'warehouses W2',
+      'vendors v2', // its v2b is left out: vendors' checkpoint stays at record 1
+      'warehouses W3',
+    ]);
+    expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION')).toEqual([]);
+    const pass = (n: number) => ({ full_table_pass: { version: V, resume: at(n) } });
+    expect(latestState).toEqual({ bookmarks: { warehouses: pass(3), vendors: pass(1) } });
+    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [] });
+    expect(logs.some((l) => l.includes('vendors, warehouses: stopped at the record limit (3)'))).toBe(true);
   });
 });

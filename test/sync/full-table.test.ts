@@ -117,7 +117,7 @@ describe('FULL_TABLE chosen in the catalog', () => {
   });
 
   it('--test sends versioned records but no ACTIVATE_VERSION', async () => {
-    const { messages } = await runSync({ catalog: catalogWith(BOTH_FULL), testMode: true });
+    const { messages } = await runSync({ catalog: catalogWith(BOTH_FULL), recordLimit: 1 });
     expect(byType(messages, 'ACTIVATE_VERSION')).toHaveLength(0);
     expect(byType(messages, 'RECORD').every((r) => r.version === V)).toBe(true);
   });

@@ -52,6 +52,8 @@ describe('resolveSettings', () => {
       fieldProjection: true,
       useSingerDecimal: false,
       strictValues: false,
+      stateEveryRecords: 100_000,
+      stateEverySeconds: 60,
     });
     expect(lines).toEqual([]);
   });
