@@ -22,6 +22,7 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
       return {
         intro: `${name}: read in full for ${names}${resume ? `, resumed at offset ${resume.offset}` : ''}`,
         batches: batches(readCollection(api, collection, { pageSize, fields, resume, concurrency }, log)),
+        restarted: resume === undefined && resumes.some((r) => r !== undefined),
       };
     },
 

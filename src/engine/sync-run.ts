@@ -18,7 +18,9 @@ import type { SingerWriter } from '../singer/writer.js';
 import { STREAMS } from '../streams/index.js';
 import type { RowContext, Stream } from '../streams/stream.js';
 import { type ActiveStream, activate, checked, schemaMessage } from './active-stream.js';
+import { allowedStreams } from './deletion-budget.js';
 import { endPasses, type UnsureRead } from './passes.js';
+import { withPassCounts } from './pass-count.js';
 import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader, ApiRecord } from './resource.js';
 import { RESOURCES } from './resources.js';
@@ -47,6 +49,8 @@ export interface SyncResult {
   records: Record<string, number>;
   /** Streams whose full-table pass was dropped (read complete, but not vouched for): no ACTIVATE_VERSION. */
   droppedPasses: string[];
+  /** Streams whose full-table pass was held (it would delete more than its budget): no ACTIVATE_VERSION. */
+  heldPasses: string[];
 }
 
 export class SyncRun {
@@ -81,6 +85,10 @@ export class SyncRun {
     const streams = this.options.streams ?? STREAMS;
     const resources = this.options.resources ?? RESOURCES;
     this.runStart = this.now().getTime();
+    const allowed = allowedStreams(
+      settings.allowDeletions,
+      streams.map((s) => s.descriptor.name),
+    );
     const selected = selectRun(this.options.catalog, streams, resources);
     const plans = planRun(this.latestState, selected, this.runStart, settings.fullTableEveryDays);
     for (const resource of resources)
@@ -95,7 +103,7 @@ export class SyncRun {
     if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
-    if (active.length === 0) return { records: {}, droppedPasses: [] };
+    if (active.length === 0) return { records: {}, droppedPasses: [], heldPasses: [] };
     if (!testMode && Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
 
     const unsure: UnsureRead[] = [];
@@ -105,17 +113,24 @@ export class SyncRun {
       if (why !== undefined) unsure.push({ streams: group, why });
     }
     let droppedPasses: string[] = [];
+    let heldPasses: string[] = [];
     if (!testMode) {
-      const end = endPasses(this.latestState, active, unsure, log);
+      const budget = {
+        deletionBudgetShare: settings.deletionBudgetShare,
+        deletionBudgetRows: settings.deletionBudgetRows,
+      };
+      const end = endPasses(this.latestState, active, unsure, log, { budget, allowed });
       for (const a of end.completed)
         await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
       if (end.state) await this.send({ type: 'STATE', value: end.state });
       droppedPasses = end.dropped;
+      heldPasses = end.held;
     }
     for (const a of active) a.counter.flush();
     this.values.finish();
     this.future.finish(log);
-    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])), droppedPasses };
+    const records = Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted]));
+    return { records, droppedPasses, heldPasses };
   }
 
   /**
@@ -139,6 +154,7 @@ export class SyncRun {
       group.map((a) => a.stream.descriptor.name),
       resource.noun,
     );
+    if (read.restarted) for (const a of group) a.pass?.restart();
     log.info(read.intro);
     const runDate = new Date(this.runStart).toISOString().slice(0, 10);
     let unsure: string | undefined;
@@ -163,12 +179,14 @@ export class SyncRun {
         for (const a of group) {
           if ((a.start !== undefined && position != null && position < a.start) || (testMode && a.emitted > 0))
             continue;
+          const before = a.emitted;
           for (const row of a.stream.rows(record, context)) {
             if (testMode && a.emitted > 0) break;
             const full = a.write(checked(a, row, this.values), syncedAt);
             a.emitted += 1;
             if (full) await this.sink.drain();
           }
+          a.pass?.wrote(a.emitted - before, position);
         }
       }
       await this.sink.drain();
@@ -183,7 +201,7 @@ export class SyncRun {
       if (batch.mayHaveMissed) unsure ??= batch.why ?? resource.unsureRead;
       if (batch.checkpoint === undefined) continue;
       const next = resource.checkpoint(this.latestState, group, batch.checkpoint, this.future);
-      if (next !== undefined) await this.send({ type: 'STATE', value: next });
+      if (next !== undefined) await this.send({ type: 'STATE', value: withPassCounts(next, group) });
     }
     progress.done(group.map((a) => a.emitted));
     return unsure;
