@@ -52,6 +52,11 @@ describe('resolveSettings', () => {
       fieldProjection: true,
       useSingerDecimal: false,
       strictValues: false,
+      fullTableEveryDays: undefined,
+      deletionBudgetShare: 0.1,
+      deletionBudgetRows: 3,
+      allowDeletions: [],
+      withheldDeletionsExitCode: 3,
     });
     expect(lines).toEqual([]);
   });
