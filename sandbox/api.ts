@@ -79,7 +79,8 @@ function list(st: SandboxState, url: URL): Reply {
   st.countListRequest();
   const q = parseListQuery(url.searchParams, st.opts.ignoreOperators);
   if (st.opts.pageCap > 0) q.limit = Math.min(q.limit, st.opts.pageCap);
-  const { total, orders } = executeList(st.store, st.gen, q, st.opts.floorFilters);
+  const visible = st.opts.listsShowFirst === false ? undefined : st.opts.listsShowFirst;
+  const { total, orders } = executeList(st.store, st.gen, q, st.opts.floorFilters, visible);
   const fields = st.opts.ignoreFields ? undefined : q.fields;
   const projected: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
   const rows =

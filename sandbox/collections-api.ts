@@ -30,17 +30,20 @@ export function collectionRoute(st: SandboxState, url: URL): Reply | undefined {
   }
   st.stats.collectionRequests++;
   if (name === 'variants') st.countVariantRequest();
-  const { pageCap, pageCapSilent, deepOffsetLimit, deepOffsetStatus, collectionOrder } = st.opts;
+  const { pageCap, pageCapSilent, deepOffsetLimit, deepOffsetStatus, collectionOrder, listsShowFirst } = st.opts;
   const asked = Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100);
   const limit = Math.min(asked, pageCap || 1000);
   const page = Math.max(0, Number(url.searchParams.get('page') ?? 0) || 0);
   const start = page * limit;
-  const total = name === 'variants' ? st.variants.live.length : records(st, name).length;
+  const all = name === 'variants' ? st.variants.live.length : records(st, name).length;
+  const total = listsShowFirst === false ? all : Math.min(all, listsShowFirst);
   const served = deepOffsetLimit > 0 && start >= deepOffsetLimit;
   if (served && deepOffsetStatus) return errorReply(deepOffsetStatus, `page ${page} is out of range`);
   const rows = served
     ? []
-    : slice(st, name, collectionOrder, start, start + limit).map((r) => (fields ? project(name, r, fields) : r));
+    : slice(st, name, collectionOrder, start, Math.min(start + limit, total)).map((r) =>
+        fields ? project(name, r, fields) : r,
+      );
   const metaLimit = pageCapSilent ? asked : limit;
   const meta = {
     name,

@@ -76,6 +76,12 @@ export interface SandboxOptions {
   deepOffsetStatus?: number;
   /** pageCap is applied without saying so: meta.limit echoes the limit asked for (collections). */
   pageCapSilent?: boolean;
+  /**
+   * A server wrong consistently (issue 29: a partial index, a permission change, a maintenance mode answering 200):
+   * every list (purchase orders, variants, warehouses, vendors) shows only its first N records, and its meta.total
+   * says N; 0: every list is empty, total 0. false: off.
+   */
+  listsShowFirst?: number | false;
 }
 
 export type CollectionOrder = 'id' | 'scrambled' | 'recent';
@@ -125,6 +131,7 @@ export const DEFAULTS: ResolvedOptions = {
   deepOffsetLimit: 0,
   deepOffsetStatus: 0,
   pageCapSilent: false,
+  listsShowFirst: false,
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
@@ -205,6 +212,7 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   deepOffsetLimit: int(0, 1e9),
   deepOffsetStatus: (v) => v === 0 || (Number.isInteger(v) && (v as number) >= 400 && (v as number) <= 599),
   pageCapSilent: bool,
+  listsShowFirst: (v) => v === false || (Number.isInteger(v) && (v as number) >= 0),
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */
