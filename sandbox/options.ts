@@ -82,6 +82,16 @@ export interface SandboxOptions {
    * says N; 0: every list is empty, total 0. false: off.
    */
   listsShowFirst?: number | false;
+  /** The lists listsShowFirst applies to (default: all of them). */
+  listsShowFirstOn?: ListName[];
+}
+
+export type ListName = 'purchase-orders' | 'variants' | 'warehouses' | 'vendors';
+export const LIST_NAMES: readonly ListName[] = ['purchase-orders', 'variants', 'warehouses', 'vendors'];
+
+/** The number of records `list` shows under listsShowFirst, or undefined when it shows them all. */
+export function listShowsFirst(opts: ResolvedOptions, list: ListName): number | undefined {
+  return opts.listsShowFirst === false || !opts.listsShowFirstOn.includes(list) ? undefined : opts.listsShowFirst;
 }
 
 export type CollectionOrder = 'id' | 'scrambled' | 'recent';
@@ -132,6 +142,7 @@ export const DEFAULTS: ResolvedOptions = {
   deepOffsetStatus: 0,
   pageCapSilent: false,
   listsShowFirst: false,
+  listsShowFirstOn: [...LIST_NAMES],
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
@@ -213,6 +224,7 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   deepOffsetStatus: (v) => v === 0 || (Number.isInteger(v) && (v as number) >= 400 && (v as number) <= 599),
   pageCapSilent: bool,
   listsShowFirst: (v) => v === false || (Number.isInteger(v) && (v as number) >= 0),
+  listsShowFirstOn: subsetOf(LIST_NAMES),
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */

@@ -51,6 +51,20 @@ describe('sandbox listsShowFirst', () => {
     for (const path of PATHS) expect(await everything(path), path).toEqual(full[path]);
   });
 
+  it('listsShowFirstOn limits it to the lists named', async () => {
+    sb.configure({ listsShowFirst: 0, listsShowFirstOn: ['variants'] });
+    try {
+      expect((await listing('/variants')).total).toBe(0);
+      expect((await listing('/vendors')).total).toBeGreaterThan(0);
+      expect((await listing('/purchase-orders')).total).toBe(40);
+    } finally {
+      sb.configure({
+        listsShowFirst: false,
+        listsShowFirstOn: ['purchase-orders', 'variants', 'warehouses', 'vendors'],
+      });
+    }
+  });
+
   it('rejects a negative or fractional N', async () => {
     for (const bad of [-1, 2.5, true])
       expect((await admin(sb, 'PATCH', 'config', { listsShowFirst: bad })).status).toBe(400);
