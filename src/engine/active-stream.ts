@@ -5,6 +5,7 @@ import { InputFileError } from '../common/errors.js';
 import type { FutureTimestamps } from './future-timestamps.js';
 import { parseInstantUs } from '../values/instants.js';
 import type { Logger } from '../common/log.js';
+import { PassCount } from './pass-count.js';
 import type { ValueProblems } from './record-check.js';
 import { type Selection, selectedSchema } from '../singer/catalog.js';
 import type { StreamPlan } from '../singer/full-table.js';
@@ -32,6 +33,8 @@ export interface ActiveStream {
   /** Columns whose value must be readable (required, key, replication key): never nulled. */
   strictColumns: string[];
   plan: StreamPlan;
+  /** In a pass: the records it has written, for the deletion budget. */
+  pass?: PassCount;
 }
 
 export interface Activation {
@@ -96,6 +99,7 @@ export function activate(
       ...(replicationKey === undefined ? [] : [replicationKey]),
     ],
     plan,
+    ...(plan.fullTable ? { pass: new PassCount(plan.carried) } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
       return {
         intro: `${name}: read in full for ${names}${checkpoint ? `, resumed at offset ${checkpoint.offset}` : ''}`,
         batches: resumableFailures(batches(read)),
+        restarted: checkpoint === undefined && checkpoints.some((c) => c !== undefined),
       };
     },
 

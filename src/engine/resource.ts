@@ -38,6 +38,8 @@ export interface ResourceRead<Checkpoint> {
   /** What is read, from where: the log line that opens the read. */
   intro: string;
   batches: AsyncIterable<ResourceBatch<Checkpoint>>;
+  /** The read ignores where the streams' passes stopped and starts them over (their earlier runs do not count). */
+  restarted?: boolean;
 }
 
 export interface ResourceReader<Checkpoint> {

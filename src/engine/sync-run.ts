@@ -20,7 +20,9 @@ import { STREAMS } from '../streams/index.js';
 import type { RowContext, Stream } from '../streams/stream.js';
 import { type ActiveStream, activate, checked, schemaMessage } from './active-stream.js';
 import { CheckpointCadence } from './checkpoint-cadence.js';
+import { allowedStreams } from './deletion-budget.js';
 import { endPasses, type UnsureRead } from './passes.js';
+import { withPassCounts } from './pass-count.js';
 import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from './resource.js';
 import { RESOURCES } from './resources.js';
@@ -54,6 +56,8 @@ export interface SyncResult {
   records: Record<string, number>;
   /** Streams whose full-table pass was dropped (read complete, but not vouched for): no ACTIVATE_VERSION. */
   droppedPasses: string[];
+  /** Streams whose full-table pass was held (it would delete more than its budget): no ACTIVATE_VERSION. */
+  heldPasses: string[];
 }
 
 export class SyncRun {
@@ -93,6 +97,10 @@ export class SyncRun {
     const streams = this.options.streams ?? STREAMS;
     const resources = this.options.resources ?? RESOURCES;
     this.runStart = this.now().getTime();
+    const allowed = allowedStreams(
+      settings.allowDeletions,
+      streams.map((s) => s.descriptor.name),
+    );
     const selected = selectRun(this.options.catalog, streams, resources);
     const plans = planRun(this.latestState, selected, this.runStart, settings.fullTableEveryDays);
     for (const resource of resources)
@@ -108,7 +116,7 @@ export class SyncRun {
     if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
-    if (active.length === 0) return { records: {}, droppedPasses: [] };
+    if (active.length === 0) return { records: {}, droppedPasses: [], heldPasses: [] };
     if (Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
 
     const unsure: UnsureRead[] = [];
@@ -121,11 +129,16 @@ export class SyncRun {
       cut.push(...read.cut);
     }
     // A stream cut short by the record limit has not read everything: its pass neither ends nor is dropped.
+    const budget = {
+      deletionBudgetShare: settings.deletionBudgetShare,
+      deletionBudgetRows: settings.deletionBudgetRows,
+    };
     const end = endPasses(
       this.latestState,
       active.filter((a) => !cut.includes(a)),
       unsure,
       log,
+      { budget, allowed },
     );
     for (const a of end.completed)
       await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
@@ -136,6 +149,7 @@ export class SyncRun {
     return {
       records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])),
       droppedPasses: end.dropped,
+      heldPasses: end.held,
     };
   }
 
@@ -164,6 +178,7 @@ export class SyncRun {
       group.map((a) => a.stream.descriptor.name),
       resource.noun,
     );
+    if (read.restarted) for (const a of group) a.pass?.restart();
     log.info(read.intro);
     let unsure: string | undefined;
     /** Streams that reached the limit with a row left out: their checkpoints stay where they were. */
@@ -181,7 +196,8 @@ export class SyncRun {
           batch.checkpoint === undefined || whole.length === 0
             ? undefined
             : resource.checkpoint(this.cadence.base(this.latestState), whole, batch.checkpoint, this.future);
-        this.cadence.add(written, next);
+        const counted = next === undefined ? undefined : withPassCounts(next, whole);
+        this.cadence.add(written, counted);
         await this.sendState(this.cadence.take());
         if (whole.length === 0) break;
       }
@@ -229,6 +245,7 @@ export class SyncRun {
       else if (position !== undefined) this.future.see(position);
       for (const a of group) {
         if ((a.start !== undefined && position != null && position < a.start) || cut.includes(a)) continue;
+        const before = a.emitted;
         for (const row of a.stream.rows(record, context)) {
           if (limit !== undefined && a.emitted >= limit) {
             cut.push(a);
@@ -238,6 +255,7 @@ export class SyncRun {
           a.emitted += 1;
           if (full) await this.sink.drain();
         }
+        a.pass?.wrote(a.emitted - before, position);
       }
     }
     await this.sink.drain();

@@ -58,6 +58,22 @@ max_requests_per_second?: number
  */
 full_table_every_days?: number
 /**
+ * Deletion budget of a full-table pass: the share of the last completed pass's records (per stream) that its ACTIVATE_VERSION may delete. A pass that would delete more, or empty a table, is held: no ACTIVATE_VERSION, nothing deleted, a WARNING. docs/deletions.md.
+ */
+deletion_budget_share?: number
+/**
+ * Rows a full-table pass may always delete, whatever deletion_budget_share allows (a small table may lose a row or two); a pass that would empty a table is held all the same.
+ */
+deletion_budget_rows?: number
+/**
+ * Streams (comma-separated, or all) whose full-table pass completes in this run whatever it deletes: after a pass was held because records were really removed. Set it for one run only (--allow-deletions, or TAP_INVENTORY_PLANNER_ALLOW_DELETIONS=variants meltano run ...).
+ */
+allow_deletions?: string
+/**
+ * Exit status of a run whose full-table pass was held (deletion budget) or dropped (a read that cannot vouch for itself): everything read was written and the STATE is safe, only deletions wait. 0 for schedulers that fail a job on any other status and alert on the WARNING instead. docs/production.md.
+ */
+withheld_deletions_exit_code?: number
+/**
  * Ask the API only for the fields the selected columns need (fields=); checked once per run, off automatically if the API does not honour it.
  */
 field_projection?: boolean
@@ -129,11 +145,19 @@ resume?: {
 offset: number
 id: string
 }
+/**
+ * Records the pass has written over all of its runs, up to its resume point: its count for the deletion budget.
+ */
+count?: number
 }
 /**
  * Table version (start, epoch ms) of the last completed full-table pass.
  */
 full_table_version?: number
+/**
+ * Records written by the last completed full-table pass: the next pass may delete only a share of them (the deletion budget).
+ */
+full_table_count?: number
 }
 }
 }

@@ -2,98 +2,17 @@
 // a stream declares (read in full or not, history, a read that cannot vouch for itself) decides passes and STATE.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../src/client/http/types.js';
-import { resolveSettings } from '../../src/config/config.js';
-import { Logger } from '../../src/common/log.js';
 import { RecordLineSink, type RecordSink } from '../../src/singer/sink.js';
-import type { State } from '../../src/singer/state.js';
-import { SingerWriter } from '../../src/singer/writer.js';
+import type { SingerWriter } from '../../src/singer/writer.js';
 import { formatInstantUs, parseInstantUs } from '../../src/values/instants.js';
 import { purchaseOrders } from '../../src/streams/purchase-orders.js';
 import { vendors, warehouses } from '../../src/streams/reference.js';
-import type { Stream } from '../../src/streams/stream.js';
-import { SyncRun } from '../../src/engine/sync-run.js';
 import { collectionResource } from '../../src/engine/collection-resource.js';
 import { incrementalResource } from '../../src/engine/incremental-resource.js';
+import type { ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
+import { ledger, on, reading, rec, runEngine, T, V } from '../helpers/engine-run.js';
 
 const purchaseOrdersResource = incrementalResource('purchase-orders');
-import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
-
-const NOW = new Date('2026-01-02T03:04:05.678Z');
-const V = NOW.getTime();
-const T = NOW.toISOString();
-
-/** A record both reference streams can map: a warehouse name and a vendor id. */
-const rec = (n: number): ApiRecord => ({ name: `W${n}`, id: `v${n}` });
-
-function reading(batches: ResourceBatch<unknown>[], fail?: Error): AnyResourceReader['read'] {
-  return () => ({
-    intro: 'reading made-up records',
-    batches: (async function* () {
-      yield* batches;
-      if (fail) throw fail;
-    })(),
-  });
-}
-
-/** A resource no real API has: read in full, its checkpoint a counter kept at the top of the state. */
-function ledger(batches: ResourceBatch<unknown>[], fail?: Error): AnyResourceReader {
-  return {
-    name: 'ledger' as never,
-    noun: 'ledger entry',
-    unsureRead: 'the ledger lost pages',
-    read: reading(batches, fail),
-    startState: (state) => state,
-    checkpoint: (state, _streams, checkpoint) => ({ ...state, ledger: checkpoint }),
-  };
-}
-
-const on = (stream: Stream, resource: string, more: Partial<Stream> = {}): Stream => ({
-  ...stream,
-  resource: resource as never,
-  ...more,
-});
-
-async function runEngine(options: {
-  streams: Stream[];
-  resources: AnyResourceReader[];
-  state?: State;
-  sink?: (writer: SingerWriter) => RecordSink;
-  out?: PassThrough;
-  config?: Record<string, unknown>;
-  now?: () => Date;
-  recordLimit?: number;
-}) {
-  const logs: string[] = [];
-  const log = new Logger({ level: 'info', sink: (line) => logs.push(line) });
-  const settings = resolveSettings({ api_key: 'k', account_id: 'acct-1', ...options.config }, log);
-  const out = options.out ?? new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  const writer = new SingerWriter(out);
-  const run = new SyncRun({
-    settings,
-    api: {} as ApiClient,
-    writer,
-    sink: options.sink?.(writer),
-    log,
-    state: options.state ?? {},
-    now: options.now ?? (() => NOW),
-    recordLimit: options.recordLimit,
-    streams: options.streams,
-    resources: options.resources,
-  });
-  let error: unknown;
-  const result = await run.run().catch((e: unknown) => {
-    error = e;
-  });
-  const messages = Buffer.concat(chunks)
-    .toString()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>);
-  return { result, error, messages, logs, latestState: run.latestState };
-}
 
 const short = (m: Record<string, any>): string =>
   m.type === 'RECORD'
@@ -128,10 +47,11 @@ describe('the sync engine, for any resource', () => {
       'STATE {"ledger":2}',
       `ACTIVATE_VERSION warehouses v=${V}`,
       `ACTIVATE_VERSION vendors v=${V}`,
-      `STATE {"ledger":2,"bookmarks":{"warehouses":{"full_table_version":${V}},"vendors":{"full_table_version":${V}}}}`,
+      `STATE {"ledger":2,"bookmarks":{"warehouses":{"full_table_version":${V},"full_table_count":3},` +
+        `"vendors":{"full_table_version":${V},"full_table_count":3}}}`,
     ]);
     expect(messages[2]).toMatchObject({ record: { name: 'W1', _account_id: 'acct-1', __synced_at: T } });
-    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [] });
+    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [], heldPasses: [] });
   });
 
   it('never makes a history stream a pass, while its resource read in full makes the others passes', async () => {
@@ -142,8 +62,8 @@ describe('the sync engine, for any resource', () => {
     expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION').map(short)).toEqual([
       `ACTIVATE_VERSION warehouses v=${V}`,
     ]);
-    expect(messages.at(-1)!.value.bookmarks).toEqual({ warehouses: { full_table_version: V } });
-    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: [] });
+    expect(messages.at(-1)!.value.bookmarks).toEqual({ warehouses: { full_table_version: V, full_table_count: 1 } });
+    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: [], heldPasses: [] });
   });
 
   it("drops the passes of a collection whose read cannot vouch for itself, and only that resource's", async () => {
@@ -159,22 +79,23 @@ describe('the sync engine, for any resource', () => {
       streams: [warehouses, vendors],
       resources: [unsure, sure],
     });
-    const pass = { full_table_pass: { version: V, resume: { offset: 1, id: 'W1' } } };
+    const pass = { full_table_pass: { version: V, resume: { offset: 1, id: 'W1' }, count: 1 } };
     expect(messages.map(short)).toEqual([
       'SCHEMA warehouses',
       'SCHEMA vendors',
       `RECORD warehouses W1 v=${V}`,
       `STATE {"bookmarks":{"warehouses":${JSON.stringify(pass)}}}`,
       `RECORD vendors v2 v=${V}`,
-      `STATE {"bookmarks":{"warehouses":${JSON.stringify(pass)},"vendors":{"full_table_pass":{"version":${V},"resume":{"offset":1,"id":"v2"}}}}}`,
+      `STATE {"bookmarks":{"warehouses":${JSON.stringify(pass)},` +
+        `"vendors":{"full_table_pass":{"version":${V},"resume":{"offset":1,"id":"v2"},"count":1}}}}`,
       `ACTIVATE_VERSION vendors v=${V}`,
-      `STATE {"bookmarks":{"warehouses":{},"vendors":{"full_table_version":${V}}}}`,
+      `STATE {"bookmarks":{"warehouses":{},"vendors":{"full_table_version":${V},"full_table_count":1}}}`,
     ]);
     const warning = logs.find((l) => l.includes('the full-table pass of warehouses'));
     expect(warning).toMatch(/WARNING/);
     expect(warning).toContain('is dropped: GET /warehouses could not show that it listed every record');
     expect(warning).toContain('no ACTIVATE_VERSION, nothing is deleted; every record read was written');
-    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: ['warehouses'] });
+    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: ['warehouses'], heldPasses: [] });
   });
 
   it("keeps each stream to the records at or after its own start, by the resource's replication key", async () => {
@@ -211,7 +132,7 @@ describe('the sync engine, for any resource', () => {
     ]);
     expect(messages.at(-1)!.value).toEqual({ bookmarks: { purchase_orders: bookmark('3') } });
     expect(logs.some((l) => l.includes('purchase order id="3" has no usable last_modified'))).toBe(true);
-    expect(result).toEqual({ records: { purchase_orders: 2 }, droppedPasses: [] });
+    expect(result).toEqual({ records: { purchase_orders: 2 }, droppedPasses: [], heldPasses: [] });
   });
 
   it('flushes the sink before every STATE and ACTIVATE_VERSION, and closes it at the end or on an error', async () => {
