@@ -7,6 +7,7 @@ import { pickFault } from './faults.js';
 import { HTML_403, HTML_502, HTML_503, HTML_TYPE, JSON_TYPE, type Reply, errorReply, send } from './http-util.js';
 import { project } from './projection.js';
 import { parseFields, parseListQuery } from './query.js';
+import { listShowsFirst } from './options.js';
 import { itemsAsObject } from './quirks.js';
 import type { SandboxState } from './state.js';
 import { type WireObject, renderJson } from './values.js';
@@ -79,7 +80,8 @@ function list(st: SandboxState, url: URL): Reply {
   st.countListRequest();
   const q = parseListQuery(url.searchParams, st.opts.ignoreOperators);
   if (st.opts.pageCap > 0) q.limit = Math.min(q.limit, st.opts.pageCap);
-  const { total, orders } = executeList(st.store, st.gen, q, st.opts.floorFilters);
+  const visible = listShowsFirst(st.opts, 'purchase-orders');
+  const { total, orders } = executeList(st.store, st.gen, q, st.opts.floorFilters, visible);
   const fields = st.opts.ignoreFields ? undefined : q.fields;
   const projected: WireObject[] = fields ? orders.map((order) => project(order, fields)) : orders;
   const rows =

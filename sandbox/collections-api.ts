@@ -2,7 +2,7 @@
 // rows, said in meta.limit), in id order, with fields= as the research found it (sandbox/variants.ts); the
 // switches of issue 22 (sandbox/options.ts) make the listing ignore the sort, reorder on edits, cap pages
 // silently, and serve no deep offsets.
-import type { CollectionOrder } from './options.js';
+import { type CollectionOrder, type ListName, listShowsFirst } from './options.js';
 import { JSON_TYPE, type Reply, errorReply } from './http-util.js';
 import { parseFields } from './query.js';
 import type { SandboxState } from './state.js';
@@ -31,16 +31,20 @@ export function collectionRoute(st: SandboxState, url: URL): Reply | undefined {
   st.stats.collectionRequests++;
   if (name === 'variants') st.countVariantRequest();
   const { pageCap, pageCapSilent, deepOffsetLimit, deepOffsetStatus, collectionOrder } = st.opts;
+  const shown = listShowsFirst(st.opts, name as ListName);
   const asked = Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100);
   const limit = Math.min(asked, pageCap || 1000);
   const page = Math.max(0, Number(url.searchParams.get('page') ?? 0) || 0);
   const start = page * limit;
-  const total = name === 'variants' ? st.variants.live.length : records(st, name).length;
+  const all = name === 'variants' ? st.variants.live.length : records(st, name).length;
+  const total = shown === undefined ? all : Math.min(all, shown);
   const served = deepOffsetLimit > 0 && start >= deepOffsetLimit;
   if (served && deepOffsetStatus) return errorReply(deepOffsetStatus, `page ${page} is out of range`);
   const rows = served
     ? []
-    : slice(st, name, collectionOrder, start, start + limit).map((r) => (fields ? project(name, r, fields) : r));
+    : slice(st, name, collectionOrder, start, Math.min(start + limit, total)).map((r) =>
+        fields ? project(name, r, fields) : r,
+      );
   const metaLimit = pageCapSilent ? asked : limit;
   const meta = {
     name,

@@ -50,12 +50,19 @@ function narrow(p: Plan, f: Filter, floorFilters: boolean): void {
   }
 }
 
-export function executeList(store: OrderStore, gen: OrderGenerator, q: ListQuery, floorFilters = false): PageResult {
+/** `visible`: only the first this many orders of the store are listed (the listsShowFirst switch). */
+export function executeList(
+  store: OrderStore,
+  gen: OrderGenerator,
+  q: ListQuery,
+  floorFilters = false,
+  visible = Number.POSITIVE_INFINITY,
+): PageResult {
   const p = plan(q.filters, floorFilters);
   const start = q.page * q.limit;
   const end = start + q.limit;
   const passes = (i: number): boolean => {
-    if (store.deleted[i]) return false;
+    if (store.deleted[i] || i >= visible) return false;
     const lm = store.lmUs(i);
     if (lm < p.min || lm > p.max) return false;
     for (const f of p.cheap) if (!matches(new Stamp(store.lmSec[i]!, 0, store.lmSub[i]!), f.op, f.value)) return false;
@@ -76,7 +83,7 @@ export function executeList(store: OrderStore, gen: OrderGenerator, q: ListQuery
     const hi = p.min > p.max ? 0 : store.upperBound(p.max);
     const desc = q.sort.desc;
     const at = (k: number): number => store.sorted[desc ? hi - 1 - k : lo + k]!;
-    if (p.cheap.length === 0 && p.generic.length === 0 && store.deletedCount === 0) {
+    if (p.cheap.length === 0 && p.generic.length === 0 && store.deletedCount === 0 && visible >= store.count) {
       total = Math.max(0, hi - lo);
       for (let k = start; k < Math.min(end, total); k++) picked.push(at(k));
     } else {

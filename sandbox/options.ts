@@ -76,6 +76,22 @@ export interface SandboxOptions {
   deepOffsetStatus?: number;
   /** pageCap is applied without saying so: meta.limit echoes the limit asked for (collections). */
   pageCapSilent?: boolean;
+  /**
+   * A server wrong consistently (issue 29: a partial index, a permission change, a maintenance mode answering 200):
+   * every list (purchase orders, variants, warehouses, vendors) shows only its first N records, and its meta.total
+   * says N; 0: every list is empty, total 0. false: off.
+   */
+  listsShowFirst?: number | false;
+  /** The lists listsShowFirst applies to (default: all of them). */
+  listsShowFirstOn?: ListName[];
+}
+
+export type ListName = 'purchase-orders' | 'variants' | 'warehouses' | 'vendors';
+export const LIST_NAMES: readonly ListName[] = ['purchase-orders', 'variants', 'warehouses', 'vendors'];
+
+/** The number of records `list` shows under listsShowFirst, or undefined when it shows them all. */
+export function listShowsFirst(opts: ResolvedOptions, list: ListName): number | undefined {
+  return opts.listsShowFirst === false || !opts.listsShowFirstOn.includes(list) ? undefined : opts.listsShowFirst;
 }
 
 export type CollectionOrder = 'id' | 'scrambled' | 'recent';
@@ -125,6 +141,8 @@ export const DEFAULTS: ResolvedOptions = {
   deepOffsetLimit: 0,
   deepOffsetStatus: 0,
   pageCapSilent: false,
+  listsShowFirst: false,
+  listsShowFirstOn: [...LIST_NAMES],
 };
 
 /** Options that shape the generated data or the socket; fixed once the sandbox runs. */
@@ -205,6 +223,8 @@ const CHECKS: Record<keyof SandboxOptions, Check> = {
   deepOffsetLimit: int(0, 1e9),
   deepOffsetStatus: (v) => v === 0 || (Number.isInteger(v) && (v as number) >= 400 && (v as number) <= 599),
   pageCapSilent: bool,
+  listsShowFirst: (v) => v === false || (Number.isInteger(v) && (v as number) >= 0),
+  listsShowFirstOn: subsetOf(LIST_NAMES),
 };
 
 /** Validates a partial option set; throws an Error naming the first bad key. */

@@ -4,25 +4,20 @@
 // checks that every variant loaded the same rows as the first, and writes bench-results/pipeline-latest.json.
 //   npm run bench:pipeline -- --orders 2000 --variants 500     smaller
 //   npm run bench:pipeline -- --only record,batch              some variants of the run
+//   npm run bench:pipeline -- --state-every-records 1           the tap's checkpoint cadence (default: its own)
 // Needs scripts/setup-loaders.sh (target-postgres in .venv-loaders) and PostgreSQL on 127.0.0.1:5432.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.js';
+import { STREAMS as REGISTRY } from '../src/streams/index.js';
 import { REPO_ROOT, TAP_BIN, writeJson } from './lib/tap-process.js';
 
 const TARGET = join(REPO_ROOT, '.venv-loaders', 'bin', 'target-postgres');
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres' };
-const STREAMS = [
-  'purchase_orders',
-  'purchase_order_items',
-  'variants',
-  'variant_warehouses',
-  'variant_vendors',
-  'warehouses',
-  'vendors',
-];
+/** The tables a default run loads: every stream selected by default. */
+const STREAMS = REGISTRY.filter((s) => s.descriptor.selectedByDefault !== false).map((s) => s.descriptor.name);
 /**
  * Left out of the comparison: what the target fills itself at load time (on the RECORD path only), and what
  * differs from one run to the next by design (the run's sync time, and the table version, the run's start).
@@ -53,6 +48,7 @@ const option = (name: string): string | undefined => {
 const orders = Number(option('orders') ?? 20_000);
 const variants = Number(option('variants') ?? 5_000);
 const only = (option('only')?.split(',') ?? Object.keys(VARIANTS)) as Variant[];
+const stateEveryRecords = option('state-every-records');
 
 interface Usage {
   seconds: number;
@@ -123,6 +119,7 @@ async function main(): Promise<void> {
         api_key: sandbox.apiKey,
         account_id: sandbox.accountId,
         base_url: sandbox.baseUrl,
+        ...(stateEveryRecords ? { state_every_records: Number(stateEveryRecords) } : {}),
         ...(batch
           ? {
               batch_config: { encoding: { format: 'jsonl', compression: 'gzip' }, storage: { root: `file://${root}` } },
@@ -156,7 +153,7 @@ async function main(): Promise<void> {
   }
   const base = results.find((r) => r.variant === 'record');
   const lines = [
-    `tap | target-postgres, ${orders} orders + ${variants} variants (${Object.values(results[0]?.rows ?? {}).reduce((a, b) => a + b, 0)} rows), ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
+    `tap | target-postgres, ${orders} orders + ${variants} variants${stateEveryRecords ? `, state_every_records ${stateEveryRecords}` : ''} (${Object.values(results[0]?.rows ?? {}).reduce((a, b) => a + b, 0)} rows), ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
     '| variant | end to end s | vs record | tap CPU s | tap RSS MB | target CPU s | target RSS MB | files (MB) | rows as first | unversioned |',
     '|:--|--:|--:|--:|--:|--:|--:|--:|:--|--:|',
     ...results.map(

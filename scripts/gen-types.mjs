@@ -1,44 +1,53 @@
 // Generates src/generated/schemas.ts from the JSON Schemas in schemas/ (the single source of truth).
 // `npm run gen:types` writes it; test/unit/generated.test.ts fails when the committed file drifts.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
 import ts from 'typescript';
 
 const root = new URL('../', import.meta.url);
-/** The schemas both generators read (scripts/gen-validators.mjs too), in the order their output lists them. */
-export const SCHEMAS = [
-  'config',
-  'state',
-  'catalog',
-  'purchase_orders',
-  'purchase_order_items',
-  'variants',
-  'variant_warehouses',
-  'variant_vendors',
-  'warehouses',
-  'vendors',
-  'variant_snapshots',
-  'variant_monthly',
-  'variant_daily',
-  'variant_history',
-  'variant_forecast_snapshots',
-];
+/** The schemas of the tap's input files, first in the output; every other file in schemas/ is a stream's. */
+export const FILE_SCHEMAS = ['config', 'state', 'catalog'];
 export const readSchema = async (name) => JSON.parse(await readFile(new URL(`schemas/${name}.json`, root), 'utf8'));
 export const GENERATED_PATH = fileURLToPath(new URL('src/generated/schemas.ts', root));
-/** Record schemas that also have a decimal form (use_singer_decimal), generated as `<name>_decimal`. */
-export const RECORD_SCHEMAS = ['purchase_orders', 'purchase_order_items'];
 
 /**
- * The decimal form of a record schema, derived by the same function the tap uses at run time
- * (src/singer/decimal-schema.ts, transpiled here as it is: it imports nothing), titled `<Title>Decimal`.
+ * The record schemas: every schemas/<stream>.json, by name (test/unit/stream-registry.test.ts checks that they are
+ * exactly the streams of src/streams/index.ts).
  */
-export async function readDecimalSchema(name) {
+export async function recordSchemaNames() {
+  const files = (await readdir(new URL('schemas/', root))).filter((f) => f.endsWith('.json'));
+  return files
+    .map((f) => f.slice(0, -'.json'.length))
+    .filter((name) => !FILE_SCHEMAS.includes(name))
+    .sort();
+}
+
+/** Both generators' schemas, in the order their output lists them. */
+export async function schemaNames() {
+  return [...FILE_SCHEMAS, ...(await recordSchemaNames())];
+}
+
+/** The decimal-schema module (src/singer/decimal-schema.ts, transpiled as it is: it imports nothing). */
+async function decimalModule() {
   const source = await readFile(new URL('src/singer/decimal-schema.ts', root), 'utf8');
   const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText;
-  const { decimalForm } = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+  return import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+}
+
+/** Record schemas with money or quantity columns (x-decimal): they also get a decimal form, `<name>_decimal`. */
+export async function decimalSchemaNames() {
+  const { decimalColumns } = await decimalModule();
+  const names = await recordSchemaNames();
+  const schemas = await Promise.all(names.map(readSchema));
+  return names.filter((_, i) => Object.keys(decimalColumns(schemas[i])).length > 0);
+}
+
+/** The decimal form of a record schema, derived by the same function the tap uses at run time, titled `<Title>Decimal`. */
+export async function readDecimalSchema(name) {
+  const { decimalForm } = await decimalModule();
   const schema = await readSchema(name);
   return { ...decimalForm(schema), title: `${schema.title}Decimal` };
 }
@@ -50,8 +59,8 @@ export async function generateTypes() {
     '',
   ];
   const schemas = [
-    ...(await Promise.all(SCHEMAS.map(readSchema))),
-    ...(await Promise.all(RECORD_SCHEMAS.map(readDecimalSchema))),
+    ...(await Promise.all((await schemaNames()).map(readSchema))),
+    ...(await Promise.all((await decimalSchemaNames()).map(readDecimalSchema))),
   ];
   for (const schema of schemas) {
     const code = await compile(schema, schema.title, { bannerComment: '', additionalProperties: false, format: false });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { _, Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { readDecimalSchema, readSchema, RECORD_SCHEMAS, SCHEMAS } from './gen-types.mjs';
+import { decimalSchemaNames, readDecimalSchema, readSchema, schemaNames } from './gen-types.mjs';
 
 export const GENERATED_PATH = fileURLToPath(new URL('../src/generated/validators.ts', import.meta.url));
 
@@ -21,13 +21,15 @@ export async function generateValidators() {
   addFormats(ajv, { mode: 'fast' });
   ajv.addFormat('rfc3339-date-or-date-time', () => true); // the real checks are in validation-runtime.ts
   ajv.addFormat('x-singer.decimal', () => true);
-  for (const name of SCHEMAS) ajv.addSchema(await readSchema(name), name);
-  const decimalNames = RECORD_SCHEMAS.map((name) => `${name}_decimal`);
-  for (const name of RECORD_SCHEMAS) ajv.addSchema(await readDecimalSchema(name), `${name}_decimal`);
+  const names = await schemaNames();
+  for (const name of names) ajv.addSchema(await readSchema(name), name);
+  const decimals = await decimalSchemaNames();
+  for (const name of decimals) ajv.addSchema(await readDecimalSchema(name), `${name}_decimal`);
+  const decimalNames = decimals.map((name) => `${name}_decimal`);
   // ajv writes its runtime helpers as require() calls, which an ES module cannot make: the one our schemas
   // need (minLength counts code points) comes from validation-runtime.ts instead.
   const code = standaloneCode
-    .default(ajv, Object.fromEntries([...SCHEMAS, ...decimalNames].map((name) => [name, name])))
+    .default(ajv, Object.fromEntries([...names, ...decimalNames].map((name) => [name, name])))
     .replaceAll('require("ajv/dist/runtime/ucs2length").default', 'ucs2length');
   const left = /require\([^)]*\)/.exec(code);
   if (left)

@@ -9,6 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { RELIABILITY_API_KEY, secretLeaks } from '../test/helpers/reliability-scenarios.js';
 import { REPO_ROOT } from './lib/tap-process.js';
 import { badInputScenario } from './soak/bad-input.js';
+import { budgetSection } from './soak/budget.js';
 import { collectionSection } from './soak/collections.js';
 import { faultScenarios } from './soak/faults.js';
 import { report } from './soak/figures.js';
@@ -40,6 +41,7 @@ const exitTimes = await interruptScenarios(argv); // 6. signals and pipes
 const bad = await badInputScenario(); // 7. bad input
 const quirks = await oddValueScenarios(argv); // 8. odd values and shapes, 8b. strict_values
 const collections = await collectionSection(argv); // 10. collections read in full while the server misbehaves
+collections.push(...(await budgetSection(argv))); // 11. the deletion budget: short and empty lists
 
 // 9. Secrets --------------------------------------------------------------------------------------------
 const leaks = secretLeaks(allRuns, [RELIABILITY_API_KEY, 'wrong-KEY-0d9a4c77e1']);

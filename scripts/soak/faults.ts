@@ -57,7 +57,7 @@ export async function faultScenarios(argv: SoakArgs): Promise<void> {
           kind,
           afterStates: 5,
           sandbox: { orders: Math.round(N / 4), itemsPerOrder: 2, seed: argv.seed + 1, latencyMs: 5, slowMs: 2000 },
-          config: { page_size: 100, concurrency: 1, request_timeout: 0.5 },
+          config: { page_size: 100, concurrency: 1, request_timeout: 0.5, state_every_records: 1 },
         });
         addRuns(r, result.runs);
         r.requests += requests(result.stats);

@@ -18,7 +18,7 @@ export async function interruptScenarios(argv: SoakArgs): Promise<Record<string,
         signal,
         afterStates: 5,
         sandbox: { orders: Math.round(N / 4), itemsPerOrder: 2, seed: argv.seed + 6, latencyMs: 10 },
-        config: { page_size: 100, concurrency: 4 },
+        config: { page_size: 100, concurrency: 4, state_every_records: 1 },
       });
       addRuns(r, result.runs);
       r.requests += requests(result.stats);

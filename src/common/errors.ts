@@ -47,14 +47,19 @@ export class InputFileError extends TapError {
 
 /** An HTTP/API failure after retries were spent, or one that must not be retried. */
 export class ApiError extends TapError {
+  /** The same request may succeed later (the API kept failing, or the network did): a run later may pass. */
+  readonly transient: boolean;
+
   constructor(
     code: Extract<ErrorCode, `API_${string}`>,
     message: string,
     hint?: string,
     readonly status?: number,
+    options?: { cause?: unknown; transient?: boolean },
   ) {
-    super(code, message, hint);
+    super(code, message, hint, options);
     this.name = 'ApiError';
+    this.transient = options?.transient ?? false;
   }
 }
 

@@ -18,24 +18,8 @@ function findPackageRoot(): string {
 
 export const PACKAGE_ROOT = findPackageRoot();
 
-export type SchemaName =
-  | 'config'
-  | 'state'
-  | 'catalog'
-  | 'purchase_orders'
-  | 'purchase_order_items'
-  | 'variants'
-  | 'variant_warehouses'
-  | 'variant_vendors'
-  | 'warehouses'
-  | 'vendors'
-  | 'variant_snapshots'
-  | 'variant_monthly'
-  | 'variant_daily'
-  | 'variant_history'
-  | 'variant_forecast_snapshots';
-
-export function loadSchema(name: SchemaName): JsonSchema {
+/** schemas/<name>.json: `config`, `state`, `catalog`, or a stream's record schema (named as the stream). */
+export function loadSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.json`), 'utf8')) as JsonSchema;
 }
 

@@ -30,6 +30,17 @@ export interface Settings {
   /** Stop at the first value that cannot be read instead of writing null with a warning. */
   strictValues: boolean;
   fullTableEveryDays?: number;
+  /** A STATE at most every this many records written, or every stateEverySeconds (and at each read's end). */
+  stateEveryRecords: number;
+  stateEverySeconds: number;
+  /** Share of the last completed pass's records a pass may delete (src/engine/deletion-budget.ts). */
+  deletionBudgetShare: number;
+  /** Rows a pass may always delete. */
+  deletionBudgetRows: number;
+  /** Streams (or `all`) whose pass completes in this run whatever it deletes. */
+  allowDeletions: string[];
+  /** Exit status of a run with a held or dropped pass. */
+  withheldDeletionsExitCode: number;
   /** batch_config: records go out as BATCH files instead of RECORD messages. */
   batch?: BatchSettings;
 }
@@ -86,8 +97,22 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     useSingerDecimal: c.use_singer_decimal!,
     strictValues: c.strict_values!,
     fullTableEveryDays: c.full_table_every_days,
+    stateEveryRecords: c.state_every_records!,
+    stateEverySeconds: c.state_every_seconds!,
+    deletionBudgetShare: c.deletion_budget_share!,
+    deletionBudgetRows: c.deletion_budget_rows!,
+    allowDeletions: streamList(c.allow_deletions),
+    withheldDeletionsExitCode: c.withheld_deletions_exit_code!,
     ...(batch ? { batch: batch as BatchSettings } : {}),
   };
+}
+
+/** `variants, vendors` -> [variants, vendors]. */
+export function streamList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function checkBaseUrl(baseUrl: string): string[] {

@@ -5,6 +5,7 @@ import { InputFileError } from '../common/errors.js';
 import type { FutureTimestamps } from './future-timestamps.js';
 import { parseInstantUs } from '../values/instants.js';
 import type { Logger } from '../common/log.js';
+import { PassCount } from './pass-count.js';
 import type { ValueProblems } from './record-check.js';
 import { type Selection, selectedSchema } from '../singer/catalog.js';
 import type { StreamPlan } from '../singer/full-table.js';
@@ -32,6 +33,8 @@ export interface ActiveStream {
   /** Columns whose value must be readable (required, key, replication key): never nulled. */
   strictColumns: string[];
   plan: StreamPlan;
+  /** In a pass: the records it has written, for the deletion budget. */
+  pass?: PassCount;
 }
 
 export interface Activation {
@@ -41,6 +44,8 @@ export interface Activation {
   log: Logger;
   future: FutureTimestamps;
   sink: RecordSink;
+  /** The validator of a stream's records (default: the one generated from schemas/<stream>.json). */
+  validator?: typeof recordValidator;
 }
 
 /** `replicationKey`: the resource's, when its records are bookmarked on one. */
@@ -49,7 +54,7 @@ export function activate(
   selection: Selection,
   plan: StreamPlan,
   replicationKey: string | undefined,
-  { settings, state, log, future, sink }: Activation,
+  { settings, state, log, future, sink, validator = recordValidator }: Activation,
 ): ActiveStream {
   const name = stream.descriptor.name;
   // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
@@ -84,10 +89,7 @@ export function activate(
     replicationKey,
     start,
     allFields: selection.fields.length === Object.keys(stream.descriptor.schema.properties ?? {}).length,
-    validate: recordValidator(
-      name,
-      settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined,
-    ),
+    validate: validator(name, settings.useSingerDecimal === true && stream.descriptor.decimalSchema !== undefined),
     write: sink.open({ name, version: plan.version, pass: plan.fullTable }),
     counter: new Counter((point) => log.metric(point), 'record_count', { stream: name }),
     emitted: 0,
@@ -97,6 +99,7 @@ export function activate(
       ...(replicationKey === undefined ? [] : [replicationKey]),
     ],
     plan,
+    ...(plan.fullTable ? { pass: new PassCount(plan.carried) } : {}),
   };
 }
 

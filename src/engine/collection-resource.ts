@@ -1,49 +1,59 @@
-// The collections (variants, warehouses, vendors): read in full every run for all of their streams, as
-// versioned passes that resume by offset. The streams share one read: it resumes where all of them stopped at
-// the same point, and starts over otherwise (rows written again carry the same version, so nothing is lost or
-// doubled in the target).
-import { type CollectionResume, readCollection } from '../client/collection-reader.js';
-import { COLLECTIONS, type CollectionName } from '../client/collections.js';
+// A collection (variants, warehouses, vendors): read in full every run for all of its streams, as versioned
+// passes that go on from a checkpoint (an offset and the id read there). The streams share one read: it goes
+// on where all of them stopped at the same checkpoint, and starts over otherwise (rows written again carry the
+// same version, so nothing is lost or doubled in the target).
+import { type CollectionCheckpoint, readCollection } from '../client/collection/reader.js';
+import { type CollectionName, ENDPOINTS } from '../client/endpoints.js';
+import { ALL_FIELDS } from '../client/paging/projection.js';
 import { startState, withPassResume } from '../singer/full-table.js';
+import { resumableFailures } from './read-errors.js';
 import type { ResourceBatch, ResourceReader } from './resource.js';
 
-export function collectionResource(name: CollectionName): ResourceReader<CollectionResume> {
-  const collection = COLLECTIONS[name];
+export function collectionResource(name: CollectionName): ResourceReader<CollectionCheckpoint> {
+  const endpoint = ENDPOINTS[name];
   return {
     name,
-    noun: collection.noun,
-    unsureRead: `GET /${collection.path} could not show that it listed every record`,
+    noun: endpoint.noun,
+    unsureRead: `GET /${endpoint.path} could not show that it listed every record`,
 
     read(streams, { api, log, pageSize, concurrency, fields }) {
       // A bookmarked stream (Stream.bookmark) does not hold a read back: its bookmark moves only after a read that
       // ended, and the part before a resume point was written with the same floor by the run that was stopped.
-      const resumes = streams.filter((a) => !a.stream.bookmark).map((a) => a.plan.resume);
-      const first = resumes[0];
-      const resume = first && resumes.every((r) => r?.offset === first.offset && r.id === first.id) ? first : undefined;
+      const checkpoints = streams.filter((a) => !a.stream.bookmark).map((a) => a.plan.resume);
+      const first = checkpoints[0];
+      const checkpoint =
+        first && checkpoints.every((c) => c?.offset === first.offset && c.id === first.id) ? first : undefined;
       const names = streams.map((a) => a.stream.descriptor.name).join(', ');
+      const read = readCollection(
+        api,
+        endpoint,
+        { pageSize, fields: fields ?? ALL_FIELDS, checkpoint, concurrency },
+        log,
+      );
       return {
-        intro: `${name}: read in full for ${names}${resume ? `, resumed at offset ${resume.offset}` : ''}`,
-        batches: batches(readCollection(api, collection, { pageSize, fields, resume, concurrency }, log)),
+        intro: `${name}: read in full for ${names}${checkpoint ? `, resumed at offset ${checkpoint.offset}` : ''}`,
+        batches: resumableFailures(batches(read)),
+        restarted: checkpoint === undefined && checkpoints.some((c) => c !== undefined),
       };
     },
 
     // A pass goes into state with its first checkpoint: until something is read, the STATE is the input's.
     startState: (state) => state,
 
-    checkpoint(state, streams, resume) {
+    checkpoint(state, streams, checkpoint) {
       const passes = streams.filter((a) => a.plan.fullTable);
       if (passes.length === 0) return undefined;
       let next = startState(
         state,
         passes.map((a) => a.plan),
       );
-      for (const a of passes) next = withPassResume(next, a.stream.descriptor.name, resume);
+      for (const a of passes) next = withPassResume(next, a.stream.descriptor.name, checkpoint);
       return next;
     },
   };
 }
 
-async function* batches(read: ReturnType<typeof readCollection>): AsyncGenerator<ResourceBatch<CollectionResume>> {
-  for await (const { records, resume, mayHaveMissed, why } of read)
-    yield { records, checkpoint: resume, mayHaveMissed, why };
+async function* batches(read: ReturnType<typeof readCollection>): AsyncGenerator<ResourceBatch<CollectionCheckpoint>> {
+  for await (const { records, checkpoint, mayHaveMissed, why } of read)
+    yield { records, checkpoint, mayHaveMissed, why };
 }

@@ -1,7 +1,8 @@
 // What the sync engine asks of an API resource (purchase orders, a collection, the next one): how to read it
 // for its selected streams, what its read can vouch for, and how its progress goes into STATE. Everything else
 // (rows, validation, output, progress, passes) is the engine's, the same for every resource.
-import type { ApiClient } from '../client/http.js';
+import type { ApiRecord } from '../client/endpoints.js';
+import type { ApiClient } from '../client/http/types.js';
 import type { FutureTimestamps } from './future-timestamps.js';
 import type { Logger } from '../common/log.js';
 import type { StreamPlan } from '../singer/full-table.js';
@@ -9,7 +10,7 @@ import type { State } from '../singer/state.js';
 import type { Resource } from '../streams/stream.js';
 import type { ActiveStream } from './active-stream.js';
 
-export type ApiRecord = Record<string, unknown>;
+export type { ApiRecord };
 
 export interface ResourceBatch<Checkpoint> {
   /** API records, in the order they are to be written. */
@@ -37,6 +38,8 @@ export interface ResourceRead<Checkpoint> {
   /** What is read, from where: the log line that opens the read. */
   intro: string;
   batches: AsyncIterable<ResourceBatch<Checkpoint>>;
+  /** The read ignores where the streams' passes stopped and starts them over (their earlier runs do not count). */
+  restarted?: boolean;
 }
 
 export interface ResourceReader<Checkpoint> {

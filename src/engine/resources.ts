@@ -1,10 +1,11 @@
-// The resource readers, in sync order.
-import { COLLECTIONS, type CollectionName } from '../client/collections.js';
+// The resource readers, in sync order: one per endpoint of the endpoint table.
+import { ENDPOINTS, type CollectionName, type EndpointName, type IncrementalName } from '../client/endpoints.js';
 import { collectionResource } from './collection-resource.js';
-import { purchaseOrdersResource } from './purchase-order-resource.js';
+import { incrementalResource } from './incremental-resource.js';
 import type { AnyResourceReader } from './resource.js';
 
-export const RESOURCES: AnyResourceReader[] = [
-  purchaseOrdersResource,
-  ...(Object.keys(COLLECTIONS) as CollectionName[]).map(collectionResource),
-];
+export const RESOURCES: AnyResourceReader[] = (Object.keys(ENDPOINTS) as EndpointName[]).map((name) =>
+  'replicationKey' in ENDPOINTS[name]
+    ? incrementalResource(name as IncrementalName)
+    : collectionResource(name as CollectionName),
+);

@@ -3,8 +3,9 @@
 // its batches of API records become rows that are validated, written to the sink, counted and checkpointed the
 // same way whatever the resource. What differs is declared: by the resource (how it reads, whether it is read
 // in full, how its progress goes into STATE) and by the stream (its rows, keys, whether it keeps a history).
-// A STATE goes out only after the sink has passed on the records it covers, so the process may die after any line.
-import type { ApiClient } from '../client/http.js';
+// A STATE goes out only after the sink has passed on the records it covers, so the process may die after any line;
+// checkpoints are held back and sent at a cadence (checkpoint-cadence.ts), and always at the end of a read.
+import type { ApiClient } from '../client/http/types.js';
 import type { Settings } from '../config/config.js';
 import { FutureTimestamps } from './future-timestamps.js';
 import type { SingerCatalog } from '../generated/schemas.js';
@@ -18,11 +19,15 @@ import type { SingerWriter } from '../singer/writer.js';
 import { STREAMS } from '../streams/index.js';
 import type { RowContext, Stream } from '../streams/stream.js';
 import { type ActiveStream, activate, checked, schemaMessage } from './active-stream.js';
+import { CheckpointCadence } from './checkpoint-cadence.js';
+import { allowedStreams } from './deletion-budget.js';
 import { endPasses, type UnsureRead } from './passes.js';
+import { withPassCounts } from './pass-count.js';
 import { planRun, selectRun } from './plan.js';
-import type { AnyResourceReader, ApiRecord } from './resource.js';
+import type { AnyResourceReader, ApiRecord, ResourceBatch } from './resource.js';
 import { RESOURCES } from './resources.js';
 import { RowBookmarks } from './row-bookmarks.js';
+import type { recordValidator } from './validation.js';
 
 export interface SyncOptions {
   settings: Settings;
@@ -33,14 +38,18 @@ export interface SyncOptions {
   log: Logger;
   catalog?: SingerCatalog;
   state: State;
-  /** --test: SCHEMA and at most one RECORD per selected stream, no STATE. */
-  testMode?: boolean;
+  /**
+   * Stop each stream after this many records (--test: 1). A stream cut short keeps its checkpoint from before
+   * the first record it left out, and its pass stays open (no ACTIVATE_VERSION): the next run resumes it.
+   */
+  recordLimit?: number;
   /** Logged once the input has been checked, before the first request (bad input stays one line). */
   banner?: string;
   now?: () => Date;
-  /** The stream and resource registries (default: the tap's). */
+  /** The stream and resource registries (default: the tap's), and the validators of the streams' records. */
   streams?: Stream[];
   resources?: AnyResourceReader[];
+  validator?: typeof recordValidator;
 }
 
 export interface SyncResult {
@@ -48,6 +57,8 @@ export interface SyncResult {
   records: Record<string, number>;
   /** Streams whose full-table pass was dropped (read complete, but not vouched for): no ACTIVATE_VERSION. */
   droppedPasses: string[];
+  /** Streams whose full-table pass was held (it would delete more than its budget): no ACTIVATE_VERSION. */
+  heldPasses: string[];
 }
 
 export class SyncRun {
@@ -57,6 +68,7 @@ export class SyncRun {
   private readonly future: FutureTimestamps;
   private readonly sink: RecordSink;
   private readonly now: () => Date;
+  private readonly cadence: CheckpointCadence;
   private runStart = 0;
   private rowBookmarks?: RowBookmarks;
 
@@ -66,6 +78,10 @@ export class SyncRun {
     this.values = new ValueProblems(options.log, options.settings.strictValues === true);
     this.future = new FutureTimestamps(this.now().getTime() * 1000);
     this.sink = options.sink ?? new RecordLineSink(options.writer);
+    const { stateEveryRecords, stateEverySeconds } = options.settings;
+    this.cadence = new CheckpointCadence({ records: stateEveryRecords, ms: stateEverySeconds * 1000 }, () =>
+      this.now().getTime(),
+    );
   }
 
   async run(): Promise<SyncResult> {
@@ -79,10 +95,14 @@ export class SyncRun {
   }
 
   private async sync(): Promise<SyncResult> {
-    const { settings, writer, log, testMode } = this.options;
+    const { settings, writer, log } = this.options;
     const streams = this.options.streams ?? STREAMS;
     const resources = this.options.resources ?? RESOURCES;
     this.runStart = this.now().getTime();
+    const allowed = allowedStreams(
+      settings.allowDeletions,
+      streams.map((s) => s.descriptor.name),
+    );
     const selected = selectRun(this.options.catalog, streams, resources);
     const plans = planRun(this.latestState, selected, this.runStart, settings.fullTableEveryDays);
     for (const resource of resources)
@@ -90,7 +110,8 @@ export class SyncRun {
         this.latestState,
         plans.filter((_, i) => selected[i]!.resource === resource),
       );
-    const deps = { settings, state: this.options.state, log, future: this.future, sink: this.sink };
+    const { validator } = this.options;
+    const deps = { settings, state: this.options.state, log, future: this.future, sink: this.sink, validator };
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
@@ -98,44 +119,64 @@ export class SyncRun {
     if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
-    if (active.length === 0) return { records: {}, droppedPasses: [] };
-    if (!testMode && Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
+    if (active.length === 0) return { records: {}, droppedPasses: [], heldPasses: [] };
+    if (Object.keys(this.latestState).length) await this.send({ type: 'STATE', value: this.latestState });
 
     const unsure: UnsureRead[] = [];
+    const cut: ActiveStream[] = [];
     for (const resource of resources) {
       const group = active.filter((a) => a.stream.resource === resource.name);
-      const why = group.length ? await this.syncResource(resource, group) : undefined;
-      if (why !== undefined) unsure.push({ streams: group, why });
+      if (group.length === 0) continue;
+      const read = await this.syncResource(resource, group);
+      if (read.unsure !== undefined) unsure.push({ streams: group, why: read.unsure });
+      cut.push(...read.cut);
     }
-    let droppedPasses: string[] = [];
-    if (!testMode) {
-      const end = endPasses(this.latestState, active, unsure, log);
-      for (const a of end.completed)
-        await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
-      const state = this.rowBookmarks!.close(end.state ?? this.latestState, active, unsure);
-      if (state !== this.latestState) await this.send({ type: 'STATE', value: state });
-      droppedPasses = end.dropped;
-    }
+    // A stream cut short by the record limit has not read everything: its pass neither ends nor is dropped.
+    const budget = {
+      deletionBudgetShare: settings.deletionBudgetShare,
+      deletionBudgetRows: settings.deletionBudgetRows,
+    };
+    const end = endPasses(
+      this.latestState,
+      active.filter((a) => !cut.includes(a)),
+      unsure,
+      log,
+      { budget, allowed },
+    );
+    for (const a of end.completed)
+      await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
+    // A stream cut short keeps its row bookmark too.
+    const whole = active.filter((a) => !cut.includes(a));
+    const state = this.rowBookmarks.close(end.state ?? this.latestState, whole, unsure);
+    if (state !== this.latestState) await this.send({ type: 'STATE', value: state });
     for (const a of active) a.counter.flush();
     this.values.finish();
     this.future.finish(log);
-    return { records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])), droppedPasses };
+    return {
+      records: Object.fromEntries(active.map((a) => [a.stream.descriptor.name, a.emitted])),
+      droppedPasses: end.dropped,
+      heldPasses: end.held,
+    };
   }
 
   /**
-   * The read loop, for one resource and its streams (`group`). When a batch said the read cannot vouch that it saw
-   * every record: what the server did.
+   * The read loop, for one resource and its streams (`group`). `unsure`: a batch said the read cannot vouch that it
+   * saw every record, and what the server did; `cut`: the streams the record limit cut short.
    */
-  private async syncResource(resource: AnyResourceReader, group: ActiveStream[]): Promise<string | undefined> {
-    const { settings, log, testMode } = this.options;
+  private async syncResource(
+    resource: AnyResourceReader,
+    group: ActiveStream[],
+  ): Promise<{ unsure?: string; cut: ActiveStream[] }> {
+    const { settings, log, recordLimit: limit } = this.options;
     // A stream asking for no field at all needs whole records.
     const asked = group.map((a) => a.stream.apiFields(a.fields));
     const fields = settings.fieldProjection && asked.every((f) => f.length) ? [...new Set(asked.flat())] : undefined;
     const read = resource.read(group, {
       api: this.options.api,
       log,
-      pageSize: testMode ? Math.min(settings.pageSize, 10) : settings.pageSize,
-      concurrency: testMode ? 1 : settings.concurrency,
+      // A limit that a page or two serves needs neither full pages nor parallel requests.
+      pageSize: limit === undefined ? settings.pageSize : Math.min(settings.pageSize, Math.max(limit, 10)),
+      concurrency: limit !== undefined && limit <= settings.pageSize ? 1 : settings.concurrency,
       fields,
     });
     const progress = new Progress(
@@ -143,63 +184,109 @@ export class SyncRun {
       group.map((a) => a.stream.descriptor.name),
       resource.noun,
     );
+    if (read.restarted) for (const a of group) a.pass?.restart();
     log.info(read.intro);
-    const runDate = new Date(this.runStart).toISOString().slice(0, 10);
     let unsure: string | undefined;
-    for await (const batch of read.batches) {
-      const syncedAt = this.now().toISOString();
-      const context: RowContext = {
-        accountId: settings.accountId,
-        syncedAt,
-        runDate,
-        decimal: settings.useSingerDecimal,
-        onBadValue: this.values.sink,
-        onDuplicateLines: this.values.duplicateLines,
-      };
-      const emittedBefore = group.map((a) => a.emitted);
-      const { records, positions } = batch;
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i]!;
-        // The record's replication key value: records below a stream's start are not that stream's to write.
-        const position = positions === undefined ? undefined : (positions[i] ?? null);
-        if (position === null) this.noPosition(resource, group, record);
-        else if (position !== undefined) this.future.see(position);
-        for (const a of group) {
-          if ((a.start !== undefined && position != null && position < a.start) || (testMode && a.emitted > 0))
-            continue;
-          const keep = this.rowBookmarks!.keeper(a, record);
-          for (const row of a.stream.rows(record, context)) {
-            if (testMode && a.emitted > 0) break;
-            if (keep && !keep(row)) continue;
-            const full = a.write(checked(a, row, this.values), syncedAt);
-            a.emitted += 1;
-            if (full) await this.sink.drain();
-          }
-        }
+    /** Streams that reached the limit with a row left out: their checkpoints stay where they were. */
+    const cut: ActiveStream[] = [];
+    try {
+      for await (const batch of read.batches) {
+        const written = await this.writeBatch(resource, group, batch, cut);
+        progress.batch(
+          batch.records.length,
+          group.map((a) => a.emitted),
+        );
+        if (batch.mayHaveMissed) unsure ??= batch.why ?? resource.unsureRead;
+        const whole = group.filter((a) => !cut.includes(a));
+        const next =
+          batch.checkpoint === undefined || whole.length === 0
+            ? undefined
+            : resource.checkpoint(this.cadence.base(this.latestState), whole, batch.checkpoint, this.future);
+        const counted = next === undefined ? undefined : withPassCounts(next, whole);
+        this.cadence.add(written, counted);
+        await this.sendState(this.cadence.take());
+        if (whole.length === 0) break;
       }
-      await this.sink.drain();
-      group.forEach((a, i) => {
-        a.counter.increment(a.emitted - emittedBefore[i]!);
-      });
-      progress.batch(
-        records.length,
-        group.map((a) => a.emitted),
-      );
-      if (testMode) break;
-      if (batch.mayHaveMissed) unsure ??= batch.why ?? resource.unsureRead;
-      if (batch.checkpoint === undefined) continue;
-      const next = resource.checkpoint(this.latestState, group, batch.checkpoint, this.future);
-      if (next !== undefined) await this.send({ type: 'STATE', value: next });
+    } catch (error) {
+      // The batches before the failure are written: the checkpoint held for them goes out, if it still can.
+      await this.sendState(this.cadence.take(true)).catch(() => undefined);
+      throw error;
     }
+    await this.sendState(this.cadence.take(true));
     progress.done(group.map((a) => a.emitted));
-    return unsure;
+    if (cut.length)
+      log.info(
+        `${cut.map((a) => a.stream.descriptor.name).join(', ')}: stopped at the record limit (${limit}); ` +
+          'the last STATE is where the next run goes on',
+      );
+    return { unsure, cut };
+  }
+
+  /**
+   * Maps, checks and writes one batch's rows for every stream of the group, adding to `cut` a stream the record
+   * limit stops; returns the rows written.
+   */
+  private async writeBatch(
+    resource: AnyResourceReader,
+    group: ActiveStream[],
+    { records, positions }: ResourceBatch<unknown>,
+    cut: ActiveStream[],
+  ): Promise<number> {
+    const { settings, recordLimit: limit } = this.options;
+    const syncedAt = this.now().toISOString();
+    const context: RowContext = {
+      accountId: settings.accountId,
+      syncedAt,
+      runDate: new Date(this.runStart).toISOString().slice(0, 10),
+      decimal: settings.useSingerDecimal,
+      onBadValue: this.values.sink,
+      onDuplicateLines: this.values.duplicateLines,
+    };
+    const emittedBefore = group.map((a) => a.emitted);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      // The record's replication key value: records below a stream's start are not that stream's to write.
+      const position = positions === undefined ? undefined : (positions[i] ?? null);
+      if (position === null) this.noPosition(resource, group, record);
+      else if (position !== undefined) this.future.see(position);
+      for (const a of group) {
+        if ((a.start !== undefined && position != null && position < a.start) || cut.includes(a)) continue;
+        const before = a.emitted;
+        const keep = this.rowBookmarks!.keeper(a, record);
+        for (const row of a.stream.rows(record, context)) {
+          if (keep && !keep(row)) continue;
+          if (limit !== undefined && a.emitted >= limit) {
+            cut.push(a);
+            break;
+          }
+          const full = a.write(checked(a, row, this.values), syncedAt);
+          a.emitted += 1;
+          if (full) await this.sink.drain();
+        }
+        a.pass?.wrote(a.emitted - before, position);
+      }
+    }
+    await this.sink.drain();
+    let written = 0;
+    group.forEach((a, i) => {
+      written += a.emitted - emittedBefore[i]!;
+      a.counter.increment(a.emitted - emittedBefore[i]!);
+    });
+    return written;
+  }
+
+  private async sendState(state: State | undefined): Promise<void> {
+    if (state !== undefined) await this.send({ type: 'STATE', value: state });
   }
 
   /** STATE and ACTIVATE_VERSION go out only once the sink has passed on every record written before them. */
   private async send(message: SingerMessage): Promise<void> {
     await this.sink.flush();
     await this.options.writer.message(message);
-    if (message.type === 'STATE') this.latestState = message.value as State;
+    if (message.type === 'STATE') {
+      this.latestState = message.value as State;
+      this.cadence.sent();
+    }
   }
 
   /** A record without a usable replication key value is written; it never moves a bookmark (the reader sees to it). */

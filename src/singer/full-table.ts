@@ -4,7 +4,9 @@
 // may hold:
 //   full_table_pass:    {version, replication_key_value?}  a pass started and not finished: its version and
 //                       how far it has read (absent: nothing yet); a restart resumes it with that version
+//                       and `count`, the records it has written over all of its runs up to that point
 //   full_table_version: the version of the last completed pass (its start, epoch ms)
+//   full_table_count:   the records that pass wrote (the deletion budget of the next pass is a share of it)
 // A target deletes rows older than the version it is told to activate, so versions only grow: a new pass
 // takes the run's start (above every version seen in state), an incremental run a value above the last pass.
 import type { ReplicationMethod } from './catalog.js';
@@ -17,6 +19,8 @@ export interface FullTablePass {
   replication_key_value?: string;
   /** A stream read by offset (no replication key): where the pass goes on. */
   resume?: PassResume;
+  /** Records written by the pass so far, over all of its runs (those its resume point will not read again). */
+  count?: number;
 }
 
 export interface PassResume {
@@ -36,11 +40,16 @@ export interface StreamPlan {
   resume?: PassResume;
   /** Why: for the log. */
   reason: 'incremental' | 'catalog' | 'due' | 'resumed';
+  /** A resumed pass: the records its earlier runs wrote (absent: unknown, a pass begun by an older tap). */
+  carried?: number;
+  /** Records of the last completed pass (absent: none recorded, e.g. the first pass). */
+  lastCount?: number;
 }
 
 interface PassBookmark {
   full_table_pass?: FullTablePass;
   full_table_version?: number;
+  full_table_count?: number;
 }
 
 function passInfo(state: State, stream: string): PassBookmark {
@@ -58,12 +67,15 @@ export function planStream(
   runStartMs: number,
   everyDays?: number,
 ): StreamPlan {
-  const { full_table_pass: pass, full_table_version: last } = passInfo(state, stream);
+  const { full_table_pass: pass, full_table_version: last, full_table_count: lastCount } = passInfo(state, stream);
   const due = everyDays !== undefined && (last === undefined || runStartMs - last >= everyDays * DAY_MS);
   const floor = Math.max(last ?? 0, pass?.version ?? 0) + 1;
   if (method !== 'FULL_TABLE' && !due)
     return { stream, fullTable: false, version: Math.max(runStartMs, floor), reason: 'incremental' };
-  if (pass)
+  const counts = lastCount === undefined ? {} : { lastCount };
+  if (pass) {
+    const read = pass.replication_key_value !== undefined || pass.resume !== undefined;
+    const carried = read ? pass.count : 0;
     return {
       stream,
       fullTable: true,
@@ -71,12 +83,17 @@ export function planStream(
       position: pass.replication_key_value,
       ...(pass.resume ? { resume: pass.resume } : {}),
       reason: 'resumed',
+      ...(carried === undefined ? {} : { carried }),
+      ...counts,
     };
+  }
   return {
     stream,
     fullTable: true,
     version: Math.max(runStartMs, floor),
     reason: method === 'FULL_TABLE' ? 'catalog' : 'due',
+    carried: 0,
+    ...counts,
   };
 }
 
@@ -111,31 +128,50 @@ export function startState(state: State, plans: StreamPlan[]): State {
 /** The pass has read every row up to `position` (an inclusive resume point). */
 export function withPassPosition(state: State, stream: string, position: string): State {
   const pass = passInfo(state, stream).full_table_pass!;
-  return withStream(state, stream, { full_table_pass: { version: pass.version, replication_key_value: position } });
+  return withStream(state, stream, { full_table_pass: { ...pass, replication_key_value: position } });
 }
 
 /** The offset-read pass has read every record up to `resume`. */
 export function withPassResume(state: State, stream: string, resume: PassResume): State {
   const pass = passInfo(state, stream).full_table_pass!;
-  return withStream(state, stream, { full_table_pass: { version: pass.version, resume } });
+  return withStream(state, stream, { full_table_pass: { ...pass, resume } });
+}
+
+/** The records the pass has written over all of its runs, up to its recorded position. */
+export function withPassCount(state: State, stream: string, count: number): State {
+  const pass = passInfo(state, stream).full_table_pass;
+  return pass ? withStream(state, stream, { full_table_pass: { ...pass, count } }) : state;
+}
+
+/** The pass's position: an instant (its inclusive resume point), `read` (read by offset), or nothing read yet. */
+export function passPosition(state: State, stream: string): string | 'read' | undefined {
+  const pass = passInfo(state, stream).full_table_pass;
+  return pass?.replication_key_value ?? (pass?.resume ? 'read' : undefined);
 }
 
 /**
- * The pass has read everything (and its ACTIVATE_VERSION has gone out): it becomes the last completed one, and
- * its position (if it has one) the incremental bookmark on `replicationKey`.
+ * The pass has read everything (and its ACTIVATE_VERSION has gone out): it becomes the last completed one, with
+ * the records it wrote (`count`, when known), and its position (if it has one) the incremental bookmark on
+ * `replicationKey`.
  */
-export function withPassCompleted(state: State, stream: string, replicationKey?: string): State {
+export function withPassCompleted(state: State, stream: string, replicationKey?: string, count?: number): State {
   const pass = passInfo(state, stream).full_table_pass!;
   const bookmark =
     pass.replication_key_value === undefined || replicationKey === undefined
       ? {}
       : { replication_key: replicationKey, replication_key_value: pass.replication_key_value };
-  return withStream(state, stream, { ...bookmark, full_table_pass: undefined, full_table_version: pass.version });
+  return withStream(state, stream, {
+    ...bookmark,
+    full_table_pass: undefined,
+    full_table_version: pass.version,
+    full_table_count: count,
+  });
 }
 
 /**
- * The pass read everything it could but cannot vouch for it (a row may have been skipped): it is dropped
- * without ACTIVATE_VERSION, so nothing is deleted on its word; the next pass starts afresh with a new version.
+ * The pass read everything it could but cannot vouch for it (a row may have been skipped), or would delete
+ * more than its budget: it is dropped without ACTIVATE_VERSION, so nothing is deleted on its word; the next
+ * pass starts afresh with a new version, and is judged against the last completed pass (full_table_count).
  */
 export function withPassAbandoned(state: State, stream: string): State {
   return withStream(state, stream, { full_table_pass: undefined });

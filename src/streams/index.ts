@@ -1,4 +1,7 @@
-// The stream registry, in sync order.
+// The stream registry, in sync order: the one list of the tap's streams. The catalog (--discover), the README's
+// streams table and the engine take it from here; the generators (scripts/gen-types.mjs, gen-validators.mjs)
+// read schemas/, whose record schemas test/sync/stream-registry.test.ts holds to this list, as it does
+// meltano.yml's select list. Adding a stream: docs/architecture.md, "Add a stream".
 import { purchaseOrderItems } from './purchase-order-items.js';
 import { purchaseOrders } from './purchase-orders.js';
 import { vendors, warehouses } from './reference.js';

@@ -1,6 +1,6 @@
 // purchase_order_items: one row per element of an order's items array, keyed by md5(order id + item id).
 import { hash } from 'node:crypto';
-import type { ApiOrder } from '../client/order-pages.js';
+import type { ApiRecord } from '../client/endpoints.js';
 import { RecordError } from '../common/errors.js';
 import type { PurchaseOrderItemRow, PurchaseOrderItemRowDecimal } from '../generated/schemas.js';
 import { loadSchema } from '../common/schema-files.js';
@@ -75,7 +75,7 @@ const toDecimalRow = compileRowMapper(
 );
 
 export function toPurchaseOrderItemRows(
-  order: ApiOrder,
+  order: ApiRecord,
   context: RowContext,
 ): (PurchaseOrderItemRow | PurchaseOrderItemRowDecimal)[] {
   const orderId = mapColumns(orderIdColumn, order, {}, 'purchase_order_items', describeOrder)

@@ -1,5 +1,5 @@
 // purchase_orders: one row per API purchase order.
-import type { ApiOrder } from '../client/order-pages.js';
+import type { ApiRecord } from '../client/endpoints.js';
 import type { PurchaseOrderRow, PurchaseOrderRowDecimal } from '../generated/schemas.js';
 import { loadSchema } from '../common/schema-files.js';
 import { decimalForm, numberForm } from '../singer/decimal-schema.js';
@@ -73,7 +73,7 @@ const toDecimalRow = compileRowMapper(
   describeOrder,
 );
 
-export function toPurchaseOrderRow(order: ApiOrder, context: RowContext): PurchaseOrderRow | PurchaseOrderRowDecimal {
+export function toPurchaseOrderRow(order: ApiRecord, context: RowContext): PurchaseOrderRow | PurchaseOrderRowDecimal {
   return (context.decimal ? toDecimalRow : toRow)(
     order,
     context.accountId,

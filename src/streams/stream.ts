@@ -1,7 +1,6 @@
 // What a stream is: its Singer description, the API fields its columns need, and a pure mapping from
 // one API record (of the stream's resource) to its rows. Streams never write anything.
-import type { CollectionName } from '../client/collections.js';
-import type { ApiOrder } from '../client/order-pages.js';
+import type { ApiRecord, EndpointName } from '../client/endpoints.js';
 import { RecordError } from '../common/errors.js';
 import type { StreamDescriptor } from '../singer/catalog.js';
 import { ValueError } from '../values/coercions.js';
@@ -39,7 +38,7 @@ export type BadValueSink = (bad: BadValue) => void;
 export type Row = Record<string, unknown>;
 
 /** The API resource a stream's rows come from: purchase orders (incremental) or a collection read in full. */
-export type Resource = 'purchase-orders' | CollectionName;
+export type Resource = EndpointName;
 
 export interface Stream {
   descriptor: StreamDescriptor;
@@ -53,7 +52,7 @@ export interface Stream {
   bookmark?: RowBookmark;
   /** API fields (fields= names, items.* for line fields) that the selected columns are read from. */
   apiFields(columns: string[]): string[];
-  rows(order: ApiOrder, context: RowContext): Row[];
+  rows(order: ApiRecord, context: RowContext): Row[];
 }
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { freshRows, overlappingPage, pageProblem } from '../../src/client/collection-checks.js';
-import type { CollectionPage } from '../../src/client/collection-pages.js';
-import { IdOrder } from '../../src/client/id-order.js';
-import { readCollection, type ApiRecord, type CollectionResume } from '../../src/client/collection-reader.js';
-import { COLLECTIONS } from '../../src/client/collections.js';
-import type { ApiClient } from '../../src/client/http.js';
+import { freshRows, overlappingPage, pageProblem } from '../../src/client/collection/checks.js';
+import type { Page as CollectionPage } from '../../src/client/paging/page.js';
+import { IdOrder } from '../../src/client/collection/id-order.js';
+import { readCollection, type CollectionCheckpoint as CollectionResume } from '../../src/client/collection/reader.js';
+import { ENDPOINTS as COLLECTIONS, type ApiRecord } from '../../src/client/endpoints.js';
+import type { ApiClient } from '../../src/client/http/types.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -62,9 +62,14 @@ async function read(
 ): Promise<{ ids: string[]; resumes: CollectionResume[] }> {
   const ids: string[] = [];
   const resumes: CollectionResume[] = [];
-  for await (const batch of readCollection(store.client(), COLLECTIONS.variants, { pageSize, resume }, quiet)) {
+  for await (const batch of readCollection(
+    store.client(),
+    COLLECTIONS.variants,
+    { pageSize, checkpoint: resume },
+    quiet,
+  )) {
     ids.push(...batch.records.map((r: ApiRecord) => String(r.id)));
-    resumes.push(batch.resume!);
+    resumes.push(batch.checkpoint!);
     if (resumes.length >= stopAfter) break;
   }
   return { ids, resumes };

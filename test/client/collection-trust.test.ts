@@ -2,9 +2,9 @@
 // (issue 22): the reader yields every record that existed from its start to its end, or says it may have
 // missed one (mayHaveMissed, and why), and always ends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCollection, type CollectionBatch } from '../../src/client/collection-reader.js';
-import { COLLECTIONS, type CollectionName } from '../../src/client/collections.js';
-import { createApiClient } from '../../src/client/http.js';
+import { readCollection, type CollectionBatch } from '../../src/client/collection/reader.js';
+import { ENDPOINTS as COLLECTIONS, type CollectionName } from '../../src/client/endpoints.js';
+import { createApiClient } from '../../src/client/http/client.js';
 import type { SandboxOptions } from '../../sandbox/options.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 
@@ -107,7 +107,7 @@ describe('collection reads a pass cannot vouch for end with mayHaveMissed and wh
     expect(o.why).toMatch(/not in id order/);
     // Every batch after the evidence carries the flag and no resume point (the last safe one stays).
     const first = o.batches.findIndex((b) => b.mayHaveMissed);
-    expect(o.batches.slice(first).every((b) => b.mayHaveMissed && b.resume === undefined)).toBe(true);
+    expect(o.batches.slice(first).every((b) => b.mayHaveMissed && b.checkpoint === undefined)).toBe(true);
     // Read on for the records' sake: most of them were written.
     expect(o.ids.length).toBeGreaterThan(2000);
   });

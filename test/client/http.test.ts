@@ -1,7 +1,9 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backoffDelay, createApiClient, type HttpOptions } from '../../src/client/http.js';
-import { RateLimiter } from '../../src/client/rate-limiter.js';
+import { createApiClient } from '../../src/client/http/client.js';
+import { RateLimiter } from '../../src/client/http/rate-limiter.js';
+import { backoffDelay } from '../../src/client/http/retry.js';
+import type { HttpOptions } from '../../src/client/http/types.js';
 import { ApiError } from '../../src/common/errors.js';
 
 const BASE = 'https://api.example.test/api/v1';

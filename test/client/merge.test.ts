@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSources } from '../../src/client/merge.js';
+import { mergeSources } from '../../src/client/paging/read-ahead.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

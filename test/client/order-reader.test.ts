@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readPurchaseOrders, windowOffsets, type ReadOptions } from '../../src/client/order-reader.js';
+import { ENDPOINTS } from '../../src/client/endpoints.js';
+import { readIncremental, type IncrementalReadOptions as ReadOptions } from '../../src/client/incremental/reader.js';
+import { windowOffsets } from '../../src/client/incremental/windows.js';
 import { FakeOrders, seconds, T0 } from '../helpers/fake-orders.js';
-import { unrequestedFields } from '../../src/client/projection.js';
+import { unrequestedFields } from '../../src/client/paging/projection.js';
+import type { ApiClient } from '../../src/client/http/types.js';
+
+const readPurchaseOrders = (...[api, options, log]: [ApiClient, ReadOptions, Parameters<typeof readIncremental>[3]]) =>
+  readIncremental(api, ENDPOINTS['purchase-orders'], options, log);
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -28,7 +34,7 @@ async function readAll(
     { pageSize: 100, concurrency: 1, ...options, since },
     quiet,
   )) {
-    for (const o of batch.orders)
+    for (const o of batch.records)
       seen.push({ id: String(o.id), lm: Date.parse(String(o.last_modified)), version: Number(o.version) });
     if (batch.checkpoint !== undefined) {
       const checkpoint = batch.checkpoint / 1000;
@@ -291,7 +297,7 @@ describe('readPurchaseOrders: fields= projection', () => {
       { pageSize: 100, concurrency: 1, fields: ['id', 'last_modified', 'status'] },
       quiet,
     ))
-      seen.push(...b.orders);
+      seen.push(...b.records);
     expect(seen).toHaveLength(5);
     expect(seen.every((o) => (o as { status?: string }).status === 'open')).toBe(true);
   });

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readPurchaseOrders, type ReadOptions } from '../../src/client/order-reader.js';
+import { ENDPOINTS } from '../../src/client/endpoints.js';
+import { readIncremental, type IncrementalReadOptions as ReadOptions } from '../../src/client/incremental/reader.js';
 import { formatInstantUs, parseInstantUs } from '../../src/values/instants.js';
-import { parseOrderPage, isLastPage } from '../../src/client/order-pages.js';
-import { ResponseTooLargeError } from '../../src/client/http.js';
+import { isLastPage, parsePage } from '../../src/client/paging/page.js';
+import { ResponseTooLargeError } from '../../src/client/http/errors.js';
+import type { ApiClient } from '../../src/client/http/types.js';
 import { QuirkyOrders, U0, type Quirks } from '../helpers/quirky-orders.js';
+
+const readPurchaseOrders = (...[api, options, log]: [ApiClient, ReadOptions, Parameters<typeof readIncremental>[3]]) =>
+  readIncremental(api, ENDPOINTS['purchase-orders'], options, log);
 
 interface Seen {
   id: string;
@@ -17,8 +22,8 @@ async function readAll(store: QuirkyOrders, options: Partial<ReadOptions> = {}, 
   const checkpoints: number[] = [];
   const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };
   for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency: 1, ...options }, log)) {
-    batch.orders.forEach((o, i) =>
-      seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }),
+    batch.records.forEach((o, i) =>
+      seen.push({ id: String(o.id), us: batch.keys[i] ?? null, version: Number(o.version) }),
     );
     if (batch.checkpoint !== undefined) {
       checkpoints.push(batch.checkpoint);
@@ -79,14 +84,15 @@ describe('a page cap below page_size', () => {
   }
 
   it('a page is the last only when meta says so or it is shorter than what the server serves', () => {
+    const orders = ENDPOINTS['purchase-orders'];
     const page = (rows: number, meta: Record<string, unknown>) =>
-      parseOrderPage({ meta, 'purchase-orders': Array.from({ length: rows }, (_, i) => ({ id: i })) });
-    expect(isLastPage(page(30, { limit: 30, total: 700 }), { page: 0, limit: 100 })).toBe(false);
-    expect(isLastPage(page(20, { limit: 30, total: 20 }), { page: 0, limit: 100 })).toBe(true);
-    expect(isLastPage(page(30, { total: 700 }), { page: 0, limit: 100 })).toBe(false);
-    expect(isLastPage(page(30, {}), { page: 0, limit: 100 })).toBe(true); // nothing says otherwise
-    expect(isLastPage(page(0, { total: 700 }), { page: 3, limit: 100 })).toBe(true);
-    expect(parseOrderPage({ meta: {}, 'purchase-orders': {} }).orders).toEqual([]);
+      parsePage({ meta, 'purchase-orders': Array.from({ length: rows }, (_, i) => ({ id: i })) }, orders, 100);
+    expect(isLastPage(page(30, { limit: 30, total: 700 }), 0)).toBe(false);
+    expect(isLastPage(page(20, { limit: 30, total: 20 }), 0)).toBe(true);
+    expect(isLastPage(page(30, { total: 700 }), 0)).toBe(false);
+    expect(isLastPage(page(30, {}), 0)).toBe(true); // nothing says otherwise
+    expect(isLastPage(page(0, { total: 700 }), 300)).toBe(true);
+    expect(parsePage({ meta: {}, 'purchase-orders': {} }, orders, 100).records).toEqual([]);
   });
 });
 
@@ -165,8 +171,8 @@ describe('orders without a usable last_modified', () => {
       const log = { info: () => undefined, warn: () => undefined };
       let beforeFirstCheckpoint = 0;
       for await (const batch of readPurchaseOrders(store.client(), { pageSize: 100, concurrency }, log)) {
-        batch.orders.forEach((o, i) =>
-          seen.push({ id: String(o.id), us: batch.lms[i] ?? null, version: Number(o.version) }),
+        batch.records.forEach((o, i) =>
+          seen.push({ id: String(o.id), us: batch.keys[i] ?? null, version: Number(o.version) }),
         );
         if (batch.checkpoint === undefined && !beforeFirstCheckpoint) continue;
         beforeFirstCheckpoint ||= seen.filter((s) => s.us === null).length;
@@ -263,7 +269,7 @@ describe('pages sized by bytes', () => {
         { pageSize: 1000, concurrency: 4, pageBudgetBytes: 2_000_000 },
         { info: () => undefined, warn: () => undefined },
       )) {
-        seen.push(...b.orders.map((o) => String(o.id)));
+        seen.push(...b.records.map((o) => String(o.id)));
       }
       expect(new Set(seen)).toEqual(new Set(store.orders.map((o) => o.id)));
       expect(Math.max(...sent.map((s) => s.bytes))).toBeLessThanOrEqual(1_000_000);
@@ -295,7 +301,7 @@ describe('pages sized by bytes', () => {
           { pageSize: 1000, concurrency, fields: ['id', 'last_modified', 'version'], pageBudgetBytes: 3_000_000 },
           { info: () => undefined, warn: () => undefined },
         )) {
-          seen.push(...b.orders);
+          seen.push(...b.records);
         }
         expect(new Set(seen.map((o) => o.id))).toEqual(new Set(store.orders.map((o) => o.id)));
         expect(seen.every((o) => o.version === 1)).toBe(true);

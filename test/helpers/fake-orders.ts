@@ -1,7 +1,7 @@
 // An in-memory stand-in for GET /purchase-orders behind the ApiClient interface, for reader unit
 // tests: last_modified filters and sort, offset paging, meta.total, ignorable operators, and a hook that
 // edits orders between requests exactly as the real API does (an edited order jumps to the end).
-import type { ApiClient } from '../../src/client/http.js';
+import type { ApiClient } from '../../src/client/http/types.js';
 
 export interface FakeOrder {
   id: string;

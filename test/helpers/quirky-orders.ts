@@ -3,7 +3,7 @@
 // reported in meta.limit, filter values floored to whole seconds, orders without last_modified (sorted
 // first, excluded by any last_modified filter, like SQL NULL), `{}` for an empty list, and a 404 on the
 // single-order request. Edits move an order to the end, as the real API does.
-import type { ApiClient } from '../../src/client/http.js';
+import type { ApiClient } from '../../src/client/http/types.js';
 import { ApiError } from '../../src/common/errors.js';
 import { parseInstantUs } from '../../src/values/instants.js';
 

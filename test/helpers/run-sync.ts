@@ -1,7 +1,7 @@
 // Runs a sync in-process against whatever answers HTTP (nock in these tests) and returns the parsed
 // Singer messages and the log lines.
 import { PassThrough } from 'node:stream';
-import { createApiClient } from '../../src/client/http.js';
+import { createApiClient } from '../../src/client/http/client.js';
 import { resolveSettings } from '../../src/config/config.js';
 import { apiClientOptions } from '../../src/entry/main.js';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
@@ -29,7 +29,7 @@ export async function runSync(
     config?: Record<string, unknown>;
     catalog?: SingerCatalog;
     state?: State;
-    testMode?: boolean;
+    recordLimit?: number;
     now?: Date;
     collections?: boolean;
   } = {},
@@ -63,7 +63,7 @@ export async function runSync(
     log,
     catalog,
     state: options.state ?? {},
-    testMode: options.testMode,
+    recordLimit: options.recordLimit,
     now: () => options.now ?? FROZEN,
   });
   let error: unknown;

@@ -118,7 +118,7 @@ describe('retries exhausted: a clear failure, and the STATE before it is safe', 
       sandbox: { orders: 600, itemsPerOrder: 2, seed: 5, latencyMs: 10, slowMs: 1500 },
       kind,
       afterStates: 3,
-      config: { page_size: 50, concurrency: 1, request_timeout: 0.4 },
+      config: { page_size: 50, concurrency: 1, request_timeout: 0.4, state_every_records: 1 },
     });
     expectNoSecretsInRuns(result.runs);
     expect(result.failed.code).toBe(1);
@@ -141,7 +141,13 @@ describe('retries exhausted: a clear failure, and the STATE before it is safe', 
         sandbox: { orders: 4000, itemsPerOrder: 1, seed: 6, latencyMs: 2 },
         kind: '500',
         afterStates: 2,
-        config: { page_size: 400, concurrency: 4, retry_initial_delay: 0.01, retry_max_delay: 0.02 },
+        config: {
+          page_size: 400,
+          concurrency: 4,
+          retry_initial_delay: 0.01,
+          retry_max_delay: 0.02,
+          state_every_records: 1,
+        },
       });
       expectNoSecretsInRuns(result.runs);
       expect(result.failed.code).toBe(1);

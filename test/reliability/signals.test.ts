@@ -17,7 +17,7 @@ describe('signals', () => {
       signal,
       afterStates: 2,
       sandbox: { orders: 3000, itemsPerOrder: 2, seed: 41, latencyMs: 20 },
-      config: { page_size: 50, concurrency: 4 },
+      config: { page_size: 50, concurrency: 4, state_every_records: 1 },
     });
     expectNoSecretsInRuns(result.runs);
     expect(result.interrupted.code).toBe(code);

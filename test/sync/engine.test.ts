@@ -2,92 +2,17 @@
 // a stream declares (read in full or not, history, a read that cannot vouch for itself) decides passes and STATE.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../src/client/http.js';
-import { resolveSettings } from '../../src/config/config.js';
-import { Logger } from '../../src/common/log.js';
 import { RecordLineSink, type RecordSink } from '../../src/singer/sink.js';
-import type { State } from '../../src/singer/state.js';
-import { SingerWriter } from '../../src/singer/writer.js';
+import type { SingerWriter } from '../../src/singer/writer.js';
 import { formatInstantUs, parseInstantUs } from '../../src/values/instants.js';
 import { purchaseOrders } from '../../src/streams/purchase-orders.js';
 import { vendors, warehouses } from '../../src/streams/reference.js';
-import type { Stream } from '../../src/streams/stream.js';
-import { SyncRun } from '../../src/engine/sync-run.js';
 import { collectionResource } from '../../src/engine/collection-resource.js';
-import { purchaseOrdersResource } from '../../src/engine/purchase-order-resource.js';
-import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
+import { incrementalResource } from '../../src/engine/incremental-resource.js';
+import type { ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
+import { ledger, on, reading, rec, runEngine, T, V } from '../helpers/engine-run.js';
 
-const NOW = new Date('2026-01-02T03:04:05.678Z');
-const V = NOW.getTime();
-const T = NOW.toISOString();
-
-/** A record both reference streams can map: a warehouse name and a vendor id. */
-const rec = (n: number): ApiRecord => ({ name: `W${n}`, id: `v${n}` });
-
-function reading(batches: ResourceBatch<unknown>[], fail?: Error): AnyResourceReader['read'] {
-  return () => ({
-    intro: 'reading made-up records',
-    batches: (async function* () {
-      yield* batches;
-      if (fail) throw fail;
-    })(),
-  });
-}
-
-/** A resource no real API has: read in full, its checkpoint a counter kept at the top of the state. */
-function ledger(batches: ResourceBatch<unknown>[], fail?: Error): AnyResourceReader {
-  return {
-    name: 'ledger' as never,
-    noun: 'ledger entry',
-    unsureRead: 'the ledger lost pages',
-    read: reading(batches, fail),
-    startState: (state) => state,
-    checkpoint: (state, _streams, checkpoint) => ({ ...state, ledger: checkpoint }),
-  };
-}
-
-const on = (stream: Stream, resource: string, more: Partial<Stream> = {}): Stream => ({
-  ...stream,
-  resource: resource as never,
-  ...more,
-});
-
-async function runEngine(options: {
-  streams: Stream[];
-  resources: AnyResourceReader[];
-  state?: State;
-  sink?: (writer: SingerWriter) => RecordSink;
-  out?: PassThrough;
-}) {
-  const logs: string[] = [];
-  const log = new Logger({ level: 'info', sink: (line) => logs.push(line) });
-  const settings = resolveSettings({ api_key: 'k', account_id: 'acct-1' }, log);
-  const out = options.out ?? new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  const writer = new SingerWriter(out);
-  const run = new SyncRun({
-    settings,
-    api: {} as ApiClient,
-    writer,
-    sink: options.sink?.(writer),
-    log,
-    state: options.state ?? {},
-    now: () => NOW,
-    streams: options.streams,
-    resources: options.resources,
-  });
-  let error: unknown;
-  const result = await run.run().catch((e: unknown) => {
-    error = e;
-  });
-  const messages = Buffer.concat(chunks)
-    .toString()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>);
-  return { result, error, messages, logs, latestState: run.latestState };
-}
+const purchaseOrdersResource = incrementalResource('purchase-orders');
 
 const short = (m: Record<string, any>): string =>
   m.type === 'RECORD'
@@ -99,6 +24,7 @@ const short = (m: Record<string, any>): string =>
 describe('the sync engine, for any resource', () => {
   it('reads a made-up resource in full through the one loop: rows, checkpoints, then its passes completed', async () => {
     const { result, error, messages } = await runEngine({
+      config: { state_every_records: 1 },
       streams: [on(warehouses, 'ledger'), on(vendors, 'ledger')],
       resources: [
         ledger([
@@ -121,10 +47,11 @@ describe('the sync engine, for any resource', () => {
       'STATE {"ledger":2}',
       `ACTIVATE_VERSION warehouses v=${V}`,
       `ACTIVATE_VERSION vendors v=${V}`,
-      `STATE {"ledger":2,"bookmarks":{"warehouses":{"full_table_version":${V}},"vendors":{"full_table_version":${V}}}}`,
+      `STATE {"ledger":2,"bookmarks":{"warehouses":{"full_table_version":${V},"full_table_count":3},` +
+        `"vendors":{"full_table_version":${V},"full_table_count":3}}}`,
     ]);
     expect(messages[2]).toMatchObject({ record: { name: 'W1', _account_id: 'acct-1', __synced_at: T } });
-    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [] });
+    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [], heldPasses: [] });
   });
 
   it('never makes a history stream a pass, while its resource read in full makes the others passes', async () => {
@@ -135,8 +62,8 @@ describe('the sync engine, for any resource', () => {
     expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION').map(short)).toEqual([
       `ACTIVATE_VERSION warehouses v=${V}`,
     ]);
-    expect(messages.at(-1)!.value.bookmarks).toEqual({ warehouses: { full_table_version: V } });
-    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: [] });
+    expect(messages.at(-1)!.value.bookmarks).toEqual({ warehouses: { full_table_version: V, full_table_count: 1 } });
+    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: [], heldPasses: [] });
   });
 
   it("drops the passes of a collection whose read cannot vouch for itself, and only that resource's", async () => {
@@ -152,22 +79,23 @@ describe('the sync engine, for any resource', () => {
       streams: [warehouses, vendors],
       resources: [unsure, sure],
     });
-    const pass = { full_table_pass: { version: V, resume: { offset: 1, id: 'W1' } } };
+    const pass = { full_table_pass: { version: V, resume: { offset: 1, id: 'W1' }, count: 1 } };
     expect(messages.map(short)).toEqual([
       'SCHEMA warehouses',
       'SCHEMA vendors',
       `RECORD warehouses W1 v=${V}`,
       `STATE {"bookmarks":{"warehouses":${JSON.stringify(pass)}}}`,
       `RECORD vendors v2 v=${V}`,
-      `STATE {"bookmarks":{"warehouses":${JSON.stringify(pass)},"vendors":{"full_table_pass":{"version":${V},"resume":{"offset":1,"id":"v2"}}}}}`,
+      `STATE {"bookmarks":{"warehouses":${JSON.stringify(pass)},` +
+        `"vendors":{"full_table_pass":{"version":${V},"resume":{"offset":1,"id":"v2"},"count":1}}}}`,
       `ACTIVATE_VERSION vendors v=${V}`,
-      `STATE {"bookmarks":{"warehouses":{},"vendors":{"full_table_version":${V}}}}`,
+      `STATE {"bookmarks":{"warehouses":{},"vendors":{"full_table_version":${V},"full_table_count":1}}}`,
     ]);
     const warning = logs.find((l) => l.includes('the full-table pass of warehouses'));
     expect(warning).toMatch(/WARNING/);
     expect(warning).toContain('is dropped: GET /warehouses could not show that it listed every record');
     expect(warning).toContain('no ACTIVATE_VERSION, nothing is deleted; every record read was written');
-    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: ['warehouses'] });
+    expect(result).toEqual({ records: { warehouses: 1, vendors: 1 }, droppedPasses: ['warehouses'], heldPasses: [] });
   });
 
   it("keeps each stream to the records at or after its own start, by the resource's replication key", async () => {
@@ -204,7 +132,7 @@ describe('the sync engine, for any resource', () => {
     ]);
     expect(messages.at(-1)!.value).toEqual({ bookmarks: { purchase_orders: bookmark('3') } });
     expect(logs.some((l) => l.includes('purchase order id="3" has no usable last_modified'))).toBe(true);
-    expect(result).toEqual({ records: { purchase_orders: 2 }, droppedPasses: [] });
+    expect(result).toEqual({ records: { purchase_orders: 2 }, droppedPasses: [], heldPasses: [] });
   });
 
   it('flushes the sink before every STATE and ACTIVATE_VERSION, and closes it at the end or on an error', async () => {
@@ -247,6 +175,7 @@ describe('the sync engine, for any resource', () => {
         ],
         sink,
         out,
+        config: { state_every_records: 1 },
       });
       expect(error).toBe(fail);
       // Every write before a STATE or ACTIVATE_VERSION was followed by a flush before it.
@@ -260,5 +189,100 @@ describe('the sync engine, for any resource', () => {
       expect(events.filter((e) => e === 'close')).toHaveLength(1);
       expect(events.at(-1)).toBe('close');
     }
+  });
+});
+
+describe('checkpoint cadence and the record limit', () => {
+  const one = (n: number): ResourceBatch<unknown> => ({ records: [rec(n)], checkpoint: n });
+  const kinds = (messages: Record<string, any>[]) => messages.filter((m) => m.type !== 'SCHEMA').map(short);
+
+  it('holds STATE until state_every_records records were written, then writes it, and always at the end of a read', async () => {
+    const { messages, result } = await runEngine({
+      streams: [on(warehouses, 'ledger')],
+      resources: [ledger([1, 2, 3, 4, 5].map(one))],
+      config: { state_every_records: 2 },
+    });
+    expect(kinds(messages)).toEqual([
+      `RECORD warehouses W1 v=${V}`,
+      `RECORD warehouses W2 v=${V}`,
+      'STATE {"ledger":2}',
+      `RECORD warehouses W3 v=${V}`,
+      `RECORD warehouses W4 v=${V}`,
+      'STATE {"ledger":4}',
+      `RECORD warehouses W5 v=${V}`,
+      'STATE {"ledger":5}',
+      `ACTIVATE_VERSION warehouses v=${V}`,
+      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V}}}}`,
+    ]);
+    expect(result).toEqual({ records: { warehouses: 5 }, droppedPasses: [] });
+  });
+
+  it('writes the held STATE once state_every_seconds have passed, whatever the count', async () => {
+    let seconds = 0;
+    const resource = ledger([]);
+    resource.read = () => ({
+      intro: 'reading made-up records',
+      batches: (async function* () {
+        for (const n of [1, 2, 3, 4, 5]) {
+          seconds = n - 1; // batch n arrives n-1 seconds into the run
+          yield one(n);
+        }
+      })(),
+    });
+    const { messages } = await runEngine({
+      streams: [on(warehouses, 'ledger')],
+      resources: [resource],
+      config: { state_every_seconds: 2 },
+      now: () => new Date(V + seconds * 1000),
+    });
+    expect(kinds(messages).filter((m) => m.startsWith('STATE'))).toEqual([
+      'STATE {"ledger":3}', // 2 s after the start
+      'STATE {"ledger":5}', // 2 s after that one
+      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V}}}}`,
+    ]);
+  });
+
+  it('a read that fails still sends the checkpoint it held for the batches written before the failure', async () => {
+    const { messages, error, latestState } = await runEngine({
+      streams: [on(warehouses, 'ledger')],
+      resources: [ledger([1, 2, 3].map(one), new Error('the ledger is gone'))],
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(kinds(messages).at(-1)).toBe('STATE {"ledger":3}');
+    expect(latestState).toEqual({ ledger: 3 });
+  });
+
+  it('stops each stream at the record limit; a stream cut short keeps its checkpoint and its pass stays open', async () => {
+    // vendors writes two rows per record, warehouses one: vendors reaches the limit first.
+    const twice = on(vendors, 'warehouses', {
+      rows: (r, c) => [...vendors.rows(r, c), ...vendors.rows({ ...r, id: `${String(r.id)}b` }, c)],
+    });
+    const at = (n: number) => ({ offset: n, id: `W${n}` });
+    const resource = {
+      ...collectionResource('warehouses'),
+      read: reading([1, 2, 3, 4, 5].map((n) => ({ records: [rec(n)], checkpoint: at(n) }))),
+    };
+    const { messages, result, latestState, logs } = await runEngine({
+      streams: [warehouses, twice],
+      resources: [resource],
+      config: { state_every_records: 1 },
+      recordLimit: 3,
+    });
+    const records = messages
+      .filter((m) => m.type === 'RECORD')
+      .map((m) => `${m.stream} ${m.record.id ?? m.record.name}`);
+    expect(records).toEqual([
+      'warehouses W1',
+      'vendors v1',
+      'vendors v1b',
+      'warehouses W2',
+      'vendors v2', // its v2b is left out: vendors' checkpoint stays at record 1
+      'warehouses W3',
+    ]);
+    expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION')).toEqual([]);
+    const pass = (n: number) => ({ full_table_pass: { version: V, resume: at(n) } });
+    expect(latestState).toEqual({ bookmarks: { warehouses: pass(3), vendors: pass(1) } });
+    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [] });
+    expect(logs.some((l) => l.includes('vendors, warehouses: stopped at the record limit (3)'))).toBe(true);
   });
 });

@@ -94,7 +94,9 @@ describe('FULL_TABLE chosen in the catalog', () => {
         incremental(LAST, { full_table_pass: { version: V } }),
       );
       expect(messages.indexOf(states[0]!)).toBeLessThan(messages.findIndex((m) => m.type === 'RECORD'));
-      expect(states.at(-1)!.value.bookmarks.purchase_orders).toEqual(incremental(LAST, { full_table_version: V }));
+      expect(states.at(-1)!.value.bookmarks.purchase_orders).toEqual(
+        incremental(LAST, { full_table_version: V, full_table_count: 3 }),
+      );
       expect(messages.at(-1)!.type).toBe('STATE');
     },
   );
@@ -117,7 +119,7 @@ describe('FULL_TABLE chosen in the catalog', () => {
   });
 
   it('--test sends versioned records but no ACTIVATE_VERSION', async () => {
-    const { messages } = await runSync({ catalog: catalogWith(BOTH_FULL), testMode: true });
+    const { messages } = await runSync({ catalog: catalogWith(BOTH_FULL), recordLimit: 1 });
     expect(byType(messages, 'ACTIVATE_VERSION')).toHaveLength(0);
     expect(byType(messages, 'RECORD').every((r) => r.version === V)).toBe(true);
   });
@@ -125,16 +127,27 @@ describe('FULL_TABLE chosen in the catalog', () => {
 
 describe('resumable full passes', () => {
   it('a pass that fails midway sends no ACTIVATE_VERSION and leaves its version and position in state', async () => {
-    failAfter = 3; // the descending listing, then two pages
+    failAfter = 2; // the descending listing and the first page: the second fails
     const { messages, error, latestState } = await runSync({
       catalog: catalogWith(BOTH_FULL),
       config: { max_retries: 0 },
     });
     expect(error).toBeDefined();
     expect(byType(messages, 'ACTIVATE_VERSION')).toHaveLength(0);
+    const position = '2024-03-06T14:12:09.000Z';
+    const below = rows.filter((r) => r.lm < Date.parse(position)).length;
     expect(latestState.bookmarks!.purchase_orders).toEqual({
-      full_table_pass: { version: V, replication_key_value: '2024-03-06T14:12:09.000Z' },
+      full_table_pass: { version: V, replication_key_value: position, count: below },
     });
+    // The next run resumes the pass: its count is that of every run, each record once, as a pass in one run has.
+    failAfter = Infinity;
+    const resumed = await runSync({ catalog: catalogWith(BOTH_FULL), state: latestState });
+    const whole = await runSync({ catalog: catalogWith(BOTH_FULL) });
+    for (const stream of ['purchase_orders', 'purchase_order_items']) {
+      const count = (r: typeof whole) => byType(r.messages, 'STATE').at(-1)!.value.bookmarks[stream].full_table_count;
+      expect(count(resumed), stream).toBe(count(whole));
+    }
+    expect(byType(whole.messages, 'STATE').at(-1)!.value.bookmarks.purchase_orders.full_table_count).toBe(rows.length);
   });
 
   it('resumes with the same version from its position, then activates that version', async () => {

@@ -140,7 +140,7 @@ describe('sync against fixture pages', () => {
   });
 
   it('--test emits SCHEMA and at most one RECORD per stream, and no STATE', async () => {
-    const { messages } = await runSync({ testMode: true });
+    const { messages } = await runSync({ recordLimit: 1 });
     expect(byType(messages, 'SCHEMA')).toHaveLength(2);
     expect(byType(messages, 'RECORD').map((r) => r.stream)).toEqual(['purchase_orders', 'purchase_order_items']);
     expect(byType(messages, 'STATE')).toHaveLength(0);

@@ -52,6 +52,13 @@ describe('resolveSettings', () => {
       fieldProjection: true,
       useSingerDecimal: false,
       strictValues: false,
+      stateEveryRecords: 100_000,
+      stateEverySeconds: 60,
+      fullTableEveryDays: undefined,
+      deletionBudgetShare: 0.1,
+      deletionBudgetRows: 3,
+      allowDeletions: [],
+      withheldDeletionsExitCode: 3,
     });
     expect(lines).toEqual([]);
   });

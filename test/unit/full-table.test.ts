@@ -33,7 +33,13 @@ describe('planStream: versions', () => {
   });
 
   it('a new full pass: the run start, and above every version in state', () => {
-    expect(planStream({}, S, 'FULL_TABLE', T0)).toEqual({ stream: S, fullTable: true, version: T0, reason: 'catalog' });
+    expect(planStream({}, S, 'FULL_TABLE', T0)).toEqual({
+      stream: S,
+      fullTable: true,
+      version: T0,
+      reason: 'catalog',
+      carried: 0,
+    });
     expect(planStream(stateWith({ full_table_version: T0 }), S, 'FULL_TABLE', T0).version).toBe(T0 + 1);
   });
 
@@ -50,6 +56,18 @@ describe('planStream: versions', () => {
     });
     // ...also when it was started because it was due
     expect(planStream(state, S, 'INCREMENTAL', T0, 7).version).toBe(T0 - 3 * DAY);
+  });
+
+  it("gives a pass the last completed pass's count, and a resumed one what its earlier runs counted", () => {
+    const pass = { version: T0 - DAY, replication_key_value: '2025-01-01T00:00:00.000Z', count: 120 };
+    const counted = stateWith({ full_table_count: 3000, full_table_pass: pass });
+    expect(planStream(counted, S, 'FULL_TABLE', T0)).toMatchObject({ carried: 120, lastCount: 3000 });
+    // a pass that has read nothing yet carries nothing, and one begun by an older tap (no count) is unknown
+    const fresh = stateWith({ full_table_count: 3000, full_table_pass: { version: T0 - DAY } });
+    expect(planStream(fresh, S, 'FULL_TABLE', T0)).toMatchObject({ carried: 0, lastCount: 3000 });
+    const older = stateWith({ full_table_pass: { version: T0 - DAY, resume: { offset: 100, id: 'x' } } });
+    expect(planStream(older, S, 'FULL_TABLE', T0)).not.toHaveProperty('carried');
+    expect(planStream(older, S, 'FULL_TABLE', T0)).not.toHaveProperty('lastCount');
   });
 
   it('a pass in progress that is no longer wanted: incremental, with a version above it', () => {
@@ -79,6 +97,7 @@ describe('planStream: full_table_every_days (fixed clock)', () => {
       fullTable: true,
       version: T0,
       reason: 'due',
+      carried: 0,
     });
     expect(planStream(state, S, 'INCREMENTAL', T0 - 1, 6.5)).toMatchObject({ fullTable: true });
   });

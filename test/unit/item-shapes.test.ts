@@ -2,7 +2,7 @@
 // item id each keep a row under a key of the documented rule.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { missingFields, unrequestedFields } from '../../src/client/projection.js';
+import { missingFields, unrequestedFields } from '../../src/client/paging/projection.js';
 import { toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
 import { listOf } from '../../src/values/coercions.js';
 import { recordError } from '../helpers/errors.js';

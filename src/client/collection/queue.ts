@@ -1,25 +1,26 @@
 // The pages of a collection read asked for ahead: `concurrency` pages at once, each planned to start at or below
-// the end of the one before if it comes full (collection-checks.ts overlappingPage), so that each can anchor on
-// the one before. One that does not anchor on arrival sends the reader back and the pages ahead are dropped.
-import type { CollectionPage } from './collection-pages.js';
-import { overlappingPage } from './collection-checks.js';
-import type { PageSizer } from './page-sizer.js';
+// the end of the one before if it comes full (checks.ts overlappingPage), so that each can anchor on the one
+// before. One that does not anchor on arrival sends the reader back and the pages ahead are dropped. Requests in
+// flight follow the read-ahead policy (paging/read-ahead.ts).
+import type { Page } from '../paging/page.js';
+import { InFlight } from '../paging/read-ahead.js';
+import type { PageSizer } from '../paging/sizer.js';
+import { overlappingPage } from './checks.js';
 
 export interface PlannedPage {
   page: number;
   limit: number;
-  result: Promise<CollectionPage>;
+  result: Promise<Page>;
 }
 
 export class PageQueue {
   /** The largest page the server serves, once it has served fewer rows than asked. */
-  cap = Number.POSITIVE_INFINITY;
+  private cap = Number.POSITIVE_INFINITY;
   private queue: PlannedPage[] = [];
-  /** Every request asked and not yet answered, dropped or not. */
-  private readonly unanswered = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
-    private readonly fetch: (page: number, limit: number) => Promise<CollectionPage>,
+    private readonly fetch: (page: number, limit: number) => Promise<Page>,
     private readonly sizer: PageSizer,
     private readonly ahead: number,
   ) {}
@@ -40,25 +41,27 @@ export class PageQueue {
     return this.queue.shift()!;
   }
 
+  /** The server serves at most `rows` a page: later pages ask for no more. */
+  capAt(rows: number): void {
+    this.cap = rows;
+  }
+
+  /** The largest page the server is known to serve. */
+  get served(): number {
+    return this.cap;
+  }
+
   /** Drops the pages in flight: the next page is planned afresh. */
   drop(): void {
     this.queue = [];
   }
 
-  /**
-   * Waits until every request asked has been answered (the answers are not read). A read that ends with pages
-   * still in flight leaves none behind: one that got had not yet written when the process exited never reached
-   * the server, so the requests the server saw depended on timing.
-   */
+  /** Waits until every request asked has been answered (the answers are not read). */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.unanswered]);
+    await this.inFlight.settle();
   }
 
   private ask(page: number, limit: number): PlannedPage {
-    const result = this.fetch(page, limit);
-    const answered = result.catch(() => undefined); // a page dropped unread must not be an unhandled rejection
-    this.unanswered.add(answered);
-    answered.then(() => this.unanswered.delete(answered));
-    return { page, limit, result };
+    return { page, limit, result: this.inFlight.track(this.fetch(page, limit)) };
   }
 }

@@ -1,51 +1,37 @@
 // Reads a whole collection (variants, warehouses, vendors) by offset pages, and says whether it can vouch that
-// it saw every record that existed from its start to its end (a pass deletes every row it did not send).
+// it saw every record that existed from its start to its end.
 // The listing is asked for in id order; records added or removed mid-run shift offsets, so every page after
 // the first overlaps what was read (it starts at or below the record read last) and is accepted only when it
 // holds that record or starts before it in id order: the page is then a contiguous continuation and nothing
 // was skipped. A page that anchors nowhere (records before it were removed) is read again from further back,
 // and while the listing shifts the pages keep a margin of overlap, halved at every page that anchors.
-// Pages are asked for ahead (collection-queue.ts); one that does not anchor sends the reader back.
-// What a server may do instead is checked on every page (collection-checks.ts). A server that does not keep
-// to the id order, or to the offsets asked, makes the read untrustworthy (collection-trust.ts): a collection
-// that fits one page is then read again in one request (one response is one instant's listing); a larger one
-// is read to the end by plain offsets and every batch carries mayHaveMissed, so its pass deletes nothing.
-// Every loop is bounded (collection-trust.ts): pages read, going back included, and empty deep pages.
-import type { ApiError } from '../common/errors.js';
-import type { ApiClient } from './http.js';
-import type { Collection } from './collections.js';
-import { CollectionProjection, type CollectionPage } from './collection-pages.js';
-import { deepOffsetRefused, freshRows, isLastCollectionPage, pageProblem } from './collection-checks.js';
-import { PageQueue } from './collection-queue.js';
-import { ONE_PAGE_MAX, ReadTrust } from './collection-trust.js';
+// Pages are asked for ahead (queue.ts); one that does not anchor sends the reader back.
+// What a server may do instead is checked on every page (checks.ts). A server that does not keep to the id
+// order, or to the offsets asked, makes the read untrustworthy (trust.ts): a collection that fits one page is
+// then read again in one request (one response is one instant's listing); a larger one is read to the end by
+// plain offsets and every batch carries mayHaveMissed.
+// Every loop is bounded (trust.ts): pages read, going back included, and empty deep pages; a page too large
+// is asked again smaller, down to two records (sizer.ts).
+import type { ApiError } from '../../common/errors.js';
+import type { ApiRecord, Endpoint } from '../endpoints.js';
+import type { ApiClient } from '../http/types.js';
+import { fetchPage, isLastPage, type Page } from '../paging/page.js';
+import { ALL_FIELDS, FieldProjection, type Fields, withFields } from '../paging/projection.js';
+import { PageSizer, PageTooLargeError } from '../paging/sizer.js';
+import type { CollectionBatch, CollectionCheckpoint } from './batch.js';
+import { deepOffsetRefused, freshRows, pageProblem } from './checks.js';
 import { IdOrder } from './id-order.js';
-import { PageSizer, PageTooLargeError } from './page-sizer.js';
+import { PageQueue } from './queue.js';
+import { ONE_PAGE_MAX, ReadTrust } from './trust.js';
 
-export { EMPTY_DEEP_PAGES, ONE_PAGE_MAX, PAGES_FACTOR, PAGES_SLACK } from './collection-trust.js';
-
-export type ApiRecord = Record<string, unknown>;
-
-/** Where a pass goes on: the offset just past the verified prefix and the id of its last record. */
-export interface CollectionResume {
-  offset: number;
-  id: string;
-}
-
-export interface CollectionBatch {
-  /** Records not yielded before in this read, in the server's order. */
-  records: ApiRecord[];
-  /** Safe once this batch is handled; absent once the read cannot vouch for itself (the last one stays). */
-  resume?: CollectionResume;
-  /** The read cannot show that it saw every record that existed throughout: its pass must delete nothing. */
-  mayHaveMissed?: true;
-  /** What the server did, with mayHaveMissed. */
-  why?: string;
-}
+export type { CollectionBatch, CollectionCheckpoint } from './batch.js';
 
 export interface CollectionReadOptions {
   pageSize: number;
-  fields?: string[];
-  resume?: CollectionResume;
+  /** fields= projection to ask for (default ALL_FIELDS); verified before it is relied on. */
+  fields?: Fields;
+  /** Where to go on (a checkpoint of an earlier read). */
+  checkpoint?: CollectionCheckpoint;
   pageBudgetBytes?: number;
   /** Pages asked for at once (default 1). */
   concurrency?: number;
@@ -55,21 +41,32 @@ type Log = { info(message: string): void; warn(message: string): void };
 
 export async function* readCollection(
   api: ApiClient,
-  collection: Collection,
+  endpoint: Endpoint,
   options: CollectionReadOptions,
   log: Log,
 ): AsyncGenerator<CollectionBatch> {
   const ahead = Math.max(1, options.concurrency ?? 1);
-  const sizer = new PageSizer(options.pageSize, options.pageBudgetBytes);
-  sizer.pagesHeld = ahead + 1;
-  const projection = new CollectionProjection(api, collection, options.fields, log, sizer);
-  const queue = new PageQueue((page, limit) => projection.fetch(page, limit), sizer, ahead);
-  const idOf = (r: ApiRecord): string => String(r[collection.id]);
-  const trust = new ReadTrust(collection.path, idOf, options.resume !== undefined);
+  // A page overlaps the one before: it needs the record read last and one more.
+  const sizer = new PageSizer(endpoint, {
+    pageSize: options.pageSize,
+    budgetBytes: options.pageBudgetBytes,
+    pagesHeld: ahead + 1,
+    minimum: 2,
+    weighParsed: true,
+  });
+  const projection = new FieldProjection(api, endpoint, options.fields ?? ALL_FIELDS, log);
+  // A stable order is what the overlap check relies on; id order where the server honours it.
+  const fetch = (page: number, limit: number): Promise<Page> =>
+    projection.fetch((fields) =>
+      fetchPage(api, endpoint, withFields({ [`${endpoint.id}_sort`]: 'asc', limit, page }, fields), sizer),
+    );
+  const queue = new PageQueue(fetch, sizer, ahead);
+  const idOf = (r: ApiRecord): string => String(r[endpoint.id]);
+  const trust = new ReadTrust(endpoint.path, idOf, options.checkpoint !== undefined);
   const order = new IdOrder();
-  const path = collection.path;
-  let end = options.resume?.offset ?? 0;
-  let lastId = options.resume?.id;
+  const path = endpoint.path;
+  let end = options.checkpoint?.offset ?? 0;
+  let lastId = options.checkpoint?.id;
   let back = 0;
 
   const distrust = (problem: string): void => {
@@ -87,7 +84,7 @@ export async function* readCollection(
     for (;;) {
       const planned = queue.next(Math.max(0, end - back), trust.why !== undefined);
       const offset = planned.page * planned.limit;
-      let page: CollectionPage;
+      let page: Page;
       try {
         page = await planned.result;
       } catch (error) {
@@ -99,7 +96,7 @@ export async function* readCollection(
         yield giveUp(`GET /${path} refused the page at offset ${offset} (HTTP ${(error as ApiError).status})`);
         return;
       }
-      if (page.limit < page.asked) queue.cap = page.limit;
+      if (page.limit < page.asked) queue.capAt(page.limit);
       const shifting = trust.pageRead(page, planned.limit, end);
       if (shifting) {
         yield giveUp(shifting);
@@ -141,19 +138,19 @@ export async function* readCollection(
         if (rows.length > 0) end = offset + rows.length;
         // A page from further back may end before the record read last: the position in id order never goes back.
         if (fresh.length > 0) lastId = ids.at(-1);
-        const last = isLastCollectionPage(page, offset);
+        const last = isLastPage(page, offset);
         if (fresh.length > 0 || last) yield batch(fresh);
         if (last) return;
       } else {
         end = offset + rows.length;
-        const last = isLastCollectionPage(page, offset);
+        const last = isLastPage(page, offset);
         yield batch(rows);
         if (last) return;
       }
       if (rows.length < planned.limit) {
         // Shorter than planned and not the last page: the server serves no more a page; the pages planned
         // after it start past its end.
-        queue.cap = Math.max(2, rows.length);
+        queue.capAt(Math.max(2, rows.length));
         queue.drop();
       }
     }
@@ -167,17 +164,17 @@ export async function* readCollection(
 
   /** The whole listing in one response, when it fits in one page: exact whatever the order. */
   async function onePage(total: number): Promise<CollectionBatch | undefined> {
-    const limit = Math.min(ONE_PAGE_MAX, queue.cap, sizer.byteLimit());
+    const limit = Math.min(ONE_PAGE_MAX, queue.served, sizer.byteLimit());
     if (total >= limit) return undefined;
     queue.drop();
-    let page: CollectionPage;
+    let page: Page;
     try {
-      page = await projection.fetch(0, limit);
+      page = await fetch(0, limit);
     } catch (error) {
       if (error instanceof PageTooLargeError) return undefined;
       throw error;
     }
-    trust.pagesRead++;
+    trust.extraPageRead();
     const ids = page.records.map(idOf);
     const whole =
       page.records.length < page.limit &&
@@ -186,6 +183,7 @@ export async function* readCollection(
       new Set(ids).size === ids.length;
     if (!whole) return undefined;
     log.info(`${path}: read again in one page of ${page.records.length} records, which holds every record`);
-    return { records: trust.unseen(page.records, ids), resume: { offset: page.records.length, id: ids.at(-1) ?? '' } };
+    const checkpoint = { offset: page.records.length, id: ids.at(-1) ?? '' };
+    return { records: trust.unseen(page.records, ids), checkpoint };
   }
 }

@@ -1,10 +1,11 @@
 // Whether a collection read can still vouch that it saw every record, and the bounds on how long it tries.
 // Once the server does something offsets cannot see past, the read is distrusted for good: every batch after
-// carries mayHaveMissed and why, and no resume point. Every loop is bounded: pages read (a multiple of the
+// carries mayHaveMissed and why, and no checkpoint. Every loop is bounded: pages read (a multiple of the
 // pages the listing needs, from meta.total as first seen, or the offset reached), and empty pages in a row
 // where meta.total says more.
-import type { ApiRecord, CollectionBatch, CollectionResume } from './collection-reader.js';
-import type { CollectionPage } from './collection-pages.js';
+import type { ApiRecord } from '../endpoints.js';
+import type { Page } from '../paging/page.js';
+import type { CollectionBatch, CollectionCheckpoint } from './batch.js';
 
 /** The API's largest page: a collection up to this size can be read in one response. */
 export const ONE_PAGE_MAX = 1000;
@@ -17,7 +18,7 @@ export const PAGES_SLACK = 20;
 export class ReadTrust {
   /** What the server did, once the read cannot vouch for itself. */
   why?: string;
-  pagesRead = 0;
+  private pagesRead = 0;
   /** The largest meta.total seen, bounded by twice the first one (plus a page). */
   maxTotal = 0;
   private firstTotal?: number;
@@ -40,8 +41,13 @@ export class ReadTrust {
     return true;
   }
 
+  /** Counts a page read outside the plan (the one-page re-read). */
+  extraPageRead(): void {
+    this.pagesRead++;
+  }
+
   /** Counts a page read as planned with `limit`; says why when the read has taken too many pages. */
-  pageRead(page: CollectionPage, limit: number, end: number): string | undefined {
+  pageRead(page: Page, limit: number, end: number): string | undefined {
     this.pagesRead++;
     if (page.total !== undefined) {
       this.firstTotal ??= page.total;
@@ -57,7 +63,7 @@ export class ReadTrust {
    * Whether the page is empty where meta.total says rows are there (a transient glitch, or no deep offsets),
    * with why to give up once EMPTY_DEEP_PAGES came in a row.
    */
-  emptyDeepPage(page: CollectionPage, offset: number): { giveUp?: string } | undefined {
+  emptyDeepPage(page: Page, offset: number): { giveUp?: string } | undefined {
     if (page.records.length > 0 || page.total === undefined || offset >= page.total) {
       this.emptyDeep = 0;
       return undefined;
@@ -66,12 +72,12 @@ export class ReadTrust {
     return { giveUp: `GET /${this.path} served an empty page at offset ${offset} while meta.total is ${page.total}` };
   }
 
-  /** The batch to yield: with the resume point while the read vouches for itself, else mayHaveMissed. */
-  batch(records: ApiRecord[], resume: CollectionResume): CollectionBatch {
+  /** The batch to yield: with the checkpoint while the read vouches for itself, else mayHaveMissed. */
+  batch(records: ApiRecord[], checkpoint: CollectionCheckpoint): CollectionBatch {
     if (this.yielded) for (const r of records) this.yielded.add(this.idOf(r));
     if (this.yielded && this.yielded.size > ONE_PAGE_MAX) this.yielded = undefined;
     if (this.why) return { records, mayHaveMissed: true, why: this.why };
-    return { records, resume };
+    return { records, checkpoint };
   }
 
   /** The records of a one-page re-read not yielded before (all of them once too many were yielded to track). */

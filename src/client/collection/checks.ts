@@ -2,14 +2,13 @@
 // meta.count and meta.start against the rows and the offset asked, ids seen twice on a page, the id order
 // asked for (id-order.ts), and where the page stands against what was read before (the anchor); and which
 // page to ask for so that it overlaps what was read.
-import { ApiError } from '../common/errors.js';
-import type { CollectionPage } from './collection-pages.js';
+import { ApiError } from '../../common/errors.js';
+import type { ApiRecord } from '../endpoints.js';
+import type { Page } from '../paging/page.js';
 import type { IdOrder } from './id-order.js';
 
-type ApiRecord = Record<string, unknown>;
-
 /** What the server did that makes offsets untrustworthy, or undefined when the page is as asked. */
-export function pageProblem(page: CollectionPage, offset: number, ids: string[], order: IdOrder): string | undefined {
+export function pageProblem(page: Page, offset: number, ids: string[], order: IdOrder): string | undefined {
   const rows = page.records.length;
   if (page.count !== undefined && page.count !== rows) return `meta.count is ${page.count} on a page of ${rows} rows`;
   // meta.start is the offset of the first row (0-based as far as known; a 1-based count is accepted too).
@@ -40,17 +39,6 @@ export function freshRows(
   if (at >= 0) return rows.slice(at + 1);
   if (offset > 0 && (ids.length === 0 || !order.notAfter(ids[0]!, lastId))) return undefined;
   return rows.filter((_, i) => !order.notAfter(ids[i]!, lastId));
-}
-
-/**
- * No page follows this one: it is empty, or shorter than what the server serves and meta.total, when given,
- * is reached (never merely shorter than asked: servers cap pages), as for purchase orders.
- */
-export function isLastCollectionPage(page: CollectionPage, offset: number): boolean {
-  const rows = page.records.length;
-  if (rows === 0) return true;
-  if (rows >= page.limit) return false;
-  return page.total === undefined || offset + rows >= page.total;
 }
 
 /** A 4xx other than auth and rate limits for a page past the first: the server does not serve that offset. */

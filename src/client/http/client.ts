@@ -1,75 +1,11 @@
-// The Inventory Planner HTTP client: one configured got instance. Auth headers, timeouts, retries with
-// exponential backoff + jitter honouring Retry-After, an optional request-rate cap, and errors that say
-// what to do. Knows nothing of Singer; never puts the API key in a message.
+// The Inventory Planner HTTP client: one configured got instance. Auth headers, timeouts, the retry policy
+// (retry.ts: exponential backoff + jitter honouring Retry-After), an optional request-rate cap, and errors
+// that say what to do (errors.ts). Knows nothing of endpoints or Singer; never puts the API key in a message.
 import got, { type Got, type Response } from 'got';
-import { parseJsonBody, RETRY_STATUS, toApiError } from './api-errors.js';
+import { parseJsonBody, ResponseTooLargeError, toApiError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
-
-export interface HttpOptions {
-  baseUrl: string;
-  apiKey: string;
-  accountId: string;
-  userAgent: string;
-  timeoutMs: number;
-  maxRetries: number;
-  retryInitialMs: number;
-  retryMaxMs: number;
-  maxRequestsPerSecond?: number;
-  log: { debug(message: string): void; warn(message: string): void };
-  /** Called once per HTTP attempt (also failed ones), for metrics. */
-  onAttempt?: (attempt: { endpoint: string; status?: number; seconds: number; ok: boolean }) => void;
-}
-
-export interface HttpStats {
-  requests: number;
-  retries: number;
-  bytes: number;
-}
-
-export interface ApiClient {
-  getJson(path: string, query?: Record<string, string | number>): Promise<unknown>;
-  /** The body and its size in bytes; a body larger than maxBytes is abandoned with ResponseTooLargeError. */
-  getJsonSized?(
-    path: string,
-    query: Record<string, string | number>,
-    maxBytes: number,
-  ): Promise<{ body: unknown; bytes: number }>;
-  readonly stats: HttpStats;
-}
-
-/** A response abandoned because it was larger than the caller can hold. */
-export class ResponseTooLargeError extends Error {
-  /** bytes: the whole size when `complete` (Content-Length), else what had arrived. */
-  constructor(
-    readonly bytes: number,
-    readonly maxBytes: number,
-    readonly complete: boolean,
-  ) {
-    super(`the response is ${bytes} bytes or more, over the ${maxBytes} bytes allowed`);
-  }
-}
-
-// Retry-After is the server's explicit instruction; waiting less is pointless, waiting longer than this is
-// unreasonable.
-const MAX_RETRY_AFTER_MS = 15 * 60_000;
-// Not ECONNREFUSED (nothing listens at that host and port) nor ENOTFOUND (the name does not exist): retrying
-// them for minutes only delays the answer, which is almost always a wrong base_url (api-errors.ts says so).
-// EAI_AGAIN, a DNS server that could not answer, is retried.
-const RETRY_ERROR_CODES = [
-  'ETIMEDOUT',
-  'ECONNRESET',
-  'EPIPE',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-];
-
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
-  return ceiling / 2 + random() * (ceiling / 2); // "equal jitter": never zero, never in lock-step
-}
+import { backoffDelay, MAX_RETRY_AFTER_MS, RETRY_ERROR_CODES, RETRY_STATUS } from './retry.js';
+import type { ApiClient, HttpOptions, HttpStats, Query } from './types.js';
 
 export function createApiClient(options: HttpOptions): ApiClient {
   const stats: HttpStats = { requests: 0, retries: 0, bytes: 0 };
@@ -143,11 +79,7 @@ export function createApiClient(options: HttpOptions): ApiClient {
     },
   });
 
-  const get = async (
-    path: string,
-    query: Record<string, string | number>,
-    maxBytes?: number,
-  ): Promise<{ body: unknown; bytes: number }> => {
+  const get = async (path: string, query: Query, maxBytes?: number): Promise<{ body: unknown; bytes: number }> => {
     const searchParams = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
     options.log.debug(`GET /${path}?${searchParams.toString()}`);
     let response: Response<string>;
