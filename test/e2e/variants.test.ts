@@ -163,7 +163,9 @@ describe('variants, warehouses and vendors against the sandbox', () => {
 
   it('kill -9 in the middle of the variants, then a resume from the last STATE: same version, exact', async () => {
     sandbox = await startSandbox({ orders: 20, variants: 1500, seed: 7, latencyMs: 15 });
-    const cfg = config(sandbox, { page_size: 50 });
+    // A STATE at every page: with the long tables (~130 rows a variant) the default cadence (100,000 records) would
+    // hold STATE for most of the read.
+    const cfg = config(sandbox, { page_size: 50, state_every_records: 1 });
     const killed = await runTap({
       args: ['--config', cfg],
       onStart: (child) => {
