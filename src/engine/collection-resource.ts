@@ -2,7 +2,7 @@
 // passes that go on from a checkpoint (an offset and the id read there). The streams share one read: it goes
 // on where all of them stopped at the same checkpoint, and starts over otherwise (rows written again carry the
 // same version, so nothing is lost or doubled in the target).
-import { type CollectionCheckpoint, readCollection } from '../client/collection/reader.js';
+import { type CollectionCheckpoint, readCollection } from '../client/collection/collection-reader.js';
 import { type CollectionName, ENDPOINTS } from '../client/endpoints.js';
 import { ALL_FIELDS } from '../client/paging/projection.js';
 import { startState, withPassResume } from '../singer/full-table.js';
