@@ -10,6 +10,7 @@ import { type SandboxState, type SandboxStats, emptyStats } from './state.js';
 import { countUnreadable } from './quirks.js';
 import { type Truth, collectTruth } from './truth.js';
 import { collectionTruth, snapshotTruth, type CollectionTruth } from './variant-truth.js';
+import { forecastSnapshotTruth, seriesTruth, type SeriesTruth } from './series-truth.js';
 
 export type { ExtraAccount } from './accounts.js';
 export type { FaultKind, Operator, SandboxOptions } from './options.js';
@@ -17,6 +18,7 @@ export type { SandboxStats } from './state.js';
 export type { Truth } from './truth.js';
 export type { CollectionTruth } from './variant-truth.js';
 export { COLLECTION_KEYS } from './variant-truth.js';
+export { SERIES_KEYS, type SeriesTruth } from './series-truth.js';
 
 /** One account's data, options and counters. */
 export interface SandboxAccount {
@@ -32,10 +34,18 @@ export interface SandboxAccount {
   collectionTruth(): CollectionTruth;
   /** variant_snapshots rows of a run on `date` (YYYY-MM-DD). */
   snapshotTruth(date: string): Record<string, unknown>[];
+  /** Rows of variant_monthly, variant_daily and variant_history (every point of the live variants). */
+  seriesTruth(): SeriesTruth;
+  /** variant_forecast_snapshots rows of a run on `date` (YYYY-MM-DD). */
+  forecastSnapshotTruth(date: string): Record<string, unknown>[];
   /** Removes `count` variants picked by the seed (or these ids); returns their ids. */
   removeVariants(which: number | string[]): string[];
   /** Adds `count` variants (ids after every existing one); returns their ids. */
   addVariants(count: number): string[];
+  /** Adds a stock_hist point at variants' historyEnd + `days` to every live variant or `count` picked by the seed. */
+  addHistoryPoints(which: number | 'all', days: number, pick?: number): void;
+  /** The newest history point (epoch ms) of the variants the sandbox started with. */
+  historyEnd(): number;
   /** At the k-th variants list request from now, remove and add this many variants (a change mid-run). */
   changeVariantsAt(request: number, change: { remove?: number; add?: number }): void;
   /** Odd values the tap cannot read, by `stream.column`, in the current data (options oddValueRate/oddColumns). */
@@ -103,8 +113,12 @@ export async function startSandbox(options: SandboxOptions = {}, extraAccounts: 
     truth: first.truth,
     collectionTruth: first.collectionTruth,
     snapshotTruth: first.snapshotTruth,
+    seriesTruth: first.seriesTruth,
+    forecastSnapshotTruth: first.forecastSnapshotTruth,
     removeVariants: first.removeVariants,
     addVariants: first.addVariants,
+    addHistoryPoints: first.addHistoryPoints,
+    historyEnd: first.historyEnd,
     changeVariantsAt: first.changeVariantsAt,
     unreadableValues: first.unreadableValues,
     stats: first.stats,
@@ -135,8 +149,12 @@ function accountHandle(st: SandboxState): SandboxAccount {
     truth: () => collectTruth(st.gen, st.store, st.opts.accountId),
     collectionTruth: () => collectionTruth(st.variants, st.opts.accountId),
     snapshotTruth: (date) => snapshotTruth(st.variants, st.opts.accountId, date),
+    seriesTruth: () => seriesTruth(st.variants, st.opts.accountId),
+    forecastSnapshotTruth: (date) => forecastSnapshotTruth(st.variants, st.opts.accountId, date),
     removeVariants: (which) => st.removeVariants(which),
     addVariants: (count) => st.variants.add(count),
+    addHistoryPoints: (which, days, pick) => st.variants.addHistoryPoints(which, days, pick),
+    historyEnd: () => st.variants.historyEnd,
     changeVariantsAt: (request, change) => {
       st.variantChanges.push({
         atRequest: st.variantListSeq + request,

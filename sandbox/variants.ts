@@ -1,8 +1,18 @@
 // Variants, warehouses and vendors of one sandbox account. Each variant is a canonical model (plain numbers,
 // UTC instants, lists) drawn from the seed and its index; the wire form adds the quirks the research found:
 // maps sent as [] when empty, `connections` as one object instead of a list, last_forecast_time in Unix
-// seconds, history points and block timestamps with a -04:00 offset. The ground truth reads the model.
+// seconds, history points and block timestamps in the shop's offset (never UTC; sandbox/variant-series.ts). The
+// ground truth reads the model.
 import { Rng } from './rng.js';
+import {
+  blockForecast,
+  emptyMapAsList,
+  inOffset,
+  STOCKOUT_DAYS,
+  shopOffset,
+  variantSeries,
+  wireSeries,
+} from './variant-series.js';
 
 export interface VariantOptions {
   variants: number;
@@ -23,6 +33,8 @@ export interface VariantModel {
   fields: Obj;
   blocks: Obj[];
   connections: { sku: string; vendors: Obj[] }[];
+  /** The shop's offset (minutes east of UTC) the API writes its timestamps in. */
+  offsetMinutes: number;
 }
 
 export class VariantStore {
@@ -30,6 +42,8 @@ export class VariantStore {
   live: number[];
   /** Edits per variant (each moves its stock, updated_at and version), and when it was edited last. */
   readonly edits = new Map<number, { count: number; seq: number }>();
+  /** stock_hist points added since the start (addHistoryPoints), per variant index. */
+  readonly extraPoints = new Map<number, [number, number][]>();
   private next: number;
   private editSeq = 0;
 
@@ -74,6 +88,27 @@ export class VariantStore {
     return made.map((n) => this.id(n));
   }
 
+  /**
+   * The newest history point of the variants the store started with: variants added later are created the day
+   * after it, and points added by addHistoryPoints are placed relative to it.
+   */
+  get historyEnd(): number {
+    return BASE + (299 + Math.max(this.opts.historyPoints - 1, STOCKOUT_DAYS)) * DAY;
+  }
+
+  /**
+   * Adds a stock_hist point at historyEnd + `days` (days may be fractional) to every live variant or to `count`
+   * picked by the seed: new points (the API's next day), or late ones (before points already listed).
+   */
+  addHistoryPoints(which: number | 'all', days: number, pick = 0): void {
+    const r = new Rng(this.seed, pick, 0x51a7);
+    const at = this.historyEnd + Math.round(days * DAY);
+    const indices =
+      which === 'all' ? this.live : Array.from({ length: which }, () => this.live[r.int(this.live.length)]!);
+    for (const n of new Set(indices))
+      this.extraPoints.set(n, [...(this.extraPoints.get(n) ?? []), [at, r.range(0, 900)]]);
+  }
+
   /** Removes `count` variants picked by the seed, or the variants with these ids; returns their ids. */
   remove(which: number | string[], pick = 0): string[] {
     const r = new Rng(this.seed, pick, 0x4e30);
@@ -111,17 +146,8 @@ export class VariantStore {
   model(n: number): VariantModel {
     const r = new Rng(this.seed, n, SALT_VARIANT);
     const id = this.id(n);
-    const created = BASE + r.int(300) * DAY;
-    const hist = (lo: number, hi: number) =>
-      Array.from({ length: this.opts.historyPoints }, (_, k): [number, number] => [
-        created + k * DAY + 4 * 3_600_000,
-        r.range(lo, hi),
-      ]);
-    const ordersByMonth = r.chance(0.3)
-      ? {}
-      : {
-          '2025': Object.fromEntries(Array.from({ length: r.range(1, 12) }, (_, m) => [String(m + 1), r.range(0, 90)])),
-        };
+    // A variant added after the start is new: created the day after the newest point of the others.
+    const created = n < this.opts.variants ? BASE + r.int(300) * DAY : this.historyEnd + DAY;
     const fields: Obj = {
       id,
       sku: `SKU-${n}`,
@@ -151,15 +177,14 @@ export class VariantStore {
       total_sales: r.range(0, 9000),
       under_value: r.money(0, 5000),
       segment: r.pick(['A', 'B', 'C']),
-      stock_hist: hist(0, 900),
-      cost_price_hist: hist(1, 100),
-      orders_by_month: ordersByMonth,
-      revenue_by_month: {},
-      forecast_by_period: { '2026': { '1': r.range(0, 99), '2': r.range(0, 99) } },
+      // A new variant comes with history from before it was created (imported from its platform).
+      ...variantSeries(r, n < this.opts.variants ? created : created - 10 * DAY, this.opts.historyPoints),
       forecast_description: { method: 'test', sales_velocity30: r.money(0, 9), sales_from: '1 Dec, 2016' },
       tags: r.chance(0.5) ? [] : ['overstock11/01'],
       attributes: [{ n: 'Car', t: 'brand' }],
     };
+    const extra = this.extraPoints.get(n);
+    if (extra) fields.stock_hist = [...(fields.stock_hist as [number, number][]), ...extra].sort((a, b) => a[0] - b[0]);
     const edited = this.edits.get(n)?.count ?? 0;
     if (edited) {
       fields.in_stock = (fields.in_stock as number) + edited;
@@ -176,7 +201,7 @@ export class VariantStore {
       replenish_date: new Date(BASE + r.int(400) * DAY).toISOString().slice(0, 10),
       last_received_at_time: created + r.int(300) * DAY,
       above_moq: r.chance(0.5),
-      forecast_by_period: r.chance(0.3) ? {} : { '2026': { '1': r.range(0, 50) } },
+      forecast_by_period: blockForecast(r),
     }));
     const vendorCount = r.range(0, 2);
     const connections = [
@@ -190,24 +215,19 @@ export class VariantStore {
         })),
       },
     ];
-    return { id, fields, blocks, connections };
+    return { id, fields, blocks, connections, offsetMinutes: shopOffset(this.seed) };
   }
 }
-
-const offset = (ms: number): string => `${new Date(ms - 4 * 3_600_000).toISOString().slice(0, 19)}-04:00`;
-const emptyMapAsList = (v: unknown): unknown =>
-  v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 ? [] : v;
 
 /** The variant as the API sends it. */
 export function wireVariant(m: VariantModel, n: number): Obj {
   const f = m.fields;
+  const offset = (ms: number) => inOffset(ms, m.offsetMinutes);
   const wire: Obj = { ...f };
   wire.created_at = `${new Date(f.created_at as number).toISOString().slice(0, 19)}+00:00`;
   wire.updated_at = offset(f.updated_at as number);
   wire.last_forecast_time = Math.floor((f.last_forecast_time as number) / 1000);
-  for (const key of ['stock_hist', 'cost_price_hist'])
-    wire[key] = (f[key] as [number, number][]).map(([t, v]) => [offset(t), v]);
-  for (const key of ['orders_by_month', 'revenue_by_month']) wire[key] = emptyMapAsList(f[key]);
+  wireSeries(wire, f, m.offsetMinutes);
   wire.warehouse = m.blocks.map((b) => ({
     ...b,
     last_received_at_time: offset(b.last_received_at_time as number),

@@ -1,6 +1,8 @@
-// Variants benchmark: N variants x 3 warehouse blocks (default 100,000, 3 history points each), only the
-// collection streams selected, the built bin as users run it (its shebang's heap caps), under /usr/bin/time.
+// Variants benchmark: N variants x 3 warehouse blocks (default 100,000, 3 history points each), every collection
+// stream selected (the opt-in snapshots and the long tables too; purchase orders not), the built bin as users run
+// it (its shebang's heap caps), under /usr/bin/time. Prints the records written per stream.
 // Usage: npm run build && node scripts/bench-variants.mjs [variants] [historyPoints] [latencyMs] [concurrency]
+//   [streams: comma-separated, default every stream but the purchase orders']
 // latencyMs: every sandbox answer leaves that long after its request arrived (issue 22: 250). concurrency: the
 // tap's setting (default 4).
 import { startSandbox } from '../dist/sandbox/server.js';
@@ -29,7 +31,11 @@ const disc = JSON.parse(
     c.on('close', () => res(o));
   }),
 );
-for (const s of disc.streams) if (s.tap_stream_id.startsWith('purchase_order')) s.metadata[0].metadata.selected = false;
+const only = process.argv[6]?.split(',');
+for (const s of disc.streams)
+  s.metadata[0].metadata.selected = only
+    ? only.includes(s.tap_stream_id)
+    : !s.tap_stream_id.startsWith('purchase_order');
 writeFileSync(join(dir, 'catalog.json'), JSON.stringify(disc));
 writeFileSync(
   join(dir, 'config.json'),
@@ -43,13 +49,19 @@ const child = spawn(
 );
 let records = 0;
 let bytes = 0;
+const perStream = {};
 let rest = '';
 child.stdout.on('data', (d) => {
   bytes += d.length;
   const t = rest + d;
   const lines = t.split('\n');
   rest = lines.pop();
-  for (const l of lines) if (l.startsWith('{"type":"RECORD","stream":"variants"')) records++;
+  for (const l of lines) {
+    if (!l.startsWith('{"type":"RECORD","stream":"')) continue;
+    const stream = l.slice(27, l.indexOf('"', 27));
+    perStream[stream] = (perStream[stream] ?? 0) + 1;
+    if (stream === 'variants') records++;
+  }
 });
 let err = '';
 child.stderr.on('data', (d) => (err += d));
@@ -69,6 +81,7 @@ child.on('close', async (code) => {
       peakRssMB: rss ? Math.round(rss / 1024) : null,
       sandboxMBSent: +(sandbox.stats().bytesSent / 1e6).toFixed(1),
       requests: sandbox.stats().collectionRequests,
+      recordsPerStream: perStream,
     }),
   );
   console.log(

@@ -95,12 +95,14 @@ export interface Difference {
 export function compareWithTruth(
   output: SingerOutput,
   truth: Record<string, Row[]>,
-  keys: Record<string, string>,
+  keys: Record<string, string | string[]>,
   ignore = ['__synced_at'],
 ): Difference[] {
   return Object.entries(truth).map(([stream, rows]) => {
     const table = output.tables.get(stream) ?? new Map<string, Row>();
-    const expected = new Map(rows.map((r) => [String(r[keys[stream]!]), r]));
+    // A key of several columns is joined with | as applySingerOutput joins key_properties.
+    const key = ([] as string[]).concat(keys[stream]!);
+    const expected = new Map(rows.map((r) => [key.map((k) => String(r[k])).join('|'), r]));
     const diff: Difference = { stream, expected: rows.length, missing: [], extra: [], mismatched: [] };
     for (const [key, row] of expected) {
       const actual = table.get(key);

@@ -17,7 +17,9 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
     unsureRead: `GET /${endpoint.path} could not show that it listed every record`,
 
     read(streams, { api, log, pageSize, concurrency, fields }) {
-      const checkpoints = streams.map((a) => a.plan.resume);
+      // A bookmarked stream (Stream.bookmark) does not hold a read back: its bookmark moves only after a read that
+      // ended, and the part before a checkpoint was written with the same floor by the run that was stopped.
+      const checkpoints = streams.filter((a) => !a.stream.bookmark).map((a) => a.plan.resume);
       const first = checkpoints[0];
       const checkpoint =
         first && checkpoints.every((c) => c?.offset === first.offset && c.id === first.id) ? first : undefined;

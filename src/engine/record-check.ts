@@ -75,7 +75,7 @@ export class ValueProblems {
     const where = `${bad.stream} record ${bad.record}: ${bad.column}${api}`;
     if (entry.count <= WARNINGS_EACH) {
       this.log.warn(
-        `${where} ${bad.problem}; written as null` +
+        `${where} ${bad.problem}; ${bad.outcome ?? 'written as null'}` +
           (entry.count === WARNINGS_EACH
             ? `. Further unreadable values of ${id} are only counted (each is logged at debug level)`
             : ''),

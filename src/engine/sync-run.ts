@@ -27,6 +27,7 @@ import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from './resource.js';
 import { RESOURCES } from './resources.js';
 import type { recordValidator } from './validation.js';
+import { RowBookmarks } from './row-bookmarks.js';
 
 export interface SyncOptions {
   settings: Settings;
@@ -69,6 +70,7 @@ export class SyncRun {
   private readonly now: () => Date;
   private readonly cadence: CheckpointCadence;
   private runStart = 0;
+  private rowBookmarks?: RowBookmarks;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
@@ -113,6 +115,7 @@ export class SyncRun {
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
+    this.rowBookmarks = new RowBookmarks(this.latestState, this.runStart, active);
     if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
@@ -142,7 +145,12 @@ export class SyncRun {
     );
     for (const a of end.completed)
       await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
-    if (end.state) await this.send({ type: 'STATE', value: end.state });
+    const state = this.rowBookmarks!.close(
+      end.state ?? this.latestState,
+      active.filter((a) => !cut.includes(a)),
+      unsure,
+    );
+    if (state !== this.latestState) await this.send({ type: 'STATE', value: state });
     for (const a of active) a.counter.flush();
     this.values.finish();
     this.future.finish(log);
@@ -246,7 +254,9 @@ export class SyncRun {
       for (const a of group) {
         if ((a.start !== undefined && position != null && position < a.start) || cut.includes(a)) continue;
         const before = a.emitted;
+        const keep = this.rowBookmarks!.keeper(a, record);
         for (const row of a.stream.rows(record, context)) {
+          if (keep && !keep(row)) continue;
           if (limit !== undefined && a.emitted >= limit) {
             cut.push(a);
             break;

@@ -263,6 +263,139 @@ __synced_at: string
 }
 
 /**
+ * One value of a per-day map of a variant or of one of its warehouse blocks (orders_by_day): one row per variant, warehouse, metric and day. Read in full every run (a versioned pass), like variant_monthly.
+ */
+export interface VariantDailyRow {
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
+ */
+warehouse: string
+/**
+ * The API field the value comes from (orders_by_day).
+ */
+metric: string
+/**
+ * The map's day (year -> month -> day keys, or a YYYY-MM-DD key).
+ */
+day: string
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * The forecast (forecast_by_period) of each variant and warehouse block as it stood on the run's date, one row per month: run daily, the past forecasts Inventory Planner does not keep, to measure forecast accuracy later. Opt-in (not selected by default); upserted, never deleted.
+ */
+export interface VariantForecastSnapshotRow {
+/**
+ * The run's start date (UTC): a second run on the same day replaces that day's rows.
+ */
+snapshot_date: string
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
+ */
+warehouse: string
+/**
+ * The forecast month (its first day).
+ */
+month: string
+/**
+ * Forecast units for that month.
+ */
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One point of a variant's [timestamp, value] history arrays (stock_hist, stock_cost_hist, ..., regular_retail_price_hist, stockouts_hist). Points never change once written and are never deleted; each run sends the points from its bookmark (the newest point written before) minus an overlap of three days, and every point of a variant created since then.
+ */
+export interface VariantHistoryRow {
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The API field the point comes from, e.g. stock_hist or stockouts_hist.
+ */
+metric: string
+/**
+ * The point's timestamp in UTC (the API sends the shop's offset).
+ */
+recorded_at: string
+/**
+ * The point's date in the offset the API gave (the shop's day), which may differ from the UTC date.
+ */
+local_date?: (string | null)
+/**
+ * The value from that instant on (for stockouts_hist: 1 when the variant went out of stock, 0 when it came back).
+ */
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
+ * One value of a year -> month map of a variant or of one of its warehouse blocks (forecast_by_period, orders_by_month, real_orders_by_month, revenue_by_month, oos_by_month_user): one row per variant, warehouse, metric and month. Read in full every run (a versioned pass): a month that leaves a map leaves the table.
+ */
+export interface VariantMonthlyRow {
+/**
+ * The variant's id (= variants.id).
+ */
+variant_id: string
+/**
+ * The warehouse id (= warehouses.name = variant_warehouses.warehouse) of a warehouse block's figure; "" for the variant's figure over all warehouses.
+ */
+warehouse: string
+/**
+ * The API field the value comes from, e.g. forecast_by_period or orders_by_month.
+ */
+metric: string
+/**
+ * The first day of the month (the map's year and month keys).
+ */
+month: string
+/**
+ * The map's value for that month (units, or revenue for revenue_by_month, or out-of-stock days for oos_by_month_user).
+ */
+value?: (number | null)
+/**
+ * The account_id setting.
+ */
+_account_id: string
+/**
+ * When the tap extracted the record, UTC.
+ */
+__synced_at: string
+}
+
+/**
  * The day's key metrics of one variant (all warehouses, warehouse "") and of each of its warehouses: run daily, the history Inventory Planner does not keep. Opt-in (not selected by default).
  */
 export interface VariantSnapshotRow {
@@ -548,6 +681,10 @@ retail_price_hist?: (unknown[] | null)
  * Change points as [timestamp, value] pairs, timestamps normalised to UTC.
  */
 regular_retail_price_hist?: (unknown[] | null)
+/**
+ * Stock-out transitions as [timestamp, 1 | 0] pairs (1: went out of stock, 0: back in stock), timestamps normalised to UTC.
+ */
+stockouts_hist?: (unknown[] | null)
 /**
  * Map (year -> month -> value, or buckets); the API's [] for an empty map is written as {}.
  */

@@ -6,6 +6,10 @@ import { purchaseOrderItems } from './purchase-order-items.js';
 import { purchaseOrders } from './purchase-orders.js';
 import { vendors, warehouses } from './reference.js';
 import type { Stream } from './stream.js';
+import { variantDaily } from './variant-daily.js';
+import { variantForecastSnapshots } from './variant-forecast-snapshots.js';
+import { variantHistory } from './variant-history.js';
+import { variantMonthly } from './variant-monthly.js';
 import { variantSnapshots } from './variant-snapshots.js';
 import { variantVendors } from './variant-vendors.js';
 import { variantWarehouses } from './variant-warehouses.js';
@@ -18,6 +22,10 @@ export const STREAMS: Stream[] = [
   variantWarehouses,
   variantVendors,
   variantSnapshots,
+  variantMonthly,
+  variantDaily,
+  variantHistory,
+  variantForecastSnapshots,
   warehouses,
   vendors,
 ];

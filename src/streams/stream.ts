@@ -29,6 +29,8 @@ export interface BadValue {
   problem: string;
   /** The whole reason with the value, for the debug log only. */
   detail: string;
+  /** What became of it (default: the column is written as null). */
+  outcome?: string;
 }
 
 export type BadValueSink = (bad: BadValue) => void;
@@ -46,9 +48,23 @@ export interface Stream {
    * them, whatever the catalog says, and a pass of its resource's other streams does not take it along.
    */
   history?: boolean;
+  /** A history stream of a resource read in full that sends only its newer rows (src/engine/row-bookmarks.ts). */
+  bookmark?: RowBookmark;
   /** API fields (fields= names, items.* for line fields) that the selected columns are read from. */
   apiFields(columns: string[]): string[];
   rows(order: ApiRecord, context: RowContext): Row[];
+}
+
+/**
+ * Rows bookmarked on `column` (a UTC date-time) although their resource is read in full: the stream's bookmark is
+ * the newest value written by the last read that vouched for itself, and rows below it minus `overlapMs` are not
+ * written again.
+ */
+export interface RowBookmark {
+  column: string;
+  overlapMs: number;
+  /** A record whose rows are all written whatever the bookmark, e.g. one created since `floor` (UTC). */
+  whole?(record: Row, floor: string): boolean;
 }
 
 /** One column: the API field it comes from and the coercion that makes it honour the schema. */

@@ -135,6 +135,8 @@ describe('Meltano', () => {
     expect(listed.size).toBeGreaterThanOrEqual(30);
     // The opt-in snapshots are left out by meltano.yml's select rules (listed only with --all).
     expect(listed.has('variant_snapshots.sku')).toBe(false);
+    expect(listed.has('variant_forecast_snapshots.value')).toBe(false);
+    expect(listed.get('variant_history.value')).toBe('selected');
     const all = await meltano(project, ['select', 'tap-inventory-planner', '--list', '--all'], tapEnv());
     expect(all.code, explain(all)).toBe(0);
     expect(all.stdout).toMatch(/\[excluded\s*\] variant_snapshots\.sku/);
@@ -181,13 +183,17 @@ describe('Meltano', () => {
       clean('purchase_orders', truth.purchase_orders.length),
       clean('purchase_order_items', truth.purchase_order_items.length),
     ]);
-    // meltano.yml's select rules leave out the opt-in variant_snapshots, as the tap's own default does
+    // meltano.yml's select rules leave out the opt-in variant_snapshots and variant_forecast_snapshots, as the
+    // tap's own default does
     expect(await primaryKeys(schema)).toEqual({
       purchase_orders: ['purchase_order_id'],
       purchase_order_items: ['key'],
       variants: ['id'],
       variant_warehouses: ['key'],
       variant_vendors: ['key'],
+      variant_monthly: ['variant_id', 'warehouse', 'metric', 'month'],
+      variant_daily: ['variant_id', 'warehouse', 'metric', 'day'],
+      variant_history: ['variant_id', 'metric', 'recorded_at'],
       warehouses: ['name'],
       vendors: ['id'],
     });

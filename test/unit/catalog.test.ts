@@ -52,6 +52,10 @@ describe('discoverCatalog', () => {
         'variant_warehouses',
         'variant_vendors',
         'variant_snapshots',
+        'variant_monthly',
+        'variant_daily',
+        'variant_history',
+        'variant_forecast_snapshots',
         'warehouses',
         'vendors',
       ]);
@@ -69,8 +73,10 @@ describe('discoverCatalog', () => {
       const streamLevel = s.metadata.filter((m) => m.breadcrumb.length === 0);
       expect(streamLevel).toHaveLength(1);
       const m = streamLevel[0]!.metadata;
-      const snapshots = s.stream === 'variant_snapshots';
-      const full = !s.stream.startsWith('purchase_order') && !snapshots;
+      const optIn = ['variant_snapshots', 'variant_forecast_snapshots'].includes(s.stream);
+      // History streams are never a pass: variant_history is bookmarked on recorded_at, the snapshots upserted.
+      const history = optIn || s.stream === 'variant_history';
+      const full = !s.stream.startsWith('purchase_order') && !history;
       expect(Object.keys(m).sort()).toEqual(
         [
           'inclusion',
@@ -81,8 +87,8 @@ describe('discoverCatalog', () => {
         ].sort(),
       );
       expect(m.inclusion).toBe('available');
-      // variant_snapshots is opt-in.
-      expect(m['selected-by-default']).toBe(!snapshots);
+      // variant_snapshots and variant_forecast_snapshots are opt-in.
+      expect(m['selected-by-default']).toBe(!optIn);
       expect(m['table-key-properties']).toEqual(s.key_properties);
       // Purchase orders: not forced, the catalog may choose FULL_TABLE or INCREMENTAL (the default). Collections
       // have no replication key: always FULL_TABLE.
@@ -151,7 +157,8 @@ describe('discoverCatalog', () => {
 describe('selectStreams', () => {
   it('leaves out a stream not selected by default when there is no catalog', () => {
     expect(selectStreams(undefined, all).map((s) => s.stream)).not.toContain('variant_snapshots');
-    expect(selectStreams(undefined, all)).toHaveLength(all.length - 1);
+    expect(selectStreams(undefined, all).map((s) => s.stream)).not.toContain('variant_forecast_snapshots');
+    expect(selectStreams(undefined, all)).toHaveLength(all.length - 2);
   });
 
   it('selects every stream and every field when there is no catalog', () => {

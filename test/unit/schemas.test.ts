@@ -9,13 +9,17 @@ describe('schemas/*.json', () => {
   const dir = join(PACKAGE_ROOT, 'schemas');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-  it('holds the eleven schemas', () => {
+  it('holds the fifteen schemas', () => {
     expect(files.sort()).toEqual([
       'catalog.json',
       'config.json',
       'purchase_order_items.json',
       'purchase_orders.json',
       'state.json',
+      'variant_daily.json',
+      'variant_forecast_snapshots.json',
+      'variant_history.json',
+      'variant_monthly.json',
       'variant_snapshots.json',
       'variant_vendors.json',
       'variant_warehouses.json',
