@@ -11,6 +11,11 @@ import { parseInstant } from './values.js';
 export const ENV_PREFIX = 'TAP_INVENTORY_PLANNER_';
 export const configSchema = loadSchema('config');
 const settingNames = Object.keys(configSchema.properties ?? {});
+/** Settings of JSON type number or integer; text such as "0.5" is read as a number (readNumericText). */
+const numericSettings = settingNames.filter((name) =>
+  ['number', 'integer'].includes(String(configSchema.properties?.[name]?.type)),
+);
+const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
 export interface Settings {
   apiKey: string;
@@ -58,7 +63,8 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     if (!settingNames.includes(key)) log.warn(`config key "${key}" is not a setting of this tap and is ignored`);
   }
   const config = structuredClone(raw);
-  const problems = validateConfig(config) ? [] : describeErrors(validateConfig.errors);
+  const problems = readNumericText(config);
+  if (!validateConfig(config)) problems.push(...describeErrors(validateConfig.errors));
   const c = config as unknown as TapConfig;
   const baseUrl = String(c.base_url ?? '').replace(/\/+$/, '');
   if (URL.canParse(baseUrl)) problems.push(...checkBaseUrl(baseUrl));
@@ -88,6 +94,28 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     fullTableEveryDays: c.full_table_every_days,
     ...(batch ? { batch: batch as BatchSettings } : {}),
   };
+}
+
+/**
+ * Numeric text becomes a number: Meltano passes the fractional settings as text, since it cannot write a
+ * `kind: decimal` value taken from the environment into the tap's config (docs/meltano.md). Other text is
+ * reported with its value.
+ */
+function readNumericText(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const name of numericSettings) {
+    const value = config[name];
+    if (typeof value !== 'string') continue;
+    if (NUMERIC_TEXT.test(value)) {
+      config[name] = Number(value);
+      continue;
+    }
+    const what =
+      configSchema.properties![name]!.type === 'integer' ? 'an integer such as 100' : 'a number such as 30 or 0.5';
+    problems.push(`${name} must be ${what}, got ${JSON.stringify(value.slice(0, 40))}`);
+    delete config[name]; // reported once: not again by the schema check
+  }
+  return problems;
 }
 
 function checkBaseUrl(baseUrl: string): string[] {
@@ -129,7 +157,6 @@ function readEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 }
 
 function castEnv(value: string, schema: JsonSchema): unknown {
-  if (schema.type === 'integer' || schema.type === 'number') return value.trim() === '' ? value : Number(value);
   if (schema.type === 'object') {
     try {
       return JSON.parse(value);
