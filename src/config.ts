@@ -71,6 +71,8 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
   const batch = c.batch_config && problems.length === 0 ? readBatchConfig(c.batch_config) : undefined;
   if (Array.isArray(batch)) problems.push(...batch);
   if (problems.length) throw new ConfigError(`config: ${problems.join('; ')}.`);
+  const shown = Object.entries(config).filter(([k]) => settingNames.includes(k) && !secretSettings.includes(k));
+  log.debug(`settings: ${JSON.stringify(Object.fromEntries(shown))}`);
   return {
     apiKey: c.api_key,
     accountId: c.account_id,
