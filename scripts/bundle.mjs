@@ -1,5 +1,5 @@
 // After tsc (npm run build): bundles the tap and its dependencies into one self-contained script,
-// dist/src/tap.cjs, makes dist/src/cli.js the small bin that runs it (src/bin.ts), and writes V8's code
+// dist/src/tap.cjs, makes dist/src/cli.js the small bin that runs it (src/entry/bin.ts), and writes V8's code
 // cache for it. Behaviour is the same as tsc's output; start-up is not: Node reads and compiles one file
 // instead of a few hundred modules, and with the cache it hardly compiles at all (docs/performance.md).
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { build } from 'rolldown';
 
 const dir = 'dist/src';
 await build({
-  input: `${dir}/cli.js`,
+  input: `${dir}/entry/cli.js`,
   platform: 'node',
   logLevel: 'warn',
   onLog(level, log, handler) {
@@ -21,7 +21,7 @@ await build({
   // Strict, as the ES modules it is made of were (a script is sloppy unless it says otherwise).
   output: { file: `${dir}/tap.cjs`, format: 'cjs', strict: true },
 });
-renameSync(`${dir}/bin.js`, `${dir}/cli.js`);
+renameSync(`${dir}/entry/bin.js`, `${dir}/cli.js`);
 chmodSync(`${dir}/cli.js`, 0o755);
 // The cache is written after a run of the bin itself, so that V8 sees the same flags (the shebang's) as
 // in use, and the functions that run needed are in it compiled.

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 
 export const REPO_ROOT = PACKAGE_ROOT;
 export const TAP_BIN = join(REPO_ROOT, 'dist', 'src', 'cli.js');

@@ -1,7 +1,7 @@
 // What a failed request becomes: an ApiError with a stable code that says what went wrong and what to do,
 // never the API key or any header.
 import { HTTPError, RequestError, type Response } from 'got';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../common/errors.js';
 import type { HttpOptions } from './http.js';
 
 /** Statuses worth retrying (got retries them; an error after them says the API kept failing). */

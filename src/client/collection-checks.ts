@@ -2,7 +2,7 @@
 // meta.count and meta.start against the rows and the offset asked, ids seen twice on a page, the id order
 // asked for (id-order.ts), and where the page stands against what was read before (the anchor); and which
 // page to ask for so that it overlaps what was read.
-import { ApiError } from '../errors.js';
+import { ApiError } from '../common/errors.js';
 import type { CollectionPage } from './collection-pages.js';
 import type { IdOrder } from './id-order.js';
 

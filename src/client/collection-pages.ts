@@ -1,8 +1,8 @@
 // One page of a collection listing (GET /variants?page=&limit=&id_sort=asc&fields=), and the fields=
 // projection for it, used only once proven: the first projected record is compared with the same record
 // fetched whole (GET /variants/{id}); a field the projection dropped turns projection off for the run.
-import { ApiError } from '../errors.js';
-import { listOf } from '../values.js';
+import { ApiError } from '../common/errors.js';
+import { listOf } from '../values/coercions.js';
 import { ResponseTooLargeError, type ApiClient } from './http.js';
 import type { Collection } from './collections.js';
 import { metaCount } from './order-pages.js';

@@ -11,7 +11,7 @@
 // that fits one page is then read again in one request (one response is one instant's listing); a larger one
 // is read to the end by plain offsets and every batch carries mayHaveMissed, so its pass deletes nothing.
 // Every loop is bounded (collection-trust.ts): pages read, going back included, and empty deep pages.
-import type { ApiError } from '../errors.js';
+import type { ApiError } from '../common/errors.js';
 import type { ApiClient } from './http.js';
 import type { Collection } from './collections.js';
 import { CollectionProjection, type CollectionPage } from './collection-pages.js';

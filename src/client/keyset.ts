@@ -5,8 +5,8 @@
 // that lies within one second is enumerated by offset (last_modified=<instant>, or the second's range when
 // its instants differ below the second; order-enumeration.ts), then reading goes on after it. Orders
 // without a usable last_modified are yielded and never move the cursor.
-import { ApiError } from '../errors.js';
-import { floorToSecond, SECOND_US } from '../instants.js';
+import { ApiError } from '../common/errors.js';
+import { floorToSecond, SECOND_US } from '../values/instants.js';
 import { withLimit } from './page-sizer.js';
 import { enumerate, seenKey } from './order-enumeration.js';
 import {

@@ -7,7 +7,7 @@
 // resume point then stays where the scan started, and the last batch says the offsets may have shifted, so
 // that nothing is taken as deleted on the word of such a scan. (A deletion and a creation between the same
 // two pages leave meta.total as it was and go unnoticed.)
-import { ApiError } from '../errors.js';
+import { ApiError } from '../common/errors.js';
 import type { Limit, PageFetcher } from './keyset.js';
 import { PageTooLargeError } from './page-sizer.js';
 import {

@@ -1,7 +1,7 @@
 // Orders sharing one filter (one last_modified second or instant, or no last_modified), read by offset pages.
 // Offsets within the filter shift when a member is edited away, so the pages are read again from the start
 // whenever meta.total changes, a bounded number of times; what was yielded before is skipped.
-import { ApiError } from '../errors.js';
+import { ApiError } from '../common/errors.js';
 import type { Limit, PageFetcher } from './keyset.js';
 import { PageTooLargeError } from './page-sizer.js';
 import {

@@ -1,7 +1,7 @@
 // One page of GET /purchase-orders: query parameters, envelope parsing, and the checks that tell
 // whether the server really applied the last_modified filters and sort the reader relies on.
-import { ApiError } from '../errors.js';
-import { formatInstantUs, parseInstantUs } from '../instants.js';
+import { ApiError } from '../common/errors.js';
+import { formatInstantUs, parseInstantUs } from '../values/instants.js';
 import { ResponseTooLargeError, type ApiClient } from './http.js';
 import type { PageSizer } from './page-sizer.js';
 

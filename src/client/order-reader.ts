@@ -8,7 +8,7 @@ import type { ApiClient } from './http.js';
 import { keysetWindow, ordersWithoutLmSortedLast, type Limit, type PageFetcher, type WindowBatch } from './keyset.js';
 import { mergeSources, prefetch } from './merge.js';
 import { offsetScan } from './offset-scan.js';
-import { floorToSecond, formatInstantUs } from '../instants.js';
+import { floorToSecond, formatInstantUs } from '../values/instants.js';
 import { fetchOrderPage, FilterIgnoredError, type OrderPage, type OrdersWithLms } from './order-pages.js';
 import { PageSizer, PageTooLargeError, withLimit } from './page-sizer.js';
 import { FieldProjection } from './projection.js';

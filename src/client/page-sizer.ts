@@ -4,7 +4,7 @@
 // bytes per order actually received. A response larger than a page may be is abandoned as it arrives and
 // asked again with a smaller limit; a single order larger than that ends the run with a clear error.
 import { getHeapStatistics } from 'node:v8';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../common/errors.js';
 import type { ResponseTooLargeError } from './http.js';
 
 /** A response was abandoned for its size: ask again with limit() (it is smaller now). */

@@ -2,8 +2,8 @@
 // order fetched whole, and any field the projection dropped turns projection off for the run. An order the
 // single-order request cannot find (404) proves nothing either way: another order of the page is tried,
 // and when none can be fetched the projection stays, checked on every page for the fields it sends.
-import { ApiError } from '../errors.js';
-import { listOf } from '../values.js';
+import { ApiError } from '../common/errors.js';
+import { listOf } from '../values/coercions.js';
 import type { ApiClient } from './http.js';
 import { fetchOrderPage, orderId, PATH, type ApiOrder, type OrderPage, type OrderQuery } from './order-pages.js';
 import type { PageSizer } from './page-sizer.js';

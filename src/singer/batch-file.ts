@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { ConfigError, TapError } from '../errors.js';
+import { ConfigError, TapError } from '../common/errors.js';
 
 /** Bytes queued for the compressor or the disk before write() asks the caller to wait: memory stays bounded. */
 const HIGH_WATER = 1 << 20;

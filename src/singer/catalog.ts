@@ -1,8 +1,8 @@
 // Singer catalog: discovery output with standard metadata, parsing a catalog file, and selection.
-import { InputFileError } from '../errors.js';
+import { InputFileError } from '../common/errors.js';
 import type { SingerCatalog } from '../generated/schemas.js';
-import type { JsonSchema } from '../schemas.js';
-import { describeErrors, validateCatalog } from '../validation.js';
+import type { JsonSchema } from '../common/schema-files.js';
+import { describeErrors, validateCatalog } from '../engine/validation.js';
 
 export interface StreamDescriptor {
   name: string;

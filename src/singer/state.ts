@@ -1,8 +1,8 @@
 // Singer state in the Meltano SDK shape: {"bookmarks": {"<stream>": {"replication_key", "replication_key_value"}}}.
 // Pure helpers; other keys in an incoming state are carried through untouched.
-import { InputFileError } from '../errors.js';
+import { InputFileError } from '../common/errors.js';
 import type { TapState } from '../generated/schemas.js';
-import { describeErrors, validateState } from '../validation.js';
+import { describeErrors, validateState } from '../engine/validation.js';
 
 export type State = TapState & Record<string, unknown>;
 export interface Bookmark {

@@ -3,7 +3,7 @@
 // its memory. A buffer is filled again once its write has finished: stdout (a pipe, file or terminal)
 // has copied it by then; an in-process consumer that keeps chunks must copy them too.
 import type { Writable } from 'node:stream';
-import { TapError } from '../errors.js';
+import { TapError } from '../common/errors.js';
 import { serialize, type SingerMessage } from './messages.js';
 
 /** add() asks for a flush once this much is queued: output never piles up in memory. */

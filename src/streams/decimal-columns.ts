@@ -1,8 +1,8 @@
 // use_singer_decimal: the money and quantity columns (annotated in schemas/) read as exact decimal text
 // instead of JSON numbers; every other column as it is.
-import { toDecimalText } from '../decimal.js';
+import { toDecimalText } from '../values/decimal.js';
 import { decimalColumns } from '../singer/decimal-schema.js';
-import type { JsonSchema } from '../schemas.js';
+import type { JsonSchema } from '../common/schema-files.js';
 import type { Column } from './stream.js';
 
 export function withDecimalColumns(columns: Column[], schema: JsonSchema): Column[] {

@@ -1,11 +1,11 @@
 // purchase_order_items: one row per element of an order's items array, keyed by md5(order id + item id).
 import { hash } from 'node:crypto';
 import type { ApiOrder } from '../client/order-pages.js';
-import { RecordError } from '../errors.js';
+import { RecordError } from '../common/errors.js';
 import type { PurchaseOrderItemRow, PurchaseOrderItemRowDecimal } from '../generated/schemas.js';
-import { loadSchema } from '../schemas.js';
+import { loadSchema } from '../common/schema-files.js';
 import { decimalForm, numberForm } from '../singer/decimal-schema.js';
-import { listOf, requireText, toNumber, toText } from '../values.js';
+import { listOf, requireText, toNumber, toText } from '../values/coercions.js';
 import { withDecimalColumns } from './decimal-columns.js';
 import {
   compileRowMapper,

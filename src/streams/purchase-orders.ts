@@ -1,9 +1,9 @@
 // purchase_orders: one row per API purchase order.
 import type { ApiOrder } from '../client/order-pages.js';
 import type { PurchaseOrderRow, PurchaseOrderRowDecimal } from '../generated/schemas.js';
-import { loadSchema } from '../schemas.js';
+import { loadSchema } from '../common/schema-files.js';
 import { decimalForm, numberForm } from '../singer/decimal-schema.js';
-import { requireText, toDate, toNumber, toText, toUtcDateTime, ValueError } from '../values.js';
+import { requireText, toDate, toNumber, toText, toUtcDateTime, ValueError } from '../values/coercions.js';
 import { withDecimalColumns } from './decimal-columns.js';
 import {
   compileRowMapper,

@@ -1,6 +1,6 @@
 // warehouses and vendors: the account's small reference collections, one row per record. A vendor's fields
 // are not documented beyond its id: the whole record also goes into `data`.
-import { loadSchema } from '../schemas.js';
+import { loadSchema } from '../common/schema-files.js';
 import { schemaColumns } from './schema-columns.js';
 import { compileRowMapper, sourceFields, type KeyDescriber, type Stream } from './stream.js';
 

@@ -2,9 +2,9 @@
 // one API record (of the stream's resource) to its rows. Streams never write anything.
 import type { CollectionName } from '../client/collections.js';
 import type { ApiOrder } from '../client/order-pages.js';
-import { RecordError } from '../errors.js';
+import { RecordError } from '../common/errors.js';
 import type { StreamDescriptor } from '../singer/catalog.js';
-import { ValueError } from '../values.js';
+import { ValueError } from '../values/coercions.js';
 
 export interface RowContext {
   accountId: string;

@@ -1,7 +1,7 @@
 // variant_snapshots (opt-in): the day's key metrics of each variant, one row for the variant (warehouse "")
 // and one per warehouse block, keyed (snapshot_date, variant_id, warehouse). Rows are never deleted by a
 // pass (no ACTIVATE_VERSION): run daily, they build a history; a second run on the same day upserts that day.
-import { loadSchema } from '../schemas.js';
+import { loadSchema } from '../common/schema-files.js';
 import { schemaColumns } from './schema-columns.js';
 import { compileRowMapper, type KeyDescriber, type Row, type Stream } from './stream.js';
 import { blocks, parentId } from './variant-warehouses.js';

@@ -1,7 +1,7 @@
 // variant_vendors: one row per vendor of each of a variant's connections (connections[].vendors[]; the API
 // may send `connections` as one object). Keyed md5(variant id + vendor); a vendor listed again (in another
 // connection) gets md5(variant id + vendor + "#k"), k = 2, 3, ... in the API's order.
-import { loadSchema } from '../schemas.js';
+import { loadSchema } from '../common/schema-files.js';
 import { itemKey } from './purchase-order-items.js';
 import { schemaColumns } from './schema-columns.js';
 import { compileRowMapper, type KeyDescriber, type Row, type Stream } from './stream.js';

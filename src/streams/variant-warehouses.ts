@@ -1,9 +1,10 @@
 // variant_warehouses: one row per block of a variant's `warehouse` list, keyed md5(variant id + warehouse id)
 // (the items key's construction). The block's fields are asked for with dot notation (warehouse.<field>).
-import { RecordError } from '../errors.js';
-import { loadSchema } from '../schemas.js';
+import { RecordError } from '../common/errors.js';
+import { loadSchema } from '../common/schema-files.js';
 import { itemKey } from './purchase-order-items.js';
-import { schemaColumns, toList } from './schema-columns.js';
+import { toList } from '../values/coercions.js';
+import { schemaColumns } from './schema-columns.js';
 import {
   compileRowMapper,
   mapColumns,
@@ -13,7 +14,7 @@ import {
   type Row,
   type Stream,
 } from './stream.js';
-import { requireText, ValueError } from '../values.js';
+import { requireText, ValueError } from '../values/coercions.js';
 
 const schema = loadSchema('variant_warehouses');
 const TAIL = ['_account_id', '__synced_at'];

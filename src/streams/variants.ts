@@ -1,5 +1,5 @@
 // variants: one row per variant, every column from the API field of its name (schemas/variants.json).
-import { loadSchema } from '../schemas.js';
+import { loadSchema } from '../common/schema-files.js';
 import { schemaColumns } from './schema-columns.js';
 import { compileRowMapper, sourceFields, type KeyDescriber, type Stream } from './stream.js';
 

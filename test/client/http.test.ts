@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backoffDelay, createApiClient, type HttpOptions } from '../../src/client/http.js';
 import { RateLimiter } from '../../src/client/rate-limiter.js';
-import { ApiError } from '../../src/errors.js';
+import { ApiError } from '../../src/common/errors.js';
 
 const BASE = 'https://api.example.test/api/v1';
 const KEY = 'sk-live-SECRET-0123456789';

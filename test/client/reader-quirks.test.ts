@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readPurchaseOrders, type ReadOptions } from '../../src/client/order-reader.js';
-import { formatInstantUs, parseInstantUs } from '../../src/instants.js';
+import { formatInstantUs, parseInstantUs } from '../../src/values/instants.js';
 import { parseOrderPage, isLastPage } from '../../src/client/order-pages.js';
 import { ResponseTooLargeError } from '../../src/client/http.js';
 import { QuirkyOrders, U0, type Quirks } from '../helpers/quirky-orders.js';

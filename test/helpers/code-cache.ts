@@ -1,5 +1,5 @@
 // Whether V8 refuses the bundled script's code cache (tap.cjs.cache) under the given node flags, asked of a
-// fresh node process the way src/bin.ts uses the cache.
+// fresh node process the way src/entry/bin.ts uses the cache.
 import { execFileSync } from 'node:child_process';
 
 const CHECK = `const { Script } = require('node:vm'); const { Module } = require('node:module');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { InputFileError, RecordError, type ErrorCode, type TapError } from '../../src/errors.js';
+import { InputFileError, RecordError, type ErrorCode, type TapError } from '../../src/common/errors.js';
 
 /** Runs fn and returns the TapError of the given class and code that it must throw. */
 function tapError<E extends TapError>(

@@ -4,8 +4,8 @@
 // first, excluded by any last_modified filter, like SQL NULL), `{}` for an empty list, and a 404 on the
 // single-order request. Edits move an order to the end, as the real API does.
 import type { ApiClient } from '../../src/client/http.js';
-import { ApiError } from '../../src/errors.js';
-import { parseInstantUs } from '../../src/instants.js';
+import { ApiError } from '../../src/common/errors.js';
+import { parseInstantUs } from '../../src/values/instants.js';
 
 export interface QuirkyOrder {
   id: string;

@@ -2,13 +2,13 @@
 // Singer messages and the log lines.
 import { PassThrough } from 'node:stream';
 import { createApiClient } from '../../src/client/http.js';
-import { resolveSettings } from '../../src/config.js';
-import { apiClientOptions } from '../../src/main.js';
+import { resolveSettings } from '../../src/config/config.js';
+import { apiClientOptions } from '../../src/entry/main.js';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
-import { Logger } from '../../src/log.js';
+import { Logger } from '../../src/common/log.js';
 import type { State } from '../../src/singer/state.js';
 import { SingerWriter } from '../../src/singer/writer.js';
-import { SyncRun } from '../../src/sync.js';
+import { SyncRun } from '../../src/engine/sync-run.js';
 import { discoverCatalog } from '../../src/singer/catalog.js';
 import { STREAMS } from '../../src/streams/index.js';
 

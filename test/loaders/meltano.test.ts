@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxAccount } from '../../sandbox/server.js';
-import { packageVersion } from '../../src/schemas.js';
+import { packageVersion } from '../../src/common/schema-files.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
   clean,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { packageVersion } from '../../src/schemas.js';
+import { packageVersion } from '../../src/common/schema-files.js';
 import { PATH_WITHOUT_NODE, REPO_ROOT, requireLoaders, run, TAP_BIN } from './helpers.js';
 
 const API_KEY = 'wheel-secret-api-key-2236';

@@ -3,19 +3,19 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../src/client/http.js';
-import { resolveSettings } from '../../src/config.js';
-import { Logger } from '../../src/log.js';
+import { resolveSettings } from '../../src/config/config.js';
+import { Logger } from '../../src/common/log.js';
 import { RecordLineSink, type RecordSink } from '../../src/singer/sink.js';
 import type { State } from '../../src/singer/state.js';
 import { SingerWriter } from '../../src/singer/writer.js';
-import { formatInstantUs, parseInstantUs } from '../../src/instants.js';
+import { formatInstantUs, parseInstantUs } from '../../src/values/instants.js';
 import { purchaseOrders } from '../../src/streams/purchase-orders.js';
 import { vendors, warehouses } from '../../src/streams/reference.js';
 import type { Stream } from '../../src/streams/stream.js';
-import { SyncRun } from '../../src/sync.js';
-import { collectionResource } from '../../src/sync/collections.js';
-import { purchaseOrdersResource } from '../../src/sync/purchase-orders.js';
-import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/sync/resource.js';
+import { SyncRun } from '../../src/engine/sync-run.js';
+import { collectionResource } from '../../src/engine/collection-resource.js';
+import { purchaseOrdersResource } from '../../src/engine/purchase-order-resource.js';
+import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
 
 const NOW = new Date('2026-01-02T03:04:05.678Z');
 const V = NOW.getTime();

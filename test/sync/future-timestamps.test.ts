@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answerList } from '../helpers/fake-orders.js';
-import { CLOCK_MARGIN_MS } from '../../src/future-timestamps.js';
+import { CLOCK_MARGIN_MS } from '../../src/engine/future-timestamps.js';
 import { FROZEN, runSync } from '../helpers/run-sync.js';
 
 const API = 'https://api.example.test';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aboutInfo, aboutText, CAPABILITIES, settingsTable } from '../../src/about.js';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { aboutInfo, aboutText, CAPABILITIES, settingsTable } from '../../src/entry/about.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const configSchema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', 'config.json'), 'utf8')) as {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 import { numberForm } from '../../src/singer/decimal-schema.js';
 import {
   discoverCatalog,

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { envVarName, loadSettings, resolveSettings, secretSettings } from '../../src/config.js';
-import { ConfigError, InputFileError, TapError } from '../../src/errors.js';
-import { Logger } from '../../src/log.js';
-import { packageVersion } from '../../src/schemas.js';
+import { envVarName, loadSettings, resolveSettings, secretSettings } from '../../src/config/config.js';
+import { ConfigError, InputFileError, TapError } from '../../src/common/errors.js';
+import { Logger } from '../../src/common/log.js';
+import { packageVersion } from '../../src/common/schema-files.js';
 
 const BASE = { api_key: 'ipk_live_4f9a8c7e2b', account_id: 'a12345' };
 

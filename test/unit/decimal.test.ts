@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toDecimalText } from '../../src/decimal.js';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { toDecimalText } from '../../src/values/decimal.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 import { decimalColumns, decimalForm, numberForm } from '../../src/singer/decimal-schema.js';
 import { toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
 import { toPurchaseOrderRow } from '../../src/streams/purchase-orders.js';
-import { recordValidator } from '../../src/validation.js';
-import { ValueError } from '../../src/values.js';
+import { recordValidator } from '../../src/engine/validation.js';
+import { ValueError } from '../../src/values/coercions.js';
 
 const dec = (value: unknown, precision = 38, scale = 10) => toDecimalText(value, precision, scale);
 const schemaFile = (name: string) => JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.json`), 'utf8'));

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 
 const docs = [
   'README.md',

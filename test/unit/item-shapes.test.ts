@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { missingFields, unrequestedFields } from '../../src/client/projection.js';
 import { toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
-import { listOf } from '../../src/values.js';
+import { listOf } from '../../src/values/coercions.js';
 import { recordError } from '../helpers/errors.js';
 
 const CONTEXT = { accountId: 'acct-4821', syncedAt: '2024-03-07T08:00:00.000Z' };

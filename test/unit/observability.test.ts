@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatFromEnv, levelFromEnv, Logger, type LogLevel, type LogOptions } from '../../src/log.js';
+import { formatFromEnv, levelFromEnv, Logger, type LogLevel, type LogOptions } from '../../src/common/log.js';
 import { Counter, timerPoint, type MetricPoint } from '../../src/singer/metrics.js';
 
 function capture(options: Omit<LogOptions, 'sink'> = {}): { log: Logger; lines: string[] } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../src/log.js';
-import { counted, Progress } from '../../src/progress.js';
+import { Logger } from '../../src/common/log.js';
+import { counted, Progress } from '../../src/engine/progress.js';
 
 describe('progress lines', () => {
   it('name what is read, with counts grouped and plurals that agree', () => {

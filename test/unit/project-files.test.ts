@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 
 describe('project files', () => {
   it('.env.example lists the key, account, start date and base_url variables', () => {

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { settingsTable, streamsTable } from '../../src/about.js';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { settingsTable, streamsTable } from '../../src/entry/about.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 
 const read = (file: string): string => readFileSync(join(PACKAGE_ROOT, file), 'utf8');
 

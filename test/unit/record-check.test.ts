@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RecordError } from '../../src/errors.js';
-import { Logger } from '../../src/log.js';
-import { ValueProblems } from '../../src/record-check.js';
-import { recordValidator } from '../../src/validation.js';
+import { RecordError } from '../../src/common/errors.js';
+import { Logger } from '../../src/common/log.js';
+import { ValueProblems } from '../../src/engine/record-check.js';
+import { recordValidator } from '../../src/engine/validation.js';
 
 function logger() {
   const lines: string[] = [];

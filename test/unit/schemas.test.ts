@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/schemas.js';
+import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
 
 // The tap's own ajv skips meta-schema validation at start-up; this is where the schemas are held to it.
 describe('schemas/*.json', () => {

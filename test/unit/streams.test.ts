@@ -4,8 +4,8 @@ import { STREAMS } from '../../src/streams/index.js';
 import { itemKey, purchaseOrderItems, toPurchaseOrderItemRows } from '../../src/streams/purchase-order-items.js';
 import { purchaseOrders, toPurchaseOrderRow } from '../../src/streams/purchase-orders.js';
 import { compileRowMapper, type Column } from '../../src/streams/stream.js';
-import { requireText, toNumber, toText } from '../../src/values.js';
-import { recordValidator } from '../../src/validation.js';
+import { requireText, toNumber, toText } from '../../src/values/coercions.js';
+import { recordValidator } from '../../src/engine/validation.js';
 import { recordError } from '../helpers/errors.js';
 
 const CONTEXT = { accountId: 'acct-4821', syncedAt: '2024-03-07T08:00:00.000Z' };

@@ -8,7 +8,7 @@ import {
   toNumber,
   toText,
   toUtcDateTime,
-} from '../../src/values.js';
+} from '../../src/values/coercions.js';
 
 describe('toUtcDateTime', () => {
   it.each([

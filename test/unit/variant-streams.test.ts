@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../src/streams/purchase-order-items.js';
 import { vendors, warehouses } from '../../src/streams/reference.js';
-import { toHistory, toList, toMap } from '../../src/streams/schema-columns.js';
+import { toHistory, toList, toMap } from '../../src/values/coercions.js';
 import type { BadValue, RowContext } from '../../src/streams/stream.js';
 import { variantVendors } from '../../src/streams/variant-vendors.js';
 import { variantWarehouses } from '../../src/streams/variant-warehouses.js';
 import { variants } from '../../src/streams/variants.js';
-import { recordValidator } from '../../src/validation.js';
+import { recordValidator } from '../../src/engine/validation.js';
 
 const CONTEXT: RowContext = { accountId: 'a1', syncedAt: '2026-01-02T03:04:05.678Z' };
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { TapError } from '../../src/errors.js';
+import { TapError } from '../../src/common/errors.js';
 import { recordLineBuilder, serialize } from '../../src/singer/messages.js';
 import { SingerWriter } from '../../src/singer/writer.js';
 

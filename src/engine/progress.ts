@@ -1,6 +1,6 @@
 // Human progress lines on stderr for long syncs: records per stream, what was read (purchase orders,
 // variants, ...) in how many pages, and the rate; e.g. `done: variants=19612 (19,612 variants in 22 pages, ...)`.
-import type { Logger } from './log.js';
+import type { Logger } from '../common/log.js';
 
 const grouped = new Intl.NumberFormat('en-US');
 

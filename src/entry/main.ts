@@ -2,20 +2,20 @@
 // ends here as one line on stderr and a non-zero exit code; stdout only ever carries whole Singer lines.
 import { readFileSync } from 'node:fs';
 import { aboutText } from './about.js';
-import { createApiClient, type HttpOptions } from './client/http.js';
-import { loadSettings, type Settings } from './config.js';
-import { InputFileError, isTapError } from './errors.js';
-import type { SingerCatalog } from './generated/schemas.js';
-import { formatFromEnv, levelFromEnv, Logger, sdkLogConfig } from './log.js';
-import { discoverCatalog, parseCatalog } from './singer/catalog.js';
-import { timerPoint } from './singer/metrics.js';
-import { packageVersion } from './schemas.js';
-import { parseState, type State } from './singer/state.js';
-import { BatchSink } from './singer/batch-sink.js';
-import { RecordLineSink } from './singer/sink.js';
-import { SingerWriter } from './singer/writer.js';
-import { STREAMS } from './streams/index.js';
-import { SyncRun } from './sync.js';
+import { createApiClient, type HttpOptions } from '../client/http.js';
+import { loadSettings, type Settings } from '../config/config.js';
+import { InputFileError, isTapError } from '../common/errors.js';
+import type { SingerCatalog } from '../generated/schemas.js';
+import { formatFromEnv, levelFromEnv, Logger, sdkLogConfig } from '../common/log.js';
+import { discoverCatalog, parseCatalog } from '../singer/catalog.js';
+import { timerPoint } from '../singer/metrics.js';
+import { packageVersion } from '../common/schema-files.js';
+import { parseState, type State } from '../singer/state.js';
+import { BatchSink } from '../singer/batch-sink.js';
+import { RecordLineSink } from '../singer/sink.js';
+import { SingerWriter } from '../singer/writer.js';
+import { STREAMS } from '../streams/index.js';
+import { SyncRun } from '../engine/sync-run.js';
 
 /** Every record read was written and the STATE is safe, but a pass was dropped: deletions wait for a later run. */
 export const EXIT_PASS_DROPPED = 3;

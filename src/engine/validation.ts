@@ -10,8 +10,8 @@ import type {
   SingerCatalog,
   TapConfig,
   TapState,
-} from './generated/schemas.js';
-import * as generated from './generated/validators.js';
+} from '../generated/schemas.js';
+import * as generated from '../generated/validators.js';
 
 export const validateConfig = generated.config as ValidateFunction<TapConfig>;
 export const validateState = generated.state as ValidateFunction<TapState>;

@@ -1,27 +1,27 @@
 // The sync engine: the one place that decides when SCHEMA, RECORD, ACTIVATE_VERSION and STATE go out, and the one
-// read loop. Each resource with a selected stream (src/sync/resources.ts) is read once for all of its streams;
+// read loop. Each resource with a selected stream (src/engine/resources.ts) is read once for all of its streams;
 // its batches of API records become rows that are validated, written to the sink, counted and checkpointed the
 // same way whatever the resource. What differs is declared: by the resource (how it reads, whether it is read
 // in full, how its progress goes into STATE) and by the stream (its rows, keys, whether it keeps a history).
 // A STATE goes out only after the sink has passed on the records it covers, so the process may die after any line.
-import type { ApiClient } from './client/http.js';
-import type { Settings } from './config.js';
+import type { ApiClient } from '../client/http.js';
+import type { Settings } from '../config/config.js';
 import { FutureTimestamps } from './future-timestamps.js';
-import type { SingerCatalog } from './generated/schemas.js';
-import type { Logger } from './log.js';
+import type { SingerCatalog } from '../generated/schemas.js';
+import type { Logger } from '../common/log.js';
 import { Progress } from './progress.js';
 import { ValueProblems } from './record-check.js';
-import type { SingerMessage } from './singer/messages.js';
-import { RecordLineSink, type RecordSink } from './singer/sink.js';
-import type { State } from './singer/state.js';
-import type { SingerWriter } from './singer/writer.js';
-import { STREAMS } from './streams/index.js';
-import type { RowContext, Stream } from './streams/stream.js';
-import { type ActiveStream, activate, checked, schemaMessage } from './sync/active-stream.js';
-import { endPasses, type UnsureRead } from './sync/passes.js';
-import { planRun, selectRun } from './sync/plan.js';
-import type { AnyResourceReader, ApiRecord } from './sync/resource.js';
-import { RESOURCES } from './sync/resources.js';
+import type { SingerMessage } from '../singer/messages.js';
+import { RecordLineSink, type RecordSink } from '../singer/sink.js';
+import type { State } from '../singer/state.js';
+import type { SingerWriter } from '../singer/writer.js';
+import { STREAMS } from '../streams/index.js';
+import type { RowContext, Stream } from '../streams/stream.js';
+import { type ActiveStream, activate, checked, schemaMessage } from './active-stream.js';
+import { endPasses, type UnsureRead } from './passes.js';
+import { planRun, selectRun } from './plan.js';
+import type { AnyResourceReader, ApiRecord } from './resource.js';
+import { RESOURCES } from './resources.js';
 
 export interface SyncOptions {
   settings: Settings;

@@ -1,9 +1,9 @@
 // The command line: Singer flags parsed with yargs, everything else in main.ts. The bin that runs it is
-// src/bin.ts (after bundling, see scripts/bundle.mjs).
+// src/entry/bin.ts (after bundling, see scripts/bundle.mjs).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exitSoon, main } from './main.js';
-import { packageVersion } from './schemas.js';
+import { packageVersion } from '../common/schema-files.js';
 
 async function run(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))

@@ -1,6 +1,6 @@
 // Exact decimal text for the use_singer_decimal mode: money and quantities travel as strings such as
 // "8.50", never through a binary float. Pure string arithmetic on the digits the API sent.
-import { ValueError } from './values.js';
+import { ValueError } from './coercions.js';
 
 const NUMERIC = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 

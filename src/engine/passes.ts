@@ -4,7 +4,7 @@
 // after it resumes with the same version, so sending it again deletes nothing more. The passes of a resource
 // whose read cannot vouch for itself are dropped instead: ACTIVATE_VERSION would delete every row such a pass
 // did not send, including one it skipped, so nothing is deleted on its word.
-import type { Logger } from '../log.js';
+import type { Logger } from '../common/log.js';
 import { startState, withPassAbandoned, withPassCompleted } from '../singer/full-table.js';
 import type { State } from '../singer/state.js';
 import type { ActiveStream } from './active-stream.js';

@@ -1,12 +1,12 @@
 // Reads, merges and validates the tap's settings. Every problem is reported at once, in one line.
 import { readFileSync } from 'node:fs';
-import { ConfigError, InputFileError } from './errors.js';
-import type { TapConfig } from './generated/schemas.js';
-import type { Logger } from './log.js';
-import { loadSchema, packageVersion, type JsonSchema } from './schemas.js';
-import { readBatchConfig, type BatchSettings } from './singer/batch-config.js';
-import { describeErrors, validateConfig } from './validation.js';
-import { parseInstant } from './values.js';
+import { ConfigError, InputFileError } from '../common/errors.js';
+import type { TapConfig } from '../generated/schemas.js';
+import type { Logger } from '../common/log.js';
+import { loadSchema, packageVersion, type JsonSchema } from '../common/schema-files.js';
+import { readBatchConfig, type BatchSettings } from '../singer/batch-config.js';
+import { describeErrors, validateConfig } from '../engine/validation.js';
+import { parseInstant } from '../values/coercions.js';
 
 export const ENV_PREFIX = 'TAP_INVENTORY_PLANNER_';
 export const configSchema = loadSchema('config');

@@ -5,8 +5,8 @@
 // The run's start is this machine's clock and last_modified the API's: the cap keeps a minute's margin below
 // the start (an edit stamped by a server clock a little behind is not skipped), and only orders more than a
 // minute ahead are warned about (a server clock a little ahead is not a problem to report).
-import { formatInstantUs } from './instants.js';
-import type { Logger } from './log.js';
+import { formatInstantUs } from '../values/instants.js';
+import type { Logger } from '../common/log.js';
 
 /** Allowance for the difference between this machine's clock and the API's. */
 export const CLOCK_MARGIN_MS = 60_000;

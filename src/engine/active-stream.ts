@@ -1,11 +1,11 @@
 // A selected stream during a run: its plan, where it starts, its validator and its sink writer, and what it
 // has written. Built once per stream; `checked` runs once per row.
-import type { Settings } from '../config.js';
-import { InputFileError } from '../errors.js';
-import type { FutureTimestamps } from '../future-timestamps.js';
-import { parseInstantUs } from '../instants.js';
-import type { Logger } from '../log.js';
-import type { ValueProblems } from '../record-check.js';
+import type { Settings } from '../config/config.js';
+import { InputFileError } from '../common/errors.js';
+import type { FutureTimestamps } from './future-timestamps.js';
+import { parseInstantUs } from '../values/instants.js';
+import type { Logger } from '../common/log.js';
+import type { ValueProblems } from './record-check.js';
 import { type Selection, selectedSchema } from '../singer/catalog.js';
 import type { StreamPlan } from '../singer/full-table.js';
 import type { SchemaMessage } from '../singer/messages.js';
@@ -13,8 +13,8 @@ import { Counter } from '../singer/metrics.js';
 import type { RecordSink, RecordWrite } from '../singer/sink.js';
 import { getBookmark, type State } from '../singer/state.js';
 import type { Row, Stream } from '../streams/stream.js';
-import { recordValidator } from '../validation.js';
-import { ValueError } from '../values.js';
+import { recordValidator } from './validation.js';
+import { ValueError } from '../values/coercions.js';
 
 export interface ActiveStream {
   stream: Stream;

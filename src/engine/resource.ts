@@ -2,8 +2,8 @@
 // for its selected streams, what its read can vouch for, and how its progress goes into STATE. Everything else
 // (rows, validation, output, progress, passes) is the engine's, the same for every resource.
 import type { ApiClient } from '../client/http.js';
-import type { FutureTimestamps } from '../future-timestamps.js';
-import type { Logger } from '../log.js';
+import type { FutureTimestamps } from './future-timestamps.js';
+import type { Logger } from '../common/log.js';
 import type { StreamPlan } from '../singer/full-table.js';
 import type { State } from '../singer/state.js';
 import type { Resource } from '../streams/stream.js';

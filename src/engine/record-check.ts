@@ -3,10 +3,10 @@
 // summary and the invalid_value_count metric, so that one odd value never stops every future run at the same
 // order. With strict_values, or in a key or the replication key, it stops the run with RECORD_INVALID.
 import type { ValidateFunction } from 'ajv';
-import { RecordError } from './errors.js';
-import type { Logger } from './log.js';
-import { Counter } from './singer/metrics.js';
-import type { BadValue, BadValueSink, Row } from './streams/stream.js';
+import { RecordError } from '../common/errors.js';
+import type { Logger } from '../common/log.js';
+import { Counter } from '../singer/metrics.js';
+import type { BadValue, BadValueSink, Row } from '../streams/stream.js';
 import { describeErrors } from './validation.js';
 
 /**

@@ -1,7 +1,7 @@
 // Instants at the API's own precision: epoch microseconds in a plain number (exact up to the year 2255).
 // Epoch ms would round microsecond timestamps, and a cursor or bookmark below the real value of an order
 // re-reads it, one above skips it. Formatting keeps the digits that are not zero.
-import { parseInstant, ValueError } from './values.js';
+import { parseInstant, ValueError } from './coercions.js';
 
 export const SECOND_US = 1_000_000;
 

@@ -2,7 +2,7 @@
 // start among them (each stream only writes orders at or after its own start). Each stream keeps its own
 // bookmark, or, in a full-table pass, the pass's position; both move with the reader's checkpoints.
 import { readPurchaseOrders } from '../client/order-reader.js';
-import { formatInstantUs } from '../instants.js';
+import { formatInstantUs } from '../values/instants.js';
 import { startState, withPassPosition } from '../singer/full-table.js';
 import { withBookmark } from '../singer/state.js';
 import type { ResourceBatch, ResourceReader } from './resource.js';

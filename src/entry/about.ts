@@ -1,10 +1,10 @@
 // --about: what the tap is, its capabilities and settings, as text, JSON (Meltano Hub tooling) or
 // markdown (the settings table of docs/settings.md is this output).
-import { configSchema, envVarName } from './config.js';
-import type { JsonSchema } from './schemas.js';
-import { packageVersion } from './schemas.js';
-import { STREAMS } from './streams/index.js';
-import type { StreamDescriptor } from './singer/catalog.js';
+import { configSchema, envVarName } from '../config/config.js';
+import type { JsonSchema } from '../common/schema-files.js';
+import { packageVersion } from '../common/schema-files.js';
+import { STREAMS } from '../streams/index.js';
+import type { StreamDescriptor } from '../singer/catalog.js';
 
 export const CAPABILITIES = ['about', 'batch', 'catalog', 'discover', 'state', 'test', 'structured-logging'];
 const DESCRIPTION =
