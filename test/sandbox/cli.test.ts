@@ -66,6 +66,8 @@ describe('npm run sandbox', () => {
   });
 
   it('rejects an unknown --collection-order with the allowed values', async () => {
-    await expect(startCli(['--collection-order', 'random'])).rejects.toThrow(/sandbox exited \(1\)[\s\S]*collection-order[\s\S]*"id", "scrambled", "recent"/);
+    await expect(startCli(['--collection-order', 'random'])).rejects.toThrow(
+      /sandbox exited \(1\)[\s\S]*collection-order[\s\S]*"id", "scrambled", "recent"/,
+    );
   });
 });
