@@ -1,7 +1,16 @@
 // CLI: npm run sandbox -- --port 8080 --orders 10000 --fault-rate 0.05 ...
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FAULT_KINDS, type FaultKind, LM_PRECISIONS, type LmPrecision, OPERATORS, type Operator } from './options.js';
+import {
+  COLLECTION_ORDERS,
+  type CollectionOrder,
+  FAULT_KINDS,
+  type FaultKind,
+  LM_PRECISIONS,
+  type LmPrecision,
+  OPERATORS,
+  type Operator,
+} from './options.js';
 import { ODD_COLUMN_NAMES } from './quirks.js';
 import { startSandbox } from './server.js';
 
@@ -85,6 +94,27 @@ const argv = await yargs(hideBin(process.argv))
     'null-last-modified': { type: 'number', describe: 'orders without last_modified' },
     'single-order-404': { type: 'boolean', describe: 'GET /purchase-orders/{id} answers 404' },
     'empty-list-as-object': { type: 'boolean', describe: 'send an empty list as {}' },
+    // Collection listings that differ from the API notes (docs/deletions.md, "Full reads that cannot vouch").
+    'collection-order': {
+      type: 'string',
+      describe:
+        'order of /variants, /warehouses, /vendors: id (honours <id>_sort), scrambled, recent (moves with edits)',
+      choices: COLLECTION_ORDERS,
+    },
+    'variant-edits-per-request': { type: 'number', describe: 'variants edited before each variants list request' },
+    'variant-churn-per-request': {
+      type: 'number',
+      describe: 'variants removed and as many added before each variants list request (meta.total moves)',
+    },
+    'page-cap-silent': { type: 'boolean', describe: 'apply --page-cap to collections while meta.limit echoes the ask' },
+    'deep-offset-limit': {
+      type: 'number',
+      describe: 'collection pages at or past this offset are not served (0 = all)',
+    },
+    'deep-offset-status': {
+      type: 'number',
+      describe: 'HTTP status of a page past --deep-offset-limit (0 = an empty page while meta.total says more)',
+    },
   })
   .strict()
   .help()
@@ -129,6 +159,12 @@ const sandbox = await startSandbox(
     nullLastModified: argv['null-last-modified'],
     singleOrder404: argv['single-order-404'],
     emptyListAsObject: argv['empty-list-as-object'],
+    collectionOrder: argv['collection-order'] as CollectionOrder | undefined,
+    variantEditsPerRequest: argv['variant-edits-per-request'],
+    variantChurnPerRequest: argv['variant-churn-per-request'],
+    pageCapSilent: argv['page-cap-silent'],
+    deepOffsetLimit: argv['deep-offset-limit'],
+    deepOffsetStatus: argv['deep-offset-status'],
   },
   extraAccounts.map((accountId) => ({ accountId })),
 );

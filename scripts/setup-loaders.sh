@@ -9,8 +9,14 @@
 #                                duckdb) in a venv of their own: the target pins singer-sdk 0.55.0b3,
 #                                target-postgres 0.54.x. .venv-loaders/bin/target-snowflake-fakesnow runs
 #                                the real target against fakesnow (test/loaders/fakesnow/)
+#   .venv-loaders/targets/<name>/ third-party targets of docs/targets.md, each in a venv of its own (their
+#                                pins clash): target-jsonl, which the suite checks
+#                                (test/loaders/targets-compat.test.ts); with --all-targets also
+#                                pipelinewise-target-postgres, target-duckdb (with duckdb 2.0.1 and 1.2.2),
+#                                meltanolabs-target-csv and target-sqlite (on Python 3.9, PYTHON39=...), for
+#                                `node dist/scripts/targets-compat.js`, which measures the table
 #   PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), started if it is down.
-# Usage: bash scripts/setup-loaders.sh   (PYTHON=/path/to/python3.11 to choose the interpreter)
+# Usage: bash scripts/setup-loaders.sh [--all-targets]   (PYTHON=/path/to/python3.11 to choose the interpreter)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +34,15 @@ SNOWFLAKE_PINS=(meltanolabs-target-snowflake==0.20.4 fakesnow==0.12.1 duckdb==2.
 # about every other run (a race, not a tap problem). This one line joins the thread; invalid output
 # still fails, since the reader's exception leaves no summary.
 ST_PATCH_ID='setup-loaders: join reader'
+# docs/targets.md's targets, "venv name:pip requirements". The suite's, then the rest (--all-targets).
+SUITE_TARGETS=("jsonl:target-jsonl==0.1.4")
+MORE_TARGETS=("pipelinewise-postgres:pipelinewise-target-postgres==2.1.2"
+  "duckdb:target-duckdb==0.8.0 duckdb==2.0.1" "duckdb-1.2:target-duckdb==0.8.0 duckdb==1.2.2"
+  "csv:meltanolabs-target-csv==0.5.0" "sqlite:target-sqlite==0.2.0")
+# target-sqlite 0.2.0 uses collections.MutableMapping, which Python 3.10 removed: it needs 3.9.
+PYTHON39=${PYTHON39:-python3.9}
+TARGETS=("${SUITE_TARGETS[@]}")
+[[ ${1:-} == --all-targets ]] && TARGETS+=("${MORE_TARGETS[@]}")
 
 log() { printf '== setup-loaders: %s\n' "$*"; }
 
@@ -48,11 +63,12 @@ pip_quiet() {
   exit 1
 }
 STAMP="$VENV/.setup-stamp"
-WANT="python=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])') ${LOADER_PINS[*]} | ${CHECK_PINS[*]} | $ST_PATCH_ID | ${SNOWFLAKE_PINS[*]}"
+WANT="python=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])') ${LOADER_PINS[*]} | ${CHECK_PINS[*]} | $ST_PATCH_ID | ${SNOWFLAKE_PINS[*]} | ${TARGETS[*]}"
 
 installed() {
   [[ -f $STAMP && "$(cat "$STAMP")" == "$WANT" ]] &&
-    [[ -x $VENV/bin/meltano && -x $VENV/bin/target-postgres && -x $VENV/bin/singer-check-tap && -x $VENV/bin/target-snowflake-fakesnow ]]
+    [[ -x $VENV/bin/meltano && -x $VENV/bin/target-postgres && -x $VENV/bin/singer-check-tap && -x $VENV/bin/target-snowflake-fakesnow ]] &&
+    for t in "${TARGETS[@]}"; do [[ -x $VENV/targets/${t%%:*}/bin/python ]] || return 1; done
 }
 
 if installed; then
@@ -95,6 +111,16 @@ else
 exec "$PWD/$SF_VENV/bin/python" "$PWD/test/loaders/fakesnow/target_snowflake_fakesnow.py" "\$@"
 SH
   chmod +x "$VENV/bin/target-snowflake-fakesnow"
+
+  for t in "${TARGETS[@]}"; do
+    name=${t%%:*}
+    python=$PYTHON
+    [[ $name == sqlite ]] && python=$PYTHON39
+    if [[ ! -x $VENV/targets/$name/bin/python ]]; then "$python" -m venv "$VENV/targets/$name"; fi
+    log "installing ${t#*:} (own venv)"
+    # shellcheck disable=SC2086 # one word per requirement
+    pip_quiet "$VENV/targets/$name/bin/pip" ${t#*:}
+  done
 
   "$VENV/bin/meltano" --version >/dev/null
   "$VENV/bin/target-postgres" --version >/dev/null

@@ -1,7 +1,7 @@
 // The API's list endpoints: where each lists its records, how its envelope names them, and what the readers
 // need to know of them. A new endpoint is an entry here plus its streams (docs/architecture.md, "Add an
-// endpoint"): one with a replication key is read incrementally (incremental/reader.ts), one without in full
-// every run (collection/reader.ts).
+// endpoint"): one with a replication key is read incrementally (incremental/incremental-reader.ts), one without in full
+// every run (collection/collection-reader.ts).
 
 /** One record as the API sends it. */
 export type ApiRecord = Record<string, unknown>;

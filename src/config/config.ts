@@ -11,6 +11,11 @@ import { parseInstant } from '../values/coercions.js';
 export const ENV_PREFIX = 'TAP_INVENTORY_PLANNER_';
 export const configSchema = loadSchema('config');
 const settingNames = Object.keys(configSchema.properties ?? {});
+/** Settings of JSON type number or integer; text such as "0.5" is read as a number (readNumericText). */
+const numericSettings = settingNames.filter((name) =>
+  ['number', 'integer'].includes(String(configSchema.properties?.[name]?.type)),
+);
+const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
 export interface Settings {
   apiKey: string;
@@ -69,13 +74,16 @@ export function resolveSettings(raw: Record<string, unknown>, log: Logger): Sett
     if (!settingNames.includes(key)) log.warn(`config key "${key}" is not a setting of this tap and is ignored`);
   }
   const config = structuredClone(raw);
-  const problems = validateConfig(config) ? [] : describeErrors(validateConfig.errors);
+  const problems = readNumericText(config);
+  if (!validateConfig(config)) problems.push(...describeErrors(validateConfig.errors));
   const c = config as unknown as TapConfig;
   const baseUrl = String(c.base_url ?? '').replace(/\/+$/, '');
   if (URL.canParse(baseUrl)) problems.push(...checkBaseUrl(baseUrl));
   const batch = c.batch_config && problems.length === 0 ? readBatchConfig(c.batch_config) : undefined;
   if (Array.isArray(batch)) problems.push(...batch);
   if (problems.length) throw new ConfigError(`config: ${problems.join('; ')}.`);
+  const shown = Object.entries(config).filter(([k]) => settingNames.includes(k) && !secretSettings.includes(k));
+  log.debug(`settings: ${JSON.stringify(Object.fromEntries(shown))}`);
   return {
     apiKey: c.api_key,
     accountId: c.account_id,
@@ -113,6 +121,28 @@ export function streamList(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * Numeric text becomes a number: Meltano passes the fractional settings as text, since it cannot write a
+ * `kind: decimal` value taken from the environment into the tap's config (docs/meltano.md). Other text is
+ * reported with its value.
+ */
+function readNumericText(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const name of numericSettings) {
+    const value = config[name];
+    if (typeof value !== 'string') continue;
+    if (NUMERIC_TEXT.test(value)) {
+      config[name] = Number(value);
+      continue;
+    }
+    const what =
+      configSchema.properties![name]!.type === 'integer' ? 'an integer such as 100' : 'a number such as 30 or 0.5';
+    problems.push(`${name} must be ${what}, got ${JSON.stringify(value.slice(0, 40))}`);
+    delete config[name]; // reported once: not again by the schema check
+  }
+  return problems;
 }
 
 function checkBaseUrl(baseUrl: string): string[] {
@@ -154,7 +184,6 @@ function readEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 }
 
 function castEnv(value: string, schema: JsonSchema): unknown {
-  if (schema.type === 'integer' || schema.type === 'number') return value.trim() === '' ? value : Number(value);
   if (schema.type === 'object') {
     try {
       return JSON.parse(value);

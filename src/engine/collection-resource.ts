@@ -2,7 +2,7 @@
 // passes that go on from a checkpoint (an offset and the id read there). The streams share one read: it goes
 // on where all of them stopped at the same checkpoint, and starts over otherwise (rows written again carry the
 // same version, so nothing is lost or doubled in the target).
-import { type CollectionCheckpoint, readCollection } from '../client/collection/reader.js';
+import { type CollectionCheckpoint, readCollection } from '../client/collection/collection-reader.js';
 import { type CollectionName, ENDPOINTS } from '../client/endpoints.js';
 import { ALL_FIELDS } from '../client/paging/projection.js';
 import { startState, withPassResume } from '../singer/full-table.js';
@@ -18,7 +18,7 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
 
     read(streams, { api, log, pageSize, concurrency, fields }) {
       // A bookmarked stream (Stream.bookmark) does not hold a read back: its bookmark moves only after a read that
-      // ended, and the part before a resume point was written with the same floor by the run that was stopped.
+      // ended, and the part before a checkpoint was written with the same floor by the run that was stopped.
       const checkpoints = streams.filter((a) => !a.stream.bookmark).map((a) => a.plan.resume);
       const first = checkpoints[0];
       const checkpoint =

@@ -2,7 +2,7 @@
 // the earliest start among them (each stream only writes records at or after its own start). Each stream keeps
 // its own bookmark, or, in a full-table pass, the pass's position; both move with the reader's checkpoints.
 import { ENDPOINTS, type IncrementalName } from '../client/endpoints.js';
-import { readIncremental } from '../client/incremental/reader.js';
+import { readIncremental } from '../client/incremental/incremental-reader.js';
 import { ALL_FIELDS } from '../client/paging/projection.js';
 import { formatInstantUs } from '../values/instants.js';
 import { startState, withPassPosition } from '../singer/full-table.js';

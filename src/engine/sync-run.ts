@@ -26,8 +26,8 @@ import { withPassCounts } from './pass-count.js';
 import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from './resource.js';
 import { RESOURCES } from './resources.js';
-import { RowBookmarks } from './row-bookmarks.js';
 import type { recordValidator } from './validation.js';
+import { RowBookmarks } from './row-bookmarks.js';
 
 export interface SyncOptions {
   settings: Settings;
@@ -145,9 +145,11 @@ export class SyncRun {
     );
     for (const a of end.completed)
       await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
-    // A stream cut short keeps its row bookmark too.
-    const whole = active.filter((a) => !cut.includes(a));
-    const state = this.rowBookmarks.close(end.state ?? this.latestState, whole, unsure);
+    const state = this.rowBookmarks!.close(
+      end.state ?? this.latestState,
+      active.filter((a) => !cut.includes(a)),
+      unsure,
+    );
     if (state !== this.latestState) await this.send({ type: 'STATE', value: state });
     for (const a of active) a.counter.flush();
     this.values.finish();

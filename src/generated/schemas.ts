@@ -94,7 +94,7 @@ state_every_records?: number
  */
 state_every_seconds?: number
 /**
- * Write records to JSON-lines files and send BATCH messages naming them (the Meltano SDK's batch_config) instead of RECORD messages; SDK targets load the files directly. Absent: RECORD messages. docs/batch.md.
+ * Write records to JSON-lines files and send BATCH messages naming them (the Meltano SDK's batch_config) instead of RECORD messages. Only for a target that loads BATCH messages (MeltanoLabs target-postgres, target-snowflake): other targets skip them, losing the records, or fail (docs/targets.md). Absent: RECORD messages. docs/batch.md.
  */
 batch_config?: {
 encoding: {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { freshRows, overlappingPage, pageProblem } from '../../src/client/collection/checks.js';
 import type { Page as CollectionPage } from '../../src/client/paging/page.js';
 import { IdOrder } from '../../src/client/collection/id-order.js';
-import { readCollection, type CollectionCheckpoint as CollectionResume } from '../../src/client/collection/reader.js';
+import {
+  readCollection,
+  type CollectionCheckpoint as CollectionResume,
+} from '../../src/client/collection/collection-reader.js';
 import { ENDPOINTS as COLLECTIONS, type ApiRecord } from '../../src/client/endpoints.js';
 import type { ApiClient } from '../../src/client/http/types.js';
 

@@ -2,7 +2,7 @@
 // (issue 22): the reader yields every record that existed from its start to its end, or says it may have
 // missed one (mayHaveMissed, and why), and always ends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCollection, type CollectionBatch } from '../../src/client/collection/reader.js';
+import { readCollection, type CollectionBatch } from '../../src/client/collection/collection-reader.js';
 import { ENDPOINTS as COLLECTIONS, type CollectionName } from '../../src/client/endpoints.js';
 import { createApiClient } from '../../src/client/http/client.js';
 import type { SandboxOptions } from '../../sandbox/options.js';

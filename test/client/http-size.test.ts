@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/client/http/client.js';
-import { ResponseTooLargeError } from '../../src/client/http/errors.js';
+import { ResponseTooLargeError } from '../../src/client/http/api-errors.js';
 
 const BASE = 'https://api.example.test/api/v1';
 const client = () =>

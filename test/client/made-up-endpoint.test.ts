@@ -4,10 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCollection } from '../../src/client/collection/reader.js';
+import { readCollection } from '../../src/client/collection/collection-reader.js';
 import type { Endpoint, IncrementalEndpoint } from '../../src/client/endpoints.js';
 import { createApiClient } from '../../src/client/http/client.js';
-import { readIncremental } from '../../src/client/incremental/reader.js';
+import { readIncremental } from '../../src/client/incremental/incremental-reader.js';
 
 const TRANSFERS: IncrementalEndpoint = {
   path: 'transfers',

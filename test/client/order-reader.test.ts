@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/client/endpoints.js';
-import { readIncremental, type IncrementalReadOptions as ReadOptions } from '../../src/client/incremental/reader.js';
+import {
+  readIncremental,
+  type IncrementalReadOptions as ReadOptions,
+} from '../../src/client/incremental/incremental-reader.js';
 import { windowOffsets } from '../../src/client/incremental/windows.js';
 import { FakeOrders, seconds, T0 } from '../helpers/fake-orders.js';
 import { unrequestedFields } from '../../src/client/paging/projection.js';

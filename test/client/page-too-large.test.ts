@@ -2,11 +2,11 @@
 // down to the fewest a page of its read holds, then ends with one API_PAGE_TOO_LARGE line naming the endpoint's
 // record, after a bounded number of requests (the collection reader used to ask for 2 records without end).
 import { describe, expect, it } from 'vitest';
-import { readCollection } from '../../src/client/collection/reader.js';
+import { readCollection } from '../../src/client/collection/collection-reader.js';
 import { type CollectionName, ENDPOINTS, type Endpoint } from '../../src/client/endpoints.js';
-import { ResponseTooLargeError } from '../../src/client/http/errors.js';
+import { ResponseTooLargeError } from '../../src/client/http/api-errors.js';
 import type { ApiClient } from '../../src/client/http/types.js';
-import { readIncremental } from '../../src/client/incremental/reader.js';
+import { readIncremental } from '../../src/client/incremental/incremental-reader.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const PAD = 'x'.repeat(1_500_000); // each record: 1.5 MB of JSON

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/client/endpoints.js';
-import { readIncremental, type IncrementalReadOptions as ReadOptions } from '../../src/client/incremental/reader.js';
+import {
+  readIncremental,
+  type IncrementalReadOptions as ReadOptions,
+} from '../../src/client/incremental/incremental-reader.js';
 import { formatInstantUs, parseInstantUs } from '../../src/values/instants.js';
 import { isLastPage, parsePage } from '../../src/client/paging/page.js';
-import { ResponseTooLargeError } from '../../src/client/http/errors.js';
+import { ResponseTooLargeError } from '../../src/client/http/api-errors.js';
 import type { ApiClient } from '../../src/client/http/types.js';
 import { QuirkyOrders, U0, type Quirks } from '../helpers/quirky-orders.js';
 

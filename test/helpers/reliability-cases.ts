@@ -232,8 +232,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
       config(c, 'types', { page_size: 'many', concurrency: 0, request_timeout: '30s', field_projection: 'yes' }),
     ],
     what: new RegExp(
-      'CONFIG_INVALID: (?=.*page_size must be integer)(?=.*concurrency must be >= 1)' +
-        '(?=.*request_timeout must be number)(?=.*field_projection must be boolean)',
+      'CONFIG_INVALID: (?=.*page_size must be an integer such as 100, got "many")(?=.*concurrency must be >= 1)' +
+        '(?=.*request_timeout must be a number such as 30 or 0.5, got "30s")(?=.*field_projection must be boolean)',
     ),
     todo: /Fix the config/,
     beforeSync: true,

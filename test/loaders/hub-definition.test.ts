@@ -63,8 +63,11 @@ function kindFor(s: SettingSchema): string {
   const type = (Array.isArray(s.type) ? s.type : [s.type]).filter((t) => t !== 'null')[0];
   // date, date-time, rfc3339-date-or-date-time: Meltano's date_iso8601 (which also takes "3 days ago").
   if (type === 'string' && /date/.test(s.format ?? '')) return 'date_iso8601';
+  // number: string, not decimal. Meltano 4 reads a decimal setting from the environment as a Python Decimal
+  // and then cannot write the tap's config ("Object of type Decimal is not JSON serializable"); as a string
+  // it passes the text, which the tap reads as a number (test/loaders/meltano-env-settings.test.ts).
   return (
-    { string: 'string', integer: 'integer', number: 'decimal', boolean: 'boolean', object: 'object', array: 'array' }[
+    { string: 'string', integer: 'integer', number: 'string', boolean: 'boolean', object: 'object', array: 'array' }[
       type!
     ] ?? `? ${type}`
   );

@@ -202,7 +202,7 @@ describe('resolveSettings', () => {
       [0, '>= 1'],
       [1001, '<= 1000'],
       [2.5, 'integer'],
-      ['100', 'integer'],
+      ['a hundred', 'an integer such as 100, got "a hundred"'],
     ])('rejects %j', (value, why) => {
       const error = configError(() => resolveSettings({ ...BASE, page_size: value }, logger().log));
       expect(error.message).toContain('page_size must be');
@@ -290,8 +290,47 @@ describe('loadSettings', () => {
         logger().log,
       ),
     );
-    expect(error.message).toContain('page_size must be integer');
+    expect(error.message).toContain('page_size must be an integer such as 100, got "lots"');
     expect(error.message).toContain('field_projection must be boolean');
+  });
+
+  it('reads each numeric setting given as text, as Meltano passes kind: string settings, from a file or the environment', () => {
+    const text = {
+      page_size: '250',
+      request_timeout: '2.5',
+      max_retries: '3',
+      retry_initial_delay: '0.1',
+      retry_max_delay: ' 7 ',
+      concurrency: '+2',
+      max_requests_per_second: '1e1',
+      full_table_every_days: '6.5',
+    };
+    const want = {
+      pageSize: 250,
+      requestTimeoutMs: 2500,
+      maxRetries: 3,
+      retryInitialMs: 100,
+      retryMaxMs: 7000,
+      concurrency: 2,
+      maxRequestsPerSecond: 10,
+      fullTableEveryDays: 6.5,
+    };
+    expect(loadSettings([file(JSON.stringify({ ...BASE, ...text }))], {}, logger().log)).toMatchObject(want);
+    expect(loadSettings(['ENV'], envOf({ ...BASE, ...text }), logger().log)).toMatchObject(want);
+  });
+
+  it('names a numeric setting whose text is not a number, with its value, once, and keeps the bounds', () => {
+    const error = configError(() =>
+      resolveSettings(
+        { ...BASE, retry_initial_delay: '0,5', full_table_every_days: '', page_size: '2.5', request_timeout: '-1' },
+        logger().log,
+      ),
+    );
+    expect(error.message).toContain('retry_initial_delay must be a number such as 30 or 0.5, got "0,5"');
+    expect(error.message).toContain('full_table_every_days must be a number such as 30 or 0.5, got ""');
+    expect(error.message).toContain('page_size must be integer');
+    expect(error.message).toContain('request_timeout must be > 0');
+    expect(error.message.match(/retry_initial_delay/g)).toHaveLength(1);
   });
 
   it.each([

@@ -29,9 +29,9 @@ export class ReadTrust {
   constructor(
     private readonly path: string,
     private readonly idOf: (r: ApiRecord) => string,
-    resumed: boolean,
+    fromCheckpoint: boolean,
   ) {
-    this.yielded = resumed ? undefined : new Set();
+    this.yielded = fromCheckpoint ? undefined : new Set();
   }
 
   /** Marks the read as unable to vouch for itself; true the first time (the first problem is the one kept). */

@@ -1,8 +1,8 @@
 // The Inventory Planner HTTP client: one configured got instance. Auth headers, timeouts, the retry policy
 // (retry.ts: exponential backoff + jitter honouring Retry-After), an optional request-rate cap, and errors
-// that say what to do (errors.ts). Knows nothing of endpoints or Singer; never puts the API key in a message.
+// that say what to do (api-errors.ts). Knows nothing of endpoints or Singer; never puts the API key in a message.
 import got, { type Got, type Response } from 'got';
-import { parseJsonBody, ResponseTooLargeError, toApiError } from './errors.js';
+import { parseJsonBody, ResponseTooLargeError, toApiError } from './api-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, RETRY_ERROR_CODES, RETRY_STATUS } from './retry.js';
 import type { ApiClient, HttpOptions, HttpStats, Query } from './types.js';

@@ -5,7 +5,7 @@
 export const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
 
 // Not ECONNREFUSED (nothing listens at that host and port) nor ENOTFOUND (the name does not exist): retrying
-// them for minutes only delays the answer, which is almost always a wrong base_url (errors.ts says so).
+// them for minutes only delays the answer, which is almost always a wrong base_url (api-errors.ts says so).
 // EAI_AGAIN, a DNS server that could not answer, is retried.
 export const RETRY_ERROR_CODES = [
   'ETIMEDOUT',

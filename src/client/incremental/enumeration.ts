@@ -42,7 +42,7 @@ export async function* enumerate(
 ): AsyncGenerator<EnumeratedBatch> {
   for (let restart = 0; restart <= MAX_INSTANT_RESTARTS; restart++) {
     let total: number | undefined;
-    // One limit for the whole pass: offsets are page x limit.
+    // One limit for the whole round: offsets are page x limit.
     const limit = limitNow();
     for (let pageNo = 0; ; pageNo++) {
       const q: KeyQuery = { ...filter, page: pageNo, limit };

@@ -36,7 +36,7 @@ export async function* keysetWindow(
   upper: number | undefined,
   firstPage?: KeyedPage,
 ): AsyncGenerator<WindowBatch> {
-  // checkpoint: the exact resume point; from: what the next request asks for (whole seconds, or > an instant).
+  // checkpoint: exact (inclusive); from: what the next request asks for (whole seconds, or > an instant).
   let checkpoint = lower;
   let from: Partial<KeyQuery> = lower === undefined ? {} : { gte: floorToSecond(lower) };
   let seenAtCheckpoint = new Set<string>();

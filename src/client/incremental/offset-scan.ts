@@ -1,7 +1,7 @@
 // The fallback for a server that ignores the replication key filters: read every page by offset, in key
 // order, and keep only records at or after `since`. Offsets shift when a record already read is edited (it
 // jumps to the end), which can hide one unread record; a record seen twice reveals it, and the checkpoint then
-// stays at or below the old position of every such record, so the next run re-reads whatever may have been
+// stays at or below the old place of every such record, so the next run re-reads whatever may have been
 // hidden. No checkpoint is given until the scan ends. A record deleted during the scan shifts offsets too, with
 // no trace but a smaller meta.total (a new record only adds to the end): the checkpoint then stays where the
 // scan started, and the last batch says the offsets may have shifted, so that nothing is taken as deleted on

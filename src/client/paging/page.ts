@@ -4,7 +4,7 @@
 import { ApiError } from '../../common/errors.js';
 import { listOf } from '../../values/coercions.js';
 import type { ApiRecord, Endpoint } from '../endpoints.js';
-import { ResponseTooLargeError } from '../http/errors.js';
+import { ResponseTooLargeError } from '../http/api-errors.js';
 import type { ApiClient, Query } from '../http/types.js';
 import type { PageSizer } from './sizer.js';
 

@@ -7,7 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { ApiError } from '../../common/errors.js';
 import type { ApiRecord, Endpoint } from '../endpoints.js';
-import type { ResponseTooLargeError } from '../http/errors.js';
+import type { ResponseTooLargeError } from '../http/api-errors.js';
 
 /** A response was abandoned for its size: ask again with limit() (it is smaller now). */
 export class PageTooLargeError extends Error {

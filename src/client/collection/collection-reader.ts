@@ -121,7 +121,7 @@ export async function* readCollection(
           yield whole;
           return;
         }
-        // Read on by plain offsets, for the records' sake (upserts); the pass deletes nothing.
+        // Read on by plain offsets, for the records' sake; every batch says the read may have missed one.
       }
       if (!trust.why) {
         const fresh = freshRows(rows, ids, offset, lastId, order);
