@@ -79,9 +79,12 @@ describe('batch_config', () => {
         rows[m.stream!] = (rows[m.stream!] ?? 0) + file.length;
       }
     }
-    const truth = { ...sandbox.truth(), ...sandbox.collectionTruth() } as Record<string, unknown[]>;
+    const truth = { ...sandbox.truth(), ...sandbox.collectionTruth(), ...sandbox.seriesTruth() } as Record<
+      string,
+      unknown[]
+    >;
     expect(rows).toEqual(Object.fromEntries(Object.keys(rows).map((stream) => [stream, truth[stream]!.length])));
-    expect(Object.keys(rows)).toHaveLength(7);
+    expect(Object.keys(rows)).toHaveLength(10);
     // the last message is the STATE that closes the run, after every BATCH
     expect(messages.at(-1)!.type).toBe('STATE');
     expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);

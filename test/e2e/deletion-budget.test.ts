@@ -24,6 +24,8 @@ const VERSIONED = [
   'variants',
   'variant_warehouses',
   'variant_vendors',
+  'variant_monthly',
+  'variant_daily',
   'warehouses',
   'vendors',
 ];
@@ -113,11 +115,11 @@ describe('the deletion budget against the sandbox', () => {
     expect(removed.filter((id) => output.tables.get('variants')!.has(id))).toEqual([]);
     expect(output.lastState).toMatchObject({ bookmarks: { variants: { full_table_count: 1180 } } });
 
-    // 600 of 1,180 removed: held; --allow-deletions for the three variant streams lets it through, once.
+    // 600 of 1,180 removed: held; --allow-deletions for the variant streams in a pass lets it through, once.
     sandbox.removeVariants(600);
     const big = await day(output, 5, 3);
     expect(big.activated).toEqual(VERSIONED.filter((s) => !s.startsWith('variant')));
-    const allow = ['--allow-deletions', 'variants,variant_warehouses,variant_vendors'];
+    const allow = ['--allow-deletions', 'variants,variant_warehouses,variant_vendors,variant_monthly,variant_daily'];
     const allowed = await day(output, 6, 0, allow);
     expect(allowed.activated).toEqual(VERSIONED);
     expect(output.tables.get('variants')!.size).toBe(580);

@@ -156,7 +156,8 @@ describe('the deletion budget of a pass', () => {
     const { messages } = await runEngine({
       streams: [purchaseOrders],
       resources: [orders],
-      config: { full_table_every_days: 1 },
+      // a STATE at every checkpoint, to see each one's count
+      config: { full_table_every_days: 1, state_every_records: 1 },
     });
     const passes = messages.filter((m) => m.type === 'STATE').map((m) => m.value.bookmarks.purchase_orders);
     expect(passes.slice(1, 3).map((p) => [p.full_table_pass.replication_key_value, p.full_table_pass.count])).toEqual([

@@ -212,9 +212,9 @@ describe('checkpoint cadence and the record limit', () => {
       `RECORD warehouses W5 v=${V}`,
       'STATE {"ledger":5}',
       `ACTIVATE_VERSION warehouses v=${V}`,
-      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V}}}}`,
+      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V},"full_table_count":5}}}`,
     ]);
-    expect(result).toEqual({ records: { warehouses: 5 }, droppedPasses: [] });
+    expect(result).toEqual({ records: { warehouses: 5 }, droppedPasses: [], heldPasses: [] });
   });
 
   it('writes the held STATE once state_every_seconds have passed, whatever the count', async () => {
@@ -238,7 +238,7 @@ describe('checkpoint cadence and the record limit', () => {
     expect(kinds(messages).filter((m) => m.startsWith('STATE'))).toEqual([
       'STATE {"ledger":3}', // 2 s after the start
       'STATE {"ledger":5}', // 2 s after that one
-      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V}}}}`,
+      `STATE {"ledger":5,"bookmarks":{"warehouses":{"full_table_version":${V},"full_table_count":5}}}`,
     ]);
   });
 
@@ -280,9 +280,10 @@ describe('checkpoint cadence and the record limit', () => {
       'warehouses W3',
     ]);
     expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION')).toEqual([]);
-    const pass = (n: number) => ({ full_table_pass: { version: V, resume: at(n) } });
-    expect(latestState).toEqual({ bookmarks: { warehouses: pass(3), vendors: pass(1) } });
-    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [] });
+    // the count kept with each checkpoint is the rows written up to it (vendors: record 1's two)
+    const pass = (n: number, count: number) => ({ full_table_pass: { version: V, resume: at(n), count } });
+    expect(latestState).toEqual({ bookmarks: { warehouses: pass(3, 3), vendors: pass(1, 2) } });
+    expect(result).toEqual({ records: { warehouses: 3, vendors: 3 }, droppedPasses: [], heldPasses: [] });
     expect(logs.some((l) => l.includes('vendors, warehouses: stopped at the record limit (3)'))).toBe(true);
   });
 });
