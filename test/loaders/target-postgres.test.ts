@@ -108,7 +108,10 @@ describe('tap | target-postgres', () => {
     const truth = sandbox.truth();
     // (the variant streams are selected by default too: test/loaders/variants.test.ts compares their tables)
     const collections = Object.fromEntries(
-      Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
+      Object.entries({ ...sandbox.collectionTruth(), ...sandbox.seriesTruth() }).map(([stream, rows]) => [
+        stream,
+        rows.length,
+      ]),
     );
     expect(r.records).toEqual({
       purchase_orders: truth.purchase_orders.length,
@@ -119,6 +122,9 @@ describe('tap | target-postgres', () => {
     expect(await tablesIn(schema)).toEqual([
       'purchase_order_items',
       'purchase_orders',
+      'variant_daily',
+      'variant_history',
+      'variant_monthly',
       'variant_vendors',
       'variant_warehouses',
       'variants',
@@ -170,6 +176,9 @@ describe('tap | target-postgres', () => {
       variants: ['id'],
       variant_warehouses: ['key'],
       variant_vendors: ['key'],
+      variant_monthly: ['variant_id', 'warehouse', 'metric', 'month'],
+      variant_daily: ['variant_id', 'warehouse', 'metric', 'day'],
+      variant_history: ['variant_id', 'metric', 'recorded_at'],
       warehouses: ['name'],
       vendors: ['id'],
     });
