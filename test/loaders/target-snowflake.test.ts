@@ -119,7 +119,10 @@ describe('tap | target-snowflake (fakesnow)', () => {
       const truth = sandbox.truth();
       // (the variant streams are selected by default too: test/loaders/variants.test.ts compares their tables)
       const collections = Object.fromEntries(
-        Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
+        Object.entries({ ...sandbox.collectionTruth(), ...sandbox.seriesTruth() }).map(([stream, rows]) => [
+          stream,
+          rows.length,
+        ]),
       );
       expect(r.records).toEqual({
         purchase_orders: truth.purchase_orders.length,
@@ -131,6 +134,9 @@ describe('tap | target-snowflake (fakesnow)', () => {
       expect(Object.keys(loaded.types).sort()).toEqual([
         'purchase_order_items',
         'purchase_orders',
+        'variant_daily',
+        'variant_history',
+        'variant_monthly',
         'variant_vendors',
         'variant_warehouses',
         'variants',
