@@ -218,7 +218,11 @@ describe('BATCH files into target-postgres (hard_delete: true)', () => {
   });
 
   it('kill -9 at random moments, each run resumed from the last state: no existing row deleted, no half file, the truth at the end', async () => {
-    const s = await setup({ seed: 2502, latencyMs: 60, tap: { concurrency: 1, page_size: 40 } });
+    const s = await setup({
+      seed: 2502,
+      latencyMs: 60,
+      tap: { concurrency: 1, page_size: 40, state_every_records: 200 },
+    });
     const { schema, target } = postgresTarget('batchkill');
     try {
       let state: unknown;

@@ -122,7 +122,8 @@ function pipe(tapArgs: string[], targetConfig: string, killAfterMs?: number): Pr
 
 describe('kill -9 | target-postgres, resumed from the state the target printed', () => {
   it('8 kills at random moments, then a run to the end: the tables equal the ground truth', async () => {
-    const tapConfig = writeConfig(dir, sandbox, { page_size: 50, concurrency: 2 });
+    // a STATE about every two pages: kills land between STATEs too
+    const tapConfig = writeConfig(dir, sandbox, { page_size: 50, concurrency: 2, state_every_records: 300 });
     const targetConfig = writeJson(join(dir, 'target.json'), { ...PG, default_target_schema: schema });
     const random = mulberry32(2024);
     let state: unknown;
