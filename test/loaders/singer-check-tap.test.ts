@@ -49,7 +49,10 @@ describe('singer-check-tap', () => {
     expect(second).toContain('--state singer-check-tap-data/state.json');
     const truth = sandbox.truth();
     const collections = Object.fromEntries(
-      Object.entries(sandbox.collectionTruth()).map(([stream, rows]) => [stream, rows.length]),
+      Object.entries({ ...sandbox.collectionTruth(), ...sandbox.seriesTruth() }).map(([stream, rows]) => [
+        stream,
+        rows.length,
+      ]),
     );
     expect(recordsByStream(first!)).toEqual({
       purchase_orders: truth.purchase_orders.length,
