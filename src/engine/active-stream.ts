@@ -8,7 +8,7 @@ import type { Logger } from '../common/log.js';
 import { PassCount } from './pass-count.js';
 import type { ValueProblems } from './record-check.js';
 import { type Selection, selectedSchema } from '../singer/catalog.js';
-import type { StreamPlan } from '../singer/full-table.js';
+import { checkpointInstant, type StreamPlan } from '../singer/full-table.js';
 import type { SchemaMessage } from '../singer/messages.js';
 import { Counter } from '../singer/metrics.js';
 import type { RecordSink, RecordWrite } from '../singer/sink.js';
@@ -57,16 +57,16 @@ export function activate(
   { settings, state, log, future, sink, validator = recordValidator }: Activation,
 ): ActiveStream {
   const name = stream.descriptor.name;
-  // A full pass reads from its own position (nothing read yet: from start_date), whatever the bookmark says.
+  // A full pass reads from its own checkpoint (nothing read yet: from start_date), whatever the bookmark says.
   const bookmark = plan.fullTable
-    ? plan.position
+    ? checkpointInstant(plan.checkpoint)
     : replicationKey === undefined
       ? undefined
       : getBookmark(state, name, replicationKey);
   if (plan.fullTable)
     log.info(
       `${name}: full-table pass, version ${plan.version} (${plan.reason}` +
-        `${plan.position ? `, from ${plan.position}` : ''})`,
+        `${checkpointInstant(plan.checkpoint) ? `, from ${checkpointInstant(plan.checkpoint)}` : ''})`,
     );
   let start = settings.startDate === undefined ? undefined : parseInstantUs(settings.startDate);
   if (bookmark !== undefined) {

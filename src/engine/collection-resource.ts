@@ -4,8 +4,7 @@
 // same version, so nothing is lost or doubled in the target).
 import { type CollectionCheckpoint, readCollection } from '../client/collection/collection-reader.js';
 import { type CollectionName, ENDPOINTS } from '../client/endpoints.js';
-import { ALL_FIELDS } from '../client/paging/projection.js';
-import { startState, withPassResume } from '../singer/full-table.js';
+import { checkpointOffset, startState, withPassCheckpoint } from '../singer/full-table.js';
 import { resumableFailures } from './read-errors.js';
 import type { ResourceBatch, ResourceReader } from './resource.js';
 
@@ -19,17 +18,12 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
     read(streams, { api, log, pageSize, concurrency, fields }) {
       // A bookmarked stream (Stream.bookmark) does not hold a read back: its bookmark moves only after a read that
       // ended, and the part before a checkpoint was written with the same floor by the run that was stopped.
-      const checkpoints = streams.filter((a) => !a.stream.bookmark).map((a) => a.plan.resume);
+      const checkpoints = streams.filter((a) => !a.stream.bookmark).map((a) => checkpointOffset(a.plan.checkpoint));
       const first = checkpoints[0];
       const checkpoint =
         first && checkpoints.every((c) => c?.offset === first.offset && c.id === first.id) ? first : undefined;
       const names = streams.map((a) => a.stream.descriptor.name).join(', ');
-      const read = readCollection(
-        api,
-        endpoint,
-        { pageSize, fields: fields ?? ALL_FIELDS, checkpoint, concurrency },
-        log,
-      );
+      const read = readCollection(api, endpoint, { pageSize, fields, checkpoint, concurrency }, log);
       return {
         intro: `${name}: read in full for ${names}${checkpoint ? `, resumed at offset ${checkpoint.offset}` : ''}`,
         batches: resumableFailures(batches(read)),
@@ -47,7 +41,7 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
         state,
         passes.map((a) => a.plan),
       );
-      for (const a of passes) next = withPassResume(next, a.stream.descriptor.name, checkpoint);
+      for (const a of passes) next = withPassCheckpoint(next, a.stream.descriptor.name, checkpoint);
       return next;
     },
   };

@@ -1,11 +1,10 @@
 // An incremental endpoint (purchase orders): read on its replication key, once for all of its streams, from
 // the earliest start among them (each stream only writes records at or after its own start). Each stream keeps
-// its own bookmark, or, in a full-table pass, the pass's position; both move with the reader's checkpoints.
+// its own bookmark, or, in a full-table pass, the pass's checkpoint; both move with the reader's checkpoints.
 import { ENDPOINTS, type IncrementalName } from '../client/endpoints.js';
 import { readIncremental } from '../client/incremental/incremental-reader.js';
-import { ALL_FIELDS } from '../client/paging/projection.js';
 import { formatInstantUs } from '../values/instants.js';
-import { startState, withPassPosition } from '../singer/full-table.js';
+import { startState, withPassCheckpoint } from '../singer/full-table.js';
 import { withBookmark } from '../singer/state.js';
 import { resumableFailures } from './read-errors.js';
 import type { ResourceBatch, ResourceReader } from './resource.js';
@@ -28,7 +27,7 @@ export function incrementalResource(name: IncrementalName): ResourceReader<numbe
     read(streams, { api, log, pageSize, concurrency, fields }) {
       const since = streams.some((a) => a.start === undefined) ? undefined : Math.min(...streams.map((a) => a.start!));
       const from = since === undefined ? 'from the beginning' : `at ${key} >= ${formatInstantUs(since)}`;
-      const read = readIncremental(api, endpoint, { since, fields: fields ?? ALL_FIELDS, pageSize, concurrency }, log);
+      const read = readIncremental(api, endpoint, { since, fields, pageSize, concurrency }, log);
       return {
         intro: `sync starts ${from} for ${streams.map((a) => a.stream.descriptor.name).join(', ')}`,
         batches: resumableFailures(batches(read)),
@@ -43,7 +42,7 @@ export function incrementalResource(name: IncrementalName): ResourceReader<numbe
       for (const a of streams) {
         const value = formatInstantUs(future.cap(Math.max(a.start ?? checkpoint, checkpoint)));
         next = a.plan.fullTable
-          ? withPassPosition(next, a.stream.descriptor.name, value)
+          ? withPassCheckpoint(next, a.stream.descriptor.name, { instant: value })
           : withBookmark(next, a.stream.descriptor.name, { replication_key: key, replication_key_value: value });
       }
       return JSON.stringify(next) === JSON.stringify(state) ? undefined : next;

@@ -1,20 +1,20 @@
 // The records a stream's pass has written, for the deletion budget (src/engine/deletion-budget.ts). A pass may
-// take several runs, so the count goes into its STATE with its resume point, and counts only the records that a
-// run resuming from that point will not read again: with a replication key, those below the pass's position
+// take several runs, so the count goes into its STATE with its checkpoint, and counts only the records that a
+// run resuming from that checkpoint will not read again: with a replication key, those below its instant
 // (parallel windows write records far above it, and a resumed run reads them again); read by offset, every
 // record written so far. The run's own total, to judge the pass by, is what earlier runs carried plus all it wrote.
-import { passPosition, withPassCount } from '../singer/full-table.js';
+import { checkpointInstant, passCheckpoint, withPassCount } from '../singer/full-table.js';
 import type { State } from '../singer/state.js';
 import { parseInstantUs } from '../values/instants.js';
 
-/** A checkpoint's STATE with each pass's count at its position (a pass whose earlier count is unknown: none). */
+/** A checkpoint's STATE with each pass's count at that checkpoint (a pass whose earlier count is unknown: none). */
 export function withPassCounts(
   state: State,
   group: { stream: { descriptor: { name: string } }; pass?: PassCount }[],
 ): State {
   let next = state;
   for (const a of group) {
-    const count = a.pass?.atPosition(state, a.stream.descriptor.name);
+    const count = a.pass?.atCheckpoint(state, a.stream.descriptor.name);
     if (count !== undefined) next = withPassCount(next, a.stream.descriptor.name, count);
   }
   return next;
@@ -23,7 +23,7 @@ export function withPassCounts(
 export class PassCount {
   private written = 0;
   private settled = 0;
-  /** Rows not yet below the pass's position: a min-heap on their record's position (epoch µs; null: lowest). */
+  /** Rows not yet below the pass's checkpoint: a min-heap on their record's position (epoch µs; null: lowest). */
   private readonly pending = new PositionHeap();
 
   /** `carried`: what the pass's earlier runs wrote (undefined: unknown, the pass was begun by an older tap). */
@@ -47,12 +47,13 @@ export class PassCount {
     return this.carried === undefined ? undefined : this.carried + this.written;
   }
 
-  /** The count to record with the pass's position in `state` (undefined: unknown). */
-  atPosition(state: State, stream: string): number | undefined {
-    const position = passPosition(state, stream);
-    if (this.carried === undefined || position === undefined) return undefined;
-    if (position === 'read') return this.carried + this.written;
-    this.settled += this.pending.popBelow(parseInstantUs(position));
+  /** The count to record with the pass's checkpoint in `state` (undefined: unknown). */
+  atCheckpoint(state: State, stream: string): number | undefined {
+    const checkpoint = passCheckpoint(state, stream);
+    if (this.carried === undefined || checkpoint === undefined) return undefined;
+    const instant = checkpointInstant(checkpoint);
+    if (instant === undefined) return this.carried + this.written;
+    this.settled += this.pending.popBelow(parseInstantUs(instant));
     return this.carried + this.settled;
   }
 }

@@ -3,6 +3,7 @@
 // (rows, validation, output, progress, passes) is the engine's, the same for every resource.
 import type { ApiRecord } from '../client/endpoints.js';
 import type { ApiClient } from '../client/http/types.js';
+import type { Fields } from '../client/paging/projection.js';
 import type { FutureTimestamps } from './future-timestamps.js';
 import type { Logger } from '../common/log.js';
 import type { StreamPlan } from '../singer/full-table.js';
@@ -30,8 +31,8 @@ export interface ReadRequest {
   log: Logger;
   pageSize: number;
   concurrency: number;
-  /** fields= to ask for (absent: whole records). */
-  fields?: string[];
+  /** fields= to ask for, or ALL_FIELDS. */
+  fields: Fields;
 }
 
 export interface ResourceRead<Checkpoint> {

@@ -6,6 +6,7 @@
 // A STATE goes out only after the sink has passed on the records it covers, so the process may die after any line;
 // checkpoints are held back and sent at a cadence (checkpoint-cadence.ts), and always at the end of a read.
 import type { ApiClient } from '../client/http/types.js';
+import { ALL_FIELDS, type Fields } from '../client/paging/projection.js';
 import type { Settings } from '../config/config.js';
 import { FutureTimestamps } from './future-timestamps.js';
 import type { SingerCatalog } from '../generated/schemas.js';
@@ -17,14 +18,15 @@ import { RecordLineSink, type RecordSink } from '../singer/sink.js';
 import type { State } from '../singer/state.js';
 import type { SingerWriter } from '../singer/writer.js';
 import { STREAMS } from '../streams/index.js';
-import type { RowContext, Stream } from '../streams/stream.js';
-import { type ActiveStream, activate, checked, schemaMessage } from './active-stream.js';
+import type { Stream } from '../streams/stream.js';
+import { type ActiveStream, activate, schemaMessage } from './active-stream.js';
+import { BatchWriter } from './batch-writer.js';
 import { CheckpointCadence } from './checkpoint-cadence.js';
 import { allowedStreams } from './deletion-budget.js';
 import { endPasses, type UnsureRead } from './passes.js';
 import { withPassCounts } from './pass-count.js';
 import { planRun, selectRun } from './plan.js';
-import type { AnyResourceReader, ApiRecord, ResourceBatch } from './resource.js';
+import type { AnyResourceReader } from './resource.js';
 import { RESOURCES } from './resources.js';
 import type { recordValidator } from './validation.js';
 import { RowBookmarks } from './row-bookmarks.js';
@@ -71,6 +73,7 @@ export class SyncRun {
   private readonly cadence: CheckpointCadence;
   private runStart = 0;
   private rowBookmarks?: RowBookmarks;
+  private batches?: BatchWriter;
 
   constructor(private readonly options: SyncOptions) {
     this.latestState = options.state;
@@ -115,7 +118,19 @@ export class SyncRun {
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
-    this.rowBookmarks = new RowBookmarks(this.latestState, this.runStart, active);
+    const rowBookmarks = new RowBookmarks(this.latestState, this.runStart, active);
+    this.rowBookmarks = rowBookmarks;
+    this.batches = new BatchWriter({
+      settings,
+      sink: this.sink,
+      log,
+      values: this.values,
+      future: this.future,
+      rowBookmarks,
+      now: this.now,
+      runStart: this.runStart,
+      recordLimit: this.options.recordLimit,
+    });
     if (this.options.banner) log.info(this.options.banner);
     if (active.length === 0) log.warn('no stream is selected in the catalog; nothing to sync');
     for (const a of active) await writer.message(schemaMessage(a, settings.useSingerDecimal === true));
@@ -170,9 +185,11 @@ export class SyncRun {
     group: ActiveStream[],
   ): Promise<{ unsure?: string; cut: ActiveStream[] }> {
     const { settings, log, recordLimit: limit } = this.options;
-    // A stream asking for no field at all needs whole records.
     const asked = group.map((a) => a.stream.apiFields(a.fields));
-    const fields = settings.fieldProjection && asked.every((f) => f.length) ? [...new Set(asked.flat())] : undefined;
+    const fields: Fields =
+      settings.fieldProjection && asked.every((f) => f !== ALL_FIELDS)
+        ? [...new Set((asked as (readonly string[])[]).flat())]
+        : ALL_FIELDS;
     const read = resource.read(group, {
       api: this.options.api,
       log,
@@ -193,7 +210,7 @@ export class SyncRun {
     const cut: ActiveStream[] = [];
     try {
       for await (const batch of read.batches) {
-        const written = await this.writeBatch(resource, group, batch, cut);
+        const written = await this.batches!.write(resource, group, batch, cut);
         progress.batch(
           batch.records.length,
           group.map((a) => a.emitted),
@@ -224,59 +241,6 @@ export class SyncRun {
     return { unsure, cut };
   }
 
-  /**
-   * Maps, checks and writes one batch's rows for every stream of the group, adding to `cut` a stream the record
-   * limit stops; returns the rows written.
-   */
-  private async writeBatch(
-    resource: AnyResourceReader,
-    group: ActiveStream[],
-    { records, positions }: ResourceBatch<unknown>,
-    cut: ActiveStream[],
-  ): Promise<number> {
-    const { settings, recordLimit: limit } = this.options;
-    const syncedAt = this.now().toISOString();
-    const context: RowContext = {
-      accountId: settings.accountId,
-      syncedAt,
-      runDate: new Date(this.runStart).toISOString().slice(0, 10),
-      decimal: settings.useSingerDecimal,
-      onBadValue: this.values.sink,
-      onDuplicateLines: this.values.duplicateLines,
-    };
-    const emittedBefore = group.map((a) => a.emitted);
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      // The record's replication key value: records below a stream's start are not that stream's to write.
-      const position = positions === undefined ? undefined : (positions[i] ?? null);
-      if (position === null) this.noPosition(resource, group, record);
-      else if (position !== undefined) this.future.see(position);
-      for (const a of group) {
-        if ((a.start !== undefined && position != null && position < a.start) || cut.includes(a)) continue;
-        const before = a.emitted;
-        const keep = this.rowBookmarks!.keeper(a, record);
-        for (const row of a.stream.rows(record, context)) {
-          if (keep && !keep(row)) continue;
-          if (limit !== undefined && a.emitted >= limit) {
-            cut.push(a);
-            break;
-          }
-          const full = a.write(checked(a, row, this.values), syncedAt);
-          a.emitted += 1;
-          if (full) await this.sink.drain();
-        }
-        a.pass?.wrote(a.emitted - before, position);
-      }
-    }
-    await this.sink.drain();
-    let written = 0;
-    group.forEach((a, i) => {
-      written += a.emitted - emittedBefore[i]!;
-      a.counter.increment(a.emitted - emittedBefore[i]!);
-    });
-    return written;
-  }
-
   private async sendState(state: State | undefined): Promise<void> {
     if (state !== undefined) await this.send({ type: 'STATE', value: state });
   }
@@ -289,15 +253,5 @@ export class SyncRun {
       this.latestState = message.value as State;
       this.cadence.sent();
     }
-  }
-
-  /** A record without a usable replication key value is written; it never moves a bookmark (the reader sees to it). */
-  private noPosition(resource: AnyResourceReader, group: ActiveStream[], record: ApiRecord): void {
-    const { name: key, describe } = resource.replicationKey!;
-    const streams = group.map((a) => a.stream.descriptor.name).join(', ');
-    this.options.log.warn(
-      `${streams}: ${describe(record)} has no usable ${key}; it is written, and does not move the bookmark`,
-    );
-    this.options.log.debug(`${describe(record)} ${key}: ${JSON.stringify(record[key])}`);
   }
 }

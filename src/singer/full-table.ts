@@ -2,9 +2,10 @@
 // pass's bookkeeping in state. Pure helpers; knows nothing of Inventory Planner. Beside the SDK bookmark
 // (replication_key, replication_key_value: the incremental bookmark, untouched while a pass runs) a stream
 // may hold:
-//   full_table_pass:    {version, replication_key_value?}  a pass started and not finished: its version and
-//                       how far it has read (absent: nothing yet); a restart resumes it with that version
-//                       and `count`, the records it has written over all of its runs up to that point
+//   full_table_pass:    {version, replication_key_value? | resume?, count?}  a pass started and not finished:
+//                       its version and its checkpoint, how far it has read (replication_key_value for a read
+//                       in that order, resume {offset, id} for a read by offset; absent: nothing yet); a restart
+//                       goes on from there with that version and `count`, the records written up to that point
 //   full_table_version: the version of the last completed pass (its start, epoch ms)
 //   full_table_count:   the records that pass wrote (the deletion budget of the next pass is a share of it)
 // A target deletes rows older than the version it is told to activate, so versions only grow: a new pass
@@ -14,19 +15,36 @@ import type { State } from './state.js';
 
 const DAY_MS = 86_400_000;
 
+/** How a pass is stored (the names states of earlier versions carry): its checkpoint in one of two fields. */
 export interface FullTablePass {
   version: number;
+  /** The checkpoint of a read in replication-key order. */
   replication_key_value?: string;
-  /** A stream read by offset (no replication key): where the pass goes on. */
-  resume?: PassResume;
-  /** Records written by the pass so far, over all of its runs (those its resume point will not read again). */
+  /** The checkpoint of a read by offset (no replication key). */
+  resume?: OffsetCheckpoint;
+  /** Records written by the pass so far, over all of its runs (those its checkpoint will not read again). */
   count?: number;
 }
 
-export interface PassResume {
+/** Where a read by offset goes on: the offset, and the id of the record found there. */
+export interface OffsetCheckpoint {
   offset: number;
   id: string;
 }
+
+/**
+ * How far a pass has read, where a restart goes on: an instant (the replication key value of the last record
+ * written, inclusive) for a read in replication-key order, an offset for a read by offset.
+ */
+export type PassCheckpoint = { instant: string } | OffsetCheckpoint;
+
+/** The instant of a checkpoint in replication-key order; undefined for none or an offset. */
+export const checkpointInstant = (c: PassCheckpoint | undefined): string | undefined =>
+  c !== undefined && 'instant' in c ? c.instant : undefined;
+
+/** The offset checkpoint; undefined for none or an instant. */
+export const checkpointOffset = (c: PassCheckpoint | undefined): OffsetCheckpoint | undefined =>
+  c !== undefined && 'offset' in c ? c : undefined;
 
 export interface StreamPlan {
   stream: string;
@@ -34,10 +52,8 @@ export interface StreamPlan {
   fullTable: boolean;
   /** The version every RECORD of the stream carries in this run. */
   version: number;
-  /** Where a resumed pass goes on (exclusive of nothing read: absent = from the start). */
-  position?: string;
-  /** Where a resumed offset-read pass goes on. */
-  resume?: PassResume;
+  /** Where a resumed pass goes on (absent: from the start). */
+  checkpoint?: PassCheckpoint;
   /** Why: for the log. */
   reason: 'incremental' | 'catalog' | 'due' | 'resumed';
   /** A resumed pass: the records its earlier runs wrote (absent: unknown, a pass begun by an older tap). */
@@ -74,14 +90,13 @@ export function planStream(
     return { stream, fullTable: false, version: Math.max(runStartMs, floor), reason: 'incremental' };
   const counts = lastCount === undefined ? {} : { lastCount };
   if (pass) {
-    const read = pass.replication_key_value !== undefined || pass.resume !== undefined;
-    const carried = read ? pass.count : 0;
+    const checkpoint = storedCheckpoint(pass);
+    const carried = checkpoint ? pass.count : 0;
     return {
       stream,
       fullTable: true,
       version: pass.version,
-      position: pass.replication_key_value,
-      ...(pass.resume ? { resume: pass.resume } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
       reason: 'resumed',
       ...(carried === undefined ? {} : { carried }),
       ...counts,
@@ -125,33 +140,35 @@ export function startState(state: State, plans: StreamPlan[]): State {
   return next;
 }
 
-/** The pass has read every row up to `position` (an inclusive resume point). */
-export function withPassPosition(state: State, stream: string, position: string): State {
+/** The pass has read every record up to `checkpoint`. */
+export function withPassCheckpoint(state: State, stream: string, checkpoint: PassCheckpoint): State {
   const pass = passInfo(state, stream).full_table_pass!;
-  return withStream(state, stream, { full_table_pass: { ...pass, replication_key_value: position } });
+  const stored =
+    'instant' in checkpoint
+      ? { replication_key_value: checkpoint.instant }
+      : { resume: { offset: checkpoint.offset, id: checkpoint.id } };
+  return withStream(state, stream, { full_table_pass: { ...pass, ...stored } });
 }
 
-/** The offset-read pass has read every record up to `resume`. */
-export function withPassResume(state: State, stream: string, resume: PassResume): State {
-  const pass = passInfo(state, stream).full_table_pass!;
-  return withStream(state, stream, { full_table_pass: { ...pass, resume } });
+function storedCheckpoint(pass: FullTablePass | undefined): PassCheckpoint | undefined {
+  if (pass?.replication_key_value !== undefined) return { instant: pass.replication_key_value };
+  return pass?.resume;
 }
 
-/** The records the pass has written over all of its runs, up to its recorded position. */
+/** The records the pass has written over all of its runs, up to its checkpoint. */
 export function withPassCount(state: State, stream: string, count: number): State {
   const pass = passInfo(state, stream).full_table_pass;
   return pass ? withStream(state, stream, { full_table_pass: { ...pass, count } }) : state;
 }
 
-/** The pass's position: an instant (its inclusive resume point), `read` (read by offset), or nothing read yet. */
-export function passPosition(state: State, stream: string): string | 'read' | undefined {
-  const pass = passInfo(state, stream).full_table_pass;
-  return pass?.replication_key_value ?? (pass?.resume ? 'read' : undefined);
+/** The pass's checkpoint in `state` (undefined: nothing read yet, or no pass). */
+export function passCheckpoint(state: State, stream: string): PassCheckpoint | undefined {
+  return storedCheckpoint(passInfo(state, stream).full_table_pass);
 }
 
 /**
  * The pass has read everything (and its ACTIVATE_VERSION has gone out): it becomes the last completed one, with
- * the records it wrote (`count`, when known), and its position (if it has one) the incremental bookmark on
+ * the records it wrote (`count`, when known), and its checkpoint instant (if it has one) the incremental bookmark on
  * `replicationKey`.
  */
 export function withPassCompleted(state: State, stream: string, replicationKey?: string, count?: number): State {

@@ -1,6 +1,7 @@
 // warehouses and vendors: the account's small reference collections, one row per record. A vendor's fields
 // are not documented beyond its id: the whole record also goes into `data`.
 import { loadSchema } from '../common/schema-files.js';
+import { ALL_FIELDS } from '../client/paging/projection.js';
 import { schemaColumns } from './schema-columns.js';
 import { compileRowMapper, sourceFields, type KeyDescriber, type Stream } from './stream.js';
 
@@ -27,6 +28,6 @@ export const vendors: Stream = {
   resource: 'vendors',
   descriptor: { name: 'vendors', schema: vendorSchema, keyProperties: ['id'], replicationMethod: 'FULL_TABLE' },
   // `data` is the whole record: no projection can serve it, so the selection asks for nothing less.
-  apiFields: () => [],
+  apiFields: () => ALL_FIELDS,
   rows: (v, context) => [toVendorRow(v, v, context.accountId, context.syncedAt, context.onBadValue)],
 };

@@ -1,6 +1,7 @@
 // What a stream is: its Singer description, the API fields its columns need, and a pure mapping from
 // one API record (of the stream's resource) to its rows. Streams never write anything.
 import type { ApiRecord, EndpointName } from '../client/endpoints.js';
+import type { Fields } from '../client/paging/projection.js';
 import { RecordError } from '../common/errors.js';
 import type { StreamDescriptor } from '../singer/catalog.js';
 import { ValueError } from '../values/coercions.js';
@@ -50,8 +51,11 @@ export interface Stream {
   history?: boolean;
   /** A history stream of a resource read in full that sends only its newer rows (src/engine/row-bookmarks.ts). */
   bookmark?: RowBookmark;
-  /** API fields (fields= names, items.* for line fields) that the selected columns are read from. */
-  apiFields(columns: string[]): string[];
+  /**
+   * API fields (fields= names, items.* for line fields) that the selected columns are read from, or ALL_FIELDS
+   * for a stream that needs the whole record.
+   */
+  apiFields(columns: string[]): Fields;
   rows(order: ApiRecord, context: RowContext): Row[];
 }
 

@@ -4,7 +4,7 @@ import {
   planStreams,
   startState,
   withPassCompleted,
-  withPassPosition,
+  withPassCheckpoint,
 } from '../../src/singer/full-table.js';
 import { recordLineBuilder, serialize } from '../../src/singer/messages.js';
 import { parseState, withBookmark, type State } from '../../src/singer/state.js';
@@ -43,7 +43,7 @@ describe('planStream: versions', () => {
     expect(planStream(stateWith({ full_table_version: T0 }), S, 'FULL_TABLE', T0).version).toBe(T0 + 1);
   });
 
-  it('a pass in progress is resumed with its version and position, whatever the clock says', () => {
+  it('a pass in progress is resumed with its version and checkpoint, whatever the clock says', () => {
     const state = stateWith({
       full_table_pass: { version: T0 - 3 * DAY, replication_key_value: '2025-01-01T00:00:00.000Z' },
     });
@@ -51,7 +51,7 @@ describe('planStream: versions', () => {
       stream: S,
       fullTable: true,
       version: T0 - 3 * DAY,
-      position: '2025-01-01T00:00:00.000Z',
+      checkpoint: { instant: '2025-01-01T00:00:00.000Z' },
       reason: 'resumed',
     });
     // ...also when it was started because it was due
@@ -142,16 +142,23 @@ describe('pass bookkeeping in state', () => {
     const started = startState(BOOKMARK_ONLY(), [plan]);
     expect(started).toEqual(stateWith({ full_table_pass: { version: T0 } }));
     // resuming from that state: same version, from the start
-    expect(planStream(started, S, 'FULL_TABLE', T0 + DAY)).toMatchObject({
-      version: T0,
-      position: undefined,
-      reason: 'resumed',
-    });
+    const resumed = planStream(started, S, 'FULL_TABLE', T0 + DAY);
+    expect(resumed).toMatchObject({ version: T0, reason: 'resumed' });
+    expect(resumed).not.toHaveProperty('checkpoint');
   });
 
-  it('advances the pass position, then completes: position becomes the bookmark, the version the last pass', () => {
+  it('a read by offset keeps its checkpoint as resume {offset, id}, and is resumed from it', () => {
     let state = startState(BOOKMARK_ONLY(), [planStream(BOOKMARK_ONLY(), S, 'FULL_TABLE', T0)]);
-    state = withPassPosition(state, S, '2024-01-01T00:00:00.000Z');
+    state = withPassCheckpoint(state, S, { offset: 400, id: 'v400' });
+    expect(state.bookmarks?.[S]).toMatchObject({
+      full_table_pass: { version: T0, resume: { offset: 400, id: 'v400' } },
+    });
+    expect(planStream(state, S, 'FULL_TABLE', T0 + DAY).checkpoint).toEqual({ offset: 400, id: 'v400' });
+  });
+
+  it('advances the pass checkpoint, then completes: its instant becomes the bookmark, the version the last pass', () => {
+    let state = startState(BOOKMARK_ONLY(), [planStream(BOOKMARK_ONLY(), S, 'FULL_TABLE', T0)]);
+    state = withPassCheckpoint(state, S, { instant: '2024-01-01T00:00:00.000Z' });
     expect(state).toEqual(
       stateWith({ full_table_pass: { version: T0, replication_key_value: '2024-01-01T00:00:00.000Z' } }),
     );

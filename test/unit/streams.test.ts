@@ -7,6 +7,7 @@ import { compileRowMapper, type Column } from '../../src/streams/stream.js';
 import { requireText, toNumber, toText } from '../../src/values/coercions.js';
 import { recordValidator } from '../../src/engine/validation.js';
 import { recordError } from '../helpers/errors.js';
+import { namedFields } from '../helpers/fields.js';
 
 const CONTEXT = { accountId: 'acct-4821', syncedAt: '2024-03-07T08:00:00.000Z' };
 
@@ -415,16 +416,18 @@ describe('the Stream objects', () => {
 
   it('purchase_orders.apiFields asks for id, last_modified and the API names of the selected columns only', () => {
     const fields = new Set(
-      purchaseOrders.apiFields([
-        'purchase_order_id',
-        'last_modified',
-        'purchase_order_number',
-        'vendor_name',
-        'source_name',
-        'total_ordered',
-        '_account_id',
-        '__synced_at',
-      ]),
+      namedFields(
+        purchaseOrders.apiFields([
+          'purchase_order_id',
+          'last_modified',
+          'purchase_order_number',
+          'vendor_name',
+          'source_name',
+          'total_ordered',
+          '_account_id',
+          '__synced_at',
+        ]),
+      ),
     );
     expect([...fields].sort()).toEqual(
       ['id', 'last_modified', 'reference', 'source_display_name', 'total_ordered', 'vendor_display_name'].sort(),
@@ -433,7 +436,7 @@ describe('the Stream objects', () => {
 
   it('purchase_orders.apiFields for every column covers every API field the mapping reads', () => {
     const all = Object.keys(purchaseOrders.descriptor.schema.properties!);
-    const fields = new Set(purchaseOrders.apiFields(all));
+    const fields = new Set(namedFields(purchaseOrders.apiFields(all)));
     // A row mapped from an order cut down to these fields equals the row from the whole order.
     const o = order(1);
     const projected = Object.fromEntries(Object.entries(o).filter(([k]) => fields.has(k)));
@@ -446,7 +449,9 @@ describe('the Stream objects', () => {
     'purchase_order_items.apiFields asks for the order id ' + 'and last_modified plus items.* of the selected columns',
     () => {
       const fields = new Set(
-        purchaseOrderItems.apiFields(['key', 'purchase_order_id', 'purchase_order_item_id', 'sku', 'cost_price']),
+        namedFields(
+          purchaseOrderItems.apiFields(['key', 'purchase_order_id', 'purchase_order_item_id', 'sku', 'cost_price']),
+        ),
       );
       expect([...fields].sort()).toEqual(['id', 'items.cost_price', 'items.id', 'items.sku', 'last_modified'].sort());
     },
@@ -454,7 +459,7 @@ describe('the Stream objects', () => {
 
   it('purchase_order_items.apiFields for every column covers every item field the mapping reads', () => {
     const all = Object.keys(purchaseOrderItems.descriptor.schema.properties!);
-    const fields = purchaseOrderItems.apiFields(all);
+    const fields = namedFields(purchaseOrderItems.apiFields(all));
     const itemFields = new Set(fields.filter((f) => f.startsWith('items.')).map((f) => f.slice('items.'.length)));
     const o = order(1);
     const projected = {

@@ -7,6 +7,7 @@ import { variantVendors } from '../../src/streams/variant-vendors.js';
 import { variantWarehouses } from '../../src/streams/variant-warehouses.js';
 import { variants } from '../../src/streams/variants.js';
 import { recordValidator } from '../../src/engine/validation.js';
+import { ALL_FIELDS } from '../../src/client/paging/projection.js';
 
 const CONTEXT: RowContext = { accountId: 'a1', syncedAt: '2026-01-02T03:04:05.678Z' };
 
@@ -184,7 +185,7 @@ describe('warehouses and vendors', () => {
     const [v] = vendors.rows({ id: 'acme', lead_time: 5 }, CONTEXT);
     expect(v).toMatchObject({ id: 'acme', name: null, data: { id: 'acme', lead_time: 5 } });
     expect(recordValidator('vendors')(v)).toBe(true);
-    expect(vendors.apiFields(['id'])).toEqual([]);
+    expect(vendors.apiFields(['id'])).toBe(ALL_FIELDS);
   });
 });
 
