@@ -100,7 +100,8 @@ export async function main(args: Invocation, env: NodeJS.ProcessEnv = process.en
       ? `; full-table passes dropped (nothing deleted): ${droppedPasses.join(', ')}`
       : '';
     const held = heldPasses.length
-      ? `; full-table passes held, over the deletion budget (nothing deleted): ${heldPasses.join(', ')}`
+      ? `; full-table passes held, over the deletion budget (nothing deleted): ${heldPasses.join(', ')} ` +
+        `(if those records were really removed, allow it once: --allow-deletions ${heldPasses.join(',')})`
       : '';
     log.info(
       `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${api.stats.requests} requests, ` +
