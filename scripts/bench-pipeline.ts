@@ -1,10 +1,12 @@
 // `npm run bench:pipeline`: the main job, tap | target-postgres, on the sandbox (default 20,000 orders + 5,000
-// variants, every default stream), RECORD messages against BATCH files, each with the target's defaults and with
-// validate_records: false. Prints the end-to-end time, the tap's and the target's CPU and peak RSS (GNU time),
-// checks that every variant loaded the same rows as the first, and writes bench-results/pipeline-latest.json.
+// variants, every default stream), RECORD messages against BATCH files, with the target's defaults, with
+// validate_records: false, with use_copy: true, and with both (meltano.yml's settings). Prints the end-to-end time,
+// the tap's and the target's CPU and peak RSS (GNU time), checks that every variant loaded the same rows as the
+// first, and writes bench-results/pipeline-latest.json.
 //   npm run bench:pipeline -- --orders 2000 --variants 500     smaller
 //   npm run bench:pipeline -- --only record,batch              some variants of the run
 //   npm run bench:pipeline -- --state-every-records 1           the tap's checkpoint cadence (default: its own)
+//   npm run bench:pipeline -- --batch-size 50000                 batch_config.batch_size (default: the tap's, 50,000)
 // Needs scripts/setup-loaders.sh (target-postgres in .venv-loaders) and PostgreSQL on 127.0.0.1:5432.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,6 +39,12 @@ const VARIANTS = {
   'record-novalidate': { batch: false, target: { validate_records: false } },
   batch: { batch: true, target: {} },
   'batch-novalidate': { batch: true, target: { validate_records: false } },
+  // target-postgres's use_copy: COPY instead of INSERT statements for every batch it loads
+  'record-copy': { batch: false, target: { use_copy: true } },
+  'batch-copy': { batch: true, target: { use_copy: true } },
+  // the target settings of the project's meltano.yml
+  'record-meltano': { batch: false, target: { validate_records: false, use_copy: true } },
+  'batch-meltano': { batch: true, target: { validate_records: false, use_copy: true } },
 } as const;
 type Variant = keyof typeof VARIANTS;
 
@@ -49,6 +57,7 @@ const orders = Number(option('orders') ?? 20_000);
 const variants = Number(option('variants') ?? 5_000);
 const only = (option('only')?.split(',') ?? Object.keys(VARIANTS)) as Variant[];
 const stateEveryRecords = option('state-every-records');
+const batchSize = option('batch-size');
 
 interface Usage {
   seconds: number;
@@ -112,7 +121,7 @@ async function main(): Promise<void> {
       const { batch, target } = VARIANTS[variant];
       const work = mkdtempSync(join(tmpdir(), `bench-pipeline-${variant}-`));
       const root = join(work, 'batches');
-      const schema = `tip_bench_${variant.replace('-', '_')}_${process.pid}`;
+      const schema = `tip_bench_${variant.replaceAll('-', '_')}_${process.pid}`;
       schemas.push(schema);
       psql(`drop schema if exists "${schema}" cascade`);
       const tapConfig = writeJson(join(work, 'tap.json'), {
@@ -122,7 +131,11 @@ async function main(): Promise<void> {
         ...(stateEveryRecords ? { state_every_records: Number(stateEveryRecords) } : {}),
         ...(batch
           ? {
-              batch_config: { encoding: { format: 'jsonl', compression: 'gzip' }, storage: { root: `file://${root}` } },
+              batch_config: {
+                encoding: { format: 'jsonl', compression: 'gzip' },
+                storage: { root: `file://${root}` },
+                ...(batchSize ? { batch_size: Number(batchSize) } : {}),
+              },
             }
           : {}),
       });

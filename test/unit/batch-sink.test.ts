@@ -159,12 +159,12 @@ describe('batch_config', () => {
     return 'no error';
   };
 
-  it('as the SDK spells it, with the SDK defaults; absent, no batch output', () => {
+  it('as the SDK spells it, with its defaults (50,000 records a file); absent, no batch output', () => {
     expect(resolve({ encoding: { format: 'jsonl' }, storage: { root: 'file:///var/lib/batches/' } }).batch).toEqual({
       compression: 'gzip',
       root: '/var/lib/batches',
       prefix: '',
-      recordsPerFile: 10_000,
+      recordsPerFile: 50_000,
     });
     expect(
       resolve({
