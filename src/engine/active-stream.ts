@@ -65,8 +65,7 @@ export function activate(
       : getBookmark(state, name, replicationKey);
   if (plan.fullTable)
     log.info(
-      `${name}: full-table pass, version ${plan.version} (${plan.reason}` +
-        `${checkpointInstant(plan.checkpoint) ? `, from ${checkpointInstant(plan.checkpoint)}` : ''})`,
+      `${name}: full-table pass, version ${plan.version} (${plan.reason}` + `${bookmark ? `, from ${bookmark}` : ''})`,
     );
   let start = settings.startDate === undefined ? undefined : parseInstantUs(settings.startDate);
   if (bookmark !== undefined) {

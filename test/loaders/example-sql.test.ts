@@ -3,7 +3,6 @@
 // variant_history and variant_forecast_snapshots equal the sandbox's truth value by value; then each PostgreSQL
 // block of the page (read from the doc, so it cannot drift) runs in the loaded schema and its answer equals
 // the same question answered from the sandbox's truth.
-import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +19,12 @@ import {
   pipeTapToTarget,
   primaryKeys,
   psql,
-  REPO_ROOT,
   requireLoaders,
   summary,
   tableRows,
   type Row,
 } from './helpers.js';
+import { canonical, docQueries, expectedAnswers } from './example-sql-truth.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tip-example-sql-'));
 let sandbox: Sandbox;
@@ -42,123 +41,10 @@ afterAll(async () => {
   if (schema) await dropSchema(schema);
 });
 
-/** The PostgreSQL blocks of docs/example-sql.md, by their id (```sql postgresql <id>). */
-function docQueries(): Record<string, string> {
-  const text = readFileSync(join(REPO_ROOT, 'docs', 'example-sql.md'), 'utf8');
-  const blocks = [...text.matchAll(/```sql postgresql (\S+)\n([\s\S]*?)```/g)];
-  return Object.fromEntries(blocks.map((m) => [m[1]!, m[2]!.trim().replace(/;$/, '')]));
-}
-
 async function answer(sql: string): Promise<Row[]> {
   // psql prints the SET's tag on a line of its own before the answer.
   const out = await psql(`set search_path to "${schema}"; select coalesce(json_agg(q), '[]') from (${sql}) q`);
   return JSON.parse(out.replace(/^SET\n/, '')) as Row[];
-}
-
-/** Rows as comparable text: numbers rounded to 6 places (numeric sums against float sums), in a stable order. */
-function canonical(rows: Row[], ordered = false): string[] {
-  const text = rows.map((r) =>
-    JSON.stringify(
-      Object.fromEntries(
-        Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : (v ?? null)]),
-      ),
-    ),
-  );
-  return ordered ? text : text.sort();
-}
-
-const groupBy = <T>(rows: T[], key: (r: T) => string): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
-  return out;
-};
-const sumOf = (values: unknown[]): number | null =>
-  values.length === 0 ? null : values.reduce((a: number, v) => a + Number(v), 0);
-
-/** Each question of the page answered from the sandbox's truth, as the query's columns. */
-function expectedAnswers(today: string): Record<string, Row[]> {
-  const collections = sandbox.collectionTruth();
-  const series = sandbox.seriesTruth();
-  const orders = sandbox.truth();
-  const sku = new Map(collections.variants.map((v) => [v.id as string, v.sku]));
-  const monthly = series.variant_monthly.filter((r) => r.warehouse === '');
-
-  const forecastVsActual = [
-    ...groupBy(
-      monthly.filter((r) => ['forecast_by_period', 'orders_by_month'].includes(r.metric as string)),
-      (r) => `${sku.get(r.variant_id as string)}|${r.month}`,
-    ).values(),
-  ].map((rows) => ({
-    sku: sku.get(rows[0]!.variant_id as string),
-    month: rows[0]!.month,
-    forecast_units: sumOf(rows.filter((r) => r.metric === 'forecast_by_period').map((r) => r.value)),
-    actual_units: sumOf(rows.filter((r) => r.metric === 'orders_by_month').map((r) => r.value)),
-  }));
-
-  const actual = new Map(
-    monthly.filter((r) => r.metric === 'orders_by_month').map((r) => [`${r.variant_id}|${r.month}`, r.value]),
-  );
-  const snapshotVsActual = sandbox
-    .forecastSnapshotTruth(today)
-    .filter((r) => r.warehouse === '' && (r.snapshot_date as string) < (r.month as string))
-    .map((r) => ({
-      sku: sku.get(r.variant_id as string),
-      month: r.month,
-      snapshot_date: r.snapshot_date,
-      forecast_units: r.value,
-      actual_units: actual.get(`${r.variant_id}|${r.month}`) ?? null,
-    }));
-
-  const open = new Map(
-    orders.purchase_orders
-      .filter((o) => ['open', 'sent', 'partial'].includes(String(o.status).toLowerCase()))
-      .map((o) => [o.purchase_order_id as string, o]),
-  );
-  const onOrder = [
-    ...groupBy(
-      orders.purchase_order_items.filter((i) => open.has(i.purchase_order_id as string)),
-      (i) => `${i.sku}|${open.get(i.purchase_order_id as string)!.warehouse}`,
-    ).values(),
-  ].map((items) => ({
-    sku: items[0]!.sku ?? null,
-    warehouse: open.get(items[0]!.purchase_order_id as string)!.warehouse ?? null,
-    units_on_order: items.reduce((n, i) => n + Math.max(Number(i.replenishment ?? 0) - Number(i.received ?? 0), 0), 0),
-  }));
-
-  const stockouts = [
-    ...groupBy(
-      series.variant_history.filter((r) => r.metric === 'stockouts_hist'),
-      (r) => r.variant_id as string,
-    ).values(),
-  ]
-    .map((points) => {
-      const sorted = [...points].sort((a, b) => String(a.recorded_at).localeCompare(String(b.recorded_at)));
-      const outs = sorted.flatMap((p, i) =>
-        p.value === 1
-          ? [(Date.parse(sorted[i + 1]!.recorded_at as string) - Date.parse(p.recorded_at as string)) / 86_400_000]
-          : [],
-      );
-      return { sku: sku.get(points[0]!.variant_id as string), stockouts: outs.length, stockout_days: sumOf(outs) };
-    })
-    .filter((r) => r.stockouts > 0);
-
-  const leadTime = collections.variant_warehouses
-    .filter((w) => w.avg_lead_time !== null && w.lead_time !== null)
-    .map((w) => ({
-      sku: sku.get(w.variant_id as string),
-      warehouse: w.warehouse,
-      promised_days: w.lead_time,
-      measured_days: w.avg_lead_time,
-      late_by_days: (w.avg_lead_time as number) - (w.lead_time as number),
-    }));
-
-  return {
-    'forecast-vs-actual': forecastVsActual,
-    'forecast-snapshot-vs-actual': snapshotVsActual,
-    'units-on-order': onOrder,
-    'stockout-days': stockouts,
-    'lead-time': leadTime,
-  };
 }
 
 describe('docs/example-sql.md against tables loaded by target-postgres', () => {
@@ -197,8 +83,8 @@ describe('docs/example-sql.md against tables loaded by target-postgres', () => {
     expect(types.variant_monthly).toMatchObject({ month: 'date', value: 'numeric', warehouse: 'text' });
     expect(types.variant_history).toMatchObject({ recorded_at: 'timestamp without time zone', local_date: 'date' });
 
-    const queries = docQueries();
-    const expected = expectedAnswers(today);
+    const queries = docQueries('postgresql');
+    const expected = expectedAnswers(sandbox, today);
     expect(Object.keys(queries).sort()).toEqual(Object.keys(expected).sort());
     for (const [id, sql] of Object.entries(queries)) {
       const got = await answer(sql);

@@ -7,7 +7,8 @@ import { writeJson } from '../../scripts/lib/tap-process.js';
 import { LOADERS_BIN, pipeTapToTarget, psqlJson, REPO_ROOT, run, type PipeResult, type Row } from './helpers.js';
 
 const TARGET_SNOWFLAKE_FAKESNOW = join(LOADERS_BIN, 'target-snowflake-fakesnow');
-const SNOWFLAKE_PYTHON = join(REPO_ROOT, '.venv-loaders', 'snowflake', 'bin', 'python');
+/** The python of the target-snowflake + fakesnow venv (scripts/setup-loaders.sh). */
+export const SNOWFLAKE_PYTHON = join(REPO_ROOT, '.venv-loaders', 'snowflake', 'bin', 'python');
 const READER = join(REPO_ROOT, 'test', 'loaders', 'fakesnow', 'read_fakesnow.py');
 export const SNOWFLAKE_DATABASE = 'TIP';
 
