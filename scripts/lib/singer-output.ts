@@ -127,13 +127,3 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export const STREAM_KEYS = { purchase_orders: 'purchase_order_id', purchase_order_items: 'key' };
-
-export function summarize(diffs: Difference[]): string {
-  return diffs
-    .map(
-      (d) =>
-        `${d.stream}: expected ${d.expected}, missing ${d.missing.length}, extra ${d.extra.length}, mismatched ` +
-        `${d.mismatched.length}`,
-    )
-    .join('; ');
-}

@@ -57,3 +57,12 @@ export function writeJson(path: string, value: unknown): string {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
 }
+
+/** The tap's discovered catalog with every stream selected (the opt-in ones too), written to `path`. */
+export async function writeCatalogAllSelected(path: string): Promise<{ path: string; streams: string[] }> {
+  const discovered = JSON.parse((await runTap({ args: ['--discover'] })).stdout) as {
+    streams: { stream: string; metadata: { metadata: Record<string, unknown> }[] }[];
+  };
+  for (const entry of discovered.streams) entry.metadata[0]!.metadata.selected = true;
+  return { path: writeJson(path, discovered), streams: discovered.streams.map((s) => s.stream) };
+}

@@ -3,13 +3,16 @@
 // the rest, so the read vouches for itself and only the deletion budget holds the pass. Three daily runs per
 // glitch, as section 10 runs them (scripts/soak/collections.ts): day 1 normal, day 2 with the glitch (after
 // variants were removed and added), day 3 normal; the wrongly deleted column must be 0, and day 2 exits 3.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { newDir } from '../../test/helpers/reliability-scenarios.js';
-import { type CollectionScenario, type CollectionSoakRow, collectionTable, soakCollections } from './collections.js';
-import { say, section } from './rows.js';
+import {
+  type CollectionScenario,
+  type CollectionSoakRow,
+  collectionRowsSection,
+  soakAlone,
+  soakCollections,
+} from './collections.js';
+import { say } from './rows.js';
 
 export function budgetScenarios(variants: number): CollectionScenario[] {
   const first = Math.floor(variants / 10);
@@ -20,42 +23,16 @@ export function budgetScenarios(variants: number): CollectionScenario[] {
   return [1, 4].flatMap((concurrency) => list.map((s) => ({ ...s, concurrency })));
 }
 
-/** Section 11 of the soak: the two glitches, summed into one row of the main table. */
-export async function budgetSection(argv: { variants: number; seed: number }): Promise<CollectionSoakRow[]> {
-  const found: CollectionSoakRow[] = [];
+/** Section 11 of the soak: the two glitches. */
+export function budgetSection(argv: { variants: number; seed: number }): Promise<CollectionSoakRow[]> {
   const title = `11. deletion budget: ${argv.variants} variants, short and empty lists x concurrency 1 and 4, 3 daily runs each`;
-  await section(title, async (r) => {
-    const scenarios = budgetScenarios(argv.variants);
-    found.push(
-      ...(await soakCollections({ ...argv, scenarios, dir: newDir('soak-budget'), say })).map((row) => ({
-        ...row,
-        scenario: `budget: ${row.scenario}`,
-      })),
-    );
-    for (const c of found) {
-      r.runs += c.runs;
-      r.requests += c.requests;
-      r.expected += c.expected;
-      r.missing += c.missing;
-      r.extra += c.extra;
-      r.mismatched += c.mismatched;
-      r.failed += c.failed + c.wronglyDeleted;
-      r.notes.push(...c.notes);
-    }
-  });
-  return found;
+  return collectionRowsSection(title, async () =>
+    (
+      await soakCollections({ ...argv, scenarios: budgetScenarios(argv.variants), dir: newDir('soak-budget'), say })
+    ).map((row) => ({ ...row, scenario: `budget: ${row.scenario}` })),
+  );
 }
 
 // Alone: `npm run build && node dist/scripts/soak/budget.js [variants] [seed]`.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const variants = Number(process.argv[2] ?? 3000);
-  const rows = await soakCollections({
-    variants,
-    seed: Number(process.argv[3] ?? 1),
-    dir: mkdtempSync(join(tmpdir(), 'soak-budget-')),
-    say,
-    scenarios: budgetScenarios(variants),
-  });
-  process.stdout.write(`${collectionTable(rows)}\n`);
-  process.exitCode = rows.every((r) => r.missing + r.extra + r.mismatched + r.wronglyDeleted + r.failed === 0) ? 0 : 1;
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await soakAlone('budget', budgetScenarios);

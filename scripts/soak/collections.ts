@@ -214,14 +214,14 @@ export function collectionTable(rows: CollectionSoakRow[]): string {
   ).join('\n');
 }
 
-/** Section 10 of the soak: the collection scenarios, summed into one row of the main table. */
-export async function collectionSection(argv: { variants: number; seed: number }): Promise<CollectionSoakRow[]> {
+/** One section of the soak made of collection scenarios: their rows, summed into one row of the main table. */
+export async function collectionRowsSection(
+  title: string,
+  soak: () => Promise<CollectionSoakRow[]>,
+): Promise<CollectionSoakRow[]> {
   const found: CollectionSoakRow[] = [];
-  const title = `10. collections: ${argv.variants} variants, server behaviours x concurrency 1 and 4, 3 daily runs each`;
   await section(title, async (r) => {
-    found.push(
-      ...(await soakCollections({ variants: argv.variants, seed: argv.seed, dir: newDir('soak-collections'), say })),
-    );
+    found.push(...(await soak()));
     for (const c of found) {
       r.runs += c.runs;
       r.requests += c.requests;
@@ -236,14 +236,27 @@ export async function collectionSection(argv: { variants: number; seed: number }
   return found;
 }
 
-// Alone: `npm run build && node dist/scripts/soak/collections.js [variants] [seed]`.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Section 10 of the soak: the collection scenarios. */
+export function collectionSection(argv: { variants: number; seed: number }): Promise<CollectionSoakRow[]> {
+  const title = `10. collections: ${argv.variants} variants, server behaviours x concurrency 1 and 4, 3 daily runs each`;
+  return collectionRowsSection(title, () =>
+    soakCollections({ variants: argv.variants, seed: argv.seed, dir: newDir('soak-collections'), say }),
+  );
+}
+
+/** A section run alone (`node dist/scripts/soak/<file>.js [variants] [seed]`): its table, and exit 1 on any loss. */
+export async function soakAlone(name: string, scenarios?: (variants: number) => CollectionScenario[]): Promise<void> {
+  const variants = Number(process.argv[2] ?? 3000);
   const rows = await soakCollections({
-    variants: Number(process.argv[2] ?? 3000),
+    variants,
     seed: Number(process.argv[3] ?? 1),
-    dir: mkdtempSync(join(tmpdir(), 'soak-collections-')),
+    dir: mkdtempSync(join(tmpdir(), `soak-${name}-`)),
     say,
+    ...(scenarios ? { scenarios: scenarios(variants) } : {}),
   });
   process.stdout.write(`${collectionTable(rows)}\n`);
   process.exitCode = rows.every((r) => r.missing + r.extra + r.mismatched + r.wronglyDeleted + r.failed === 0) ? 0 : 1;
 }
+
+// Alone: `npm run build && node dist/scripts/soak/collections.js [variants] [seed]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await soakAlone('collections');

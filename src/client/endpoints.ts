@@ -62,6 +62,9 @@ export type CollectionName = {
 /** The endpoints read on their replication key. */
 export type IncrementalName = Exclude<EndpointName, CollectionName>;
 
+/** A record's id, as text. */
+export const idOf = (endpoint: Endpoint, record: ApiRecord): string => String(record[endpoint.id]);
+
 export function isIncremental(endpoint: Endpoint): endpoint is IncrementalEndpoint {
   return endpoint.replicationKey !== undefined;
 }

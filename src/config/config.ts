@@ -5,7 +5,7 @@ import type { TapConfig } from '../generated/schemas.js';
 import type { Logger } from '../common/log.js';
 import { loadSchema, packageVersion, type JsonSchema } from '../common/schema-files.js';
 import { readBatchConfig, type BatchSettings } from '../singer/batch-config.js';
-import { describeErrors, validateConfig } from '../engine/validation.js';
+import { describeErrors, validateConfig } from '../common/validation.js';
 import { parseInstant } from '../values/coercions.js';
 
 export const ENV_PREFIX = 'TAP_INVENTORY_PLANNER_';

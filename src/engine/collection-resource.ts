@@ -5,8 +5,7 @@
 import { type CollectionCheckpoint, readCollection } from '../client/collection/collection-reader.js';
 import { type CollectionName, ENDPOINTS } from '../client/endpoints.js';
 import { checkpointOffset, startState, withPassCheckpoint } from '../singer/full-table.js';
-import { resumableFailures } from './read-errors.js';
-import type { ResourceBatch, ResourceReader } from './resource.js';
+import type { ResourceReader } from './resource.js';
 
 export function collectionResource(name: CollectionName): ResourceReader<CollectionCheckpoint> {
   const endpoint = ENDPOINTS[name];
@@ -26,7 +25,7 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
       const read = readCollection(api, endpoint, { pageSize, fields, checkpoint, concurrency }, log);
       return {
         intro: `${name}: read in full for ${names}${checkpoint ? `, resumed at offset ${checkpoint.offset}` : ''}`,
-        batches: resumableFailures(batches(read)),
+        batches: read,
         restarted: checkpoint === undefined && checkpoints.some((c) => c !== undefined),
       };
     },
@@ -45,9 +44,4 @@ export function collectionResource(name: CollectionName): ResourceReader<Collect
       return next;
     },
   };
-}
-
-async function* batches(read: ReturnType<typeof readCollection>): AsyncGenerator<ResourceBatch<CollectionCheckpoint>> {
-  for await (const { records, checkpoint, mayHaveMissed, why } of read)
-    yield { records, checkpoint, mayHaveMissed, why };
 }

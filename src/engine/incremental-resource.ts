@@ -6,7 +6,6 @@ import { readIncremental } from '../client/incremental/incremental-reader.js';
 import { formatInstantUs } from '../values/instants.js';
 import { startState, withPassCheckpoint } from '../singer/full-table.js';
 import { withBookmark } from '../singer/state.js';
-import { resumableFailures } from './read-errors.js';
 import type { ResourceBatch, ResourceReader } from './resource.js';
 
 /** Checkpoints are inclusive, epoch microseconds. */
@@ -30,7 +29,7 @@ export function incrementalResource(name: IncrementalName): ResourceReader<numbe
       const read = readIncremental(api, endpoint, { since, fields, pageSize, concurrency }, log);
       return {
         intro: `sync starts ${from} for ${streams.map((a) => a.stream.descriptor.name).join(', ')}`,
-        batches: resumableFailures(batches(read)),
+        batches: batches(read),
       };
     },
 

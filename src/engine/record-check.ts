@@ -7,7 +7,7 @@ import { RecordError } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { Counter } from '../singer/metrics.js';
 import type { BadValue, BadValueSink, Row } from '../streams/stream.js';
-import { describeErrors } from './validation.js';
+import { describeErrors } from '../common/validation.js';
 
 /**
  * Warnings per column (and for orders repeating item ids) before the rest are only counted (each one is still

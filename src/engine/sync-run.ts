@@ -27,6 +27,7 @@ import { endPasses, type UnsureRead } from './passes.js';
 import { withPassCounts } from './pass-count.js';
 import { planRun, selectRun } from './plan.js';
 import type { AnyResourceReader } from './resource.js';
+import { resumableFailures } from './read-errors.js';
 import { RESOURCES } from './resources.js';
 import type { recordValidator } from './validation.js';
 import { RowBookmarks } from './row-bookmarks.js';
@@ -71,8 +72,6 @@ export class SyncRun {
   private readonly sink: RecordSink;
   private readonly now: () => Date;
   private readonly cadence: CheckpointCadence;
-  private runStart = 0;
-  private rowBookmarks?: RowBookmarks;
   private batches?: BatchWriter;
 
   constructor(private readonly options: SyncOptions) {
@@ -101,13 +100,13 @@ export class SyncRun {
     const { settings, writer, log } = this.options;
     const streams = this.options.streams ?? STREAMS;
     const resources = this.options.resources ?? RESOURCES;
-    this.runStart = this.now().getTime();
+    const runStart = this.now().getTime();
     const allowed = allowedStreams(
       settings.allowDeletions,
       streams.map((s) => s.descriptor.name),
     );
     const selected = selectRun(this.options.catalog, streams, resources);
-    const plans = planRun(this.latestState, selected, this.runStart, settings.fullTableEveryDays);
+    const plans = planRun(this.latestState, selected, runStart, settings.fullTableEveryDays);
     for (const resource of resources)
       this.latestState = resource.startState(
         this.latestState,
@@ -118,8 +117,7 @@ export class SyncRun {
     const active = selected.map((s, i) =>
       activate(s.stream, s.selection, plans[i]!, s.resource.replicationKey?.name, deps),
     );
-    const rowBookmarks = new RowBookmarks(this.latestState, this.runStart, active);
-    this.rowBookmarks = rowBookmarks;
+    const rowBookmarks = new RowBookmarks(this.latestState, runStart, active);
     this.batches = new BatchWriter({
       settings,
       sink: this.sink,
@@ -128,7 +126,7 @@ export class SyncRun {
       future: this.future,
       rowBookmarks,
       now: this.now,
-      runStart: this.runStart,
+      runStart: runStart,
       recordLimit: this.options.recordLimit,
     });
     if (this.options.banner) log.info(this.options.banner);
@@ -147,24 +145,11 @@ export class SyncRun {
       cut.push(...read.cut);
     }
     // A stream cut short by the record limit has not read everything: its pass neither ends nor is dropped.
-    const budget = {
-      deletionBudgetShare: settings.deletionBudgetShare,
-      deletionBudgetRows: settings.deletionBudgetRows,
-    };
-    const end = endPasses(
-      this.latestState,
-      active.filter((a) => !cut.includes(a)),
-      unsure,
-      log,
-      { budget, allowed },
-    );
+    const whole = active.filter((a) => !cut.includes(a));
+    const end = endPasses(this.latestState, whole, unsure, log, { budget: settings, allowed });
     for (const a of end.completed)
       await this.send({ type: 'ACTIVATE_VERSION', stream: a.stream.descriptor.name, version: a.plan.version });
-    const state = this.rowBookmarks!.close(
-      end.state ?? this.latestState,
-      active.filter((a) => !cut.includes(a)),
-      unsure,
-    );
+    const state = rowBookmarks.close(end.state ?? this.latestState, whole, unsure);
     if (state !== this.latestState) await this.send({ type: 'STATE', value: state });
     for (const a of active) a.counter.flush();
     this.values.finish();
@@ -209,7 +194,7 @@ export class SyncRun {
     /** Streams that reached the limit with a row left out: their checkpoints stay where they were. */
     const cut: ActiveStream[] = [];
     try {
-      for await (const batch of read.batches) {
+      for await (const batch of resumableFailures(read.batches)) {
         const written = await this.batches!.write(resource, group, batch, cut);
         progress.batch(
           batch.records.length,

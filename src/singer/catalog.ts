@@ -2,7 +2,7 @@
 import { InputFileError } from '../common/errors.js';
 import type { SingerCatalog } from '../generated/schemas.js';
 import type { JsonSchema } from '../common/schema-files.js';
-import { describeErrors, validateCatalog } from '../engine/validation.js';
+import { describeErrors, validateCatalog } from '../common/validation.js';
 
 export interface StreamDescriptor {
   name: string;

@@ -2,7 +2,7 @@
 // Pure helpers; other keys in an incoming state are carried through untouched.
 import { InputFileError } from '../common/errors.js';
 import type { TapState } from '../generated/schemas.js';
-import { describeErrors, validateState } from '../engine/validation.js';
+import { describeErrors, validateState } from '../common/validation.js';
 
 export type State = TapState & Record<string, unknown>;
 export interface Bookmark {

@@ -5,21 +5,22 @@
 import { RecordError } from '../common/errors.js';
 import { toDate, toList, toMap, toNumber, toUtcDateTime, ValueError } from '../values/coercions.js';
 import type { Row, RowContext } from './stream.js';
+import { blocks, parentId } from './variant-warehouses.js';
 
 /** Where a series comes from, for reports: stream, record description and the API field. */
-export interface SeriesSource {
+interface SeriesSource {
   stream: string;
   record: string;
   field: string;
 }
 
-export interface SeriesValue {
+interface SeriesValue {
   /** YYYY-MM-DD: the first of the month, or the day. */
   date: string;
   value: number | null;
 }
 
-export interface HistoryPoint {
+interface HistoryPoint {
   recordedAt: string;
   localDate: string | null;
   value: number | null;
@@ -30,7 +31,7 @@ const YEAR = /^\d{4}$/;
 const PART = /^\d{1,2}$/;
 
 /** Reports a part of a series that cannot be read, in `column`; throws when the run is strict. */
-export function seriesProblem(
+function seriesProblem(
   context: RowContext,
   at: SeriesSource,
   column: string,
@@ -154,11 +155,37 @@ export function historyPoints(value: unknown, context: RowContext, at: SeriesSou
   return out;
 }
 
-/** The variant's own source (warehouse "") and each warehouse block that names its warehouse. */
-export function figures(variant: Row, blocks: Row[]): { warehouse: string; source: Row }[] {
-  const out = [{ warehouse: '', source: variant }];
-  for (const block of blocks)
+/** One value of a map of a variant (warehouse "") or of one of its warehouse blocks. */
+interface MapEntry extends SeriesValue {
+  variantId: string;
+  warehouse: string;
+  metric: string;
+}
+
+/**
+ * Every value of the `metrics` maps, each read by `read` (monthValues, dayValues), of the variant (warehouse "")
+ * and of each warehouse block that names its warehouse: the rows of a long table of maps.
+ */
+export function mapEntries(
+  stream: string,
+  variant: Row,
+  metrics: readonly string[],
+  read: (value: unknown, context: RowContext, at: SeriesSource) => SeriesValue[],
+  context: RowContext,
+): MapEntry[] {
+  const variantId = parentId(stream, variant);
+  const sources = [{ warehouse: '', source: variant }];
+  for (const block of blocks(stream, variantId, variant.warehouse))
     if (typeof block.warehouse === 'string' && block.warehouse !== '')
-      out.push({ warehouse: block.warehouse, source: block });
+      sources.push({ warehouse: block.warehouse, source: block });
+  const out: MapEntry[] = [];
+  for (const { warehouse, source } of sources) {
+    const record = `variant_id=${JSON.stringify(variantId)} warehouse=${JSON.stringify(warehouse)}`;
+    for (const metric of metrics) {
+      if (source[metric] === undefined || source[metric] === null) continue;
+      for (const v of read(source[metric], context, { stream, record, field: metric }))
+        out.push({ variantId, warehouse, metric, ...v });
+    }
+  }
   return out;
 }

@@ -2,12 +2,11 @@
 // (orders_by_day) of the variant and of its warehouse blocks. A versioned pass like variant_monthly: the map is
 // the API's current window, and a day that leaves it leaves the table.
 import { loadSchema } from '../common/schema-files.js';
-import { dayValues, figures } from './series.js';
-import type { Row, Stream } from './stream.js';
-import { blocks, parentId } from './variant-warehouses.js';
+import { dayValues, mapEntries } from './series.js';
+import type { Stream } from './stream.js';
 
 /** The per-day maps, by API field name. */
-export const DAILY_METRICS = ['orders_by_day'];
+const DAILY_METRICS = ['orders_by_day'];
 
 export const variantDaily: Stream = {
   resource: 'variants',
@@ -18,29 +17,14 @@ export const variantDaily: Stream = {
     replicationMethod: 'FULL_TABLE',
   },
   apiFields: () => ['id', ...DAILY_METRICS, 'warehouse.warehouse', ...DAILY_METRICS.map((f) => `warehouse.${f}`)],
-  rows: (variant, context) => {
-    const variantId = parentId('variant_daily', variant);
-    const rows: Row[] = [];
-    for (const { warehouse, source } of figures(variant, blocks('variant_daily', variantId, variant.warehouse))) {
-      const record = `variant_id=${JSON.stringify(variantId)} warehouse=${JSON.stringify(warehouse)}`;
-      for (const metric of DAILY_METRICS) {
-        if (source[metric] === undefined || source[metric] === null) continue;
-        for (const { date, value } of dayValues(source[metric], context, {
-          stream: 'variant_daily',
-          record,
-          field: metric,
-        }))
-          rows.push({
-            variant_id: variantId,
-            warehouse,
-            metric,
-            day: date,
-            value,
-            _account_id: context.accountId,
-            __synced_at: context.syncedAt,
-          });
-      }
-    }
-    return rows;
-  },
+  rows: (variant, context) =>
+    mapEntries('variant_daily', variant, DAILY_METRICS, dayValues, context).map((e) => ({
+      variant_id: e.variantId,
+      warehouse: e.warehouse,
+      metric: e.metric,
+      day: e.date,
+      value: e.value,
+      _account_id: context.accountId,
+      __synced_at: context.syncedAt,
+    })),
 };

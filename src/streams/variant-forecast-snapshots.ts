@@ -3,9 +3,8 @@
 // warehouse, month). Never deleted by a pass (no ACTIVATE_VERSION): run daily, the past forecasts Inventory
 // Planner does not keep build up, so forecast accuracy can be measured later; a second run on a day upserts it.
 import { loadSchema } from '../common/schema-files.js';
-import { figures, monthValues } from './series.js';
-import type { Row, Stream } from './stream.js';
-import { blocks, parentId } from './variant-warehouses.js';
+import { mapEntries, monthValues } from './series.js';
+import type { Stream } from './stream.js';
 
 const METRIC = 'forecast_by_period';
 
@@ -21,30 +20,15 @@ export const variantForecastSnapshots: Stream = {
   },
   apiFields: () => ['id', METRIC, 'warehouse.warehouse', `warehouse.${METRIC}`],
   rows: (variant, context) => {
-    const variantId = parentId('variant_forecast_snapshots', variant);
-    const date = context.runDate ?? context.syncedAt.slice(0, 10);
-    const rows: Row[] = [];
-    for (const { warehouse, source } of figures(
-      variant,
-      blocks('variant_forecast_snapshots', variantId, variant.warehouse),
-    )) {
-      if (source[METRIC] === undefined || source[METRIC] === null) continue;
-      const record = `variant_id=${JSON.stringify(variantId)} warehouse=${JSON.stringify(warehouse)}`;
-      for (const { date: month, value } of monthValues(source[METRIC], context, {
-        stream: 'variant_forecast_snapshots',
-        record,
-        field: METRIC,
-      }))
-        rows.push({
-          snapshot_date: date,
-          variant_id: variantId,
-          warehouse,
-          month,
-          value,
-          _account_id: context.accountId,
-          __synced_at: context.syncedAt,
-        });
-    }
-    return rows;
+    const snapshotDate = context.runDate ?? context.syncedAt.slice(0, 10);
+    return mapEntries('variant_forecast_snapshots', variant, [METRIC], monthValues, context).map((e) => ({
+      snapshot_date: snapshotDate,
+      variant_id: e.variantId,
+      warehouse: e.warehouse,
+      month: e.date,
+      value: e.value,
+      _account_id: context.accountId,
+      __synced_at: context.syncedAt,
+    }));
   },
 };

@@ -9,7 +9,7 @@ import { historyPoints } from './series.js';
 import type { Row, Stream } from './stream.js';
 import { parentId } from './variant-warehouses.js';
 
-export const HISTORY_METRICS = [
+const HISTORY_METRICS = [
   'stock_hist',
   'stock_cost_hist',
   'stock_retail_hist',
@@ -27,7 +27,7 @@ export const HISTORY_METRICS = [
  * so a point may appear up to a day after a newer one of another variant. Three days covers that with room;
  * the points sent again are upserted onto themselves.
  */
-export const HISTORY_OVERLAP_MS = 3 * 86_400_000;
+const HISTORY_OVERLAP_MS = 3 * 86_400_000;
 
 function createdSince(variant: Row, floor: string): boolean {
   try {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERIES_KEYS, startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { applySingerOutput, compareWithTruth, type SingerOutput } from '../../scripts/lib/singer-output.js';
-import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
+import { runTap, writeCatalogAllSelected, writeJson } from '../../scripts/lib/tap-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tap-series-'));
 let sandbox: Sandbox | undefined;
@@ -27,9 +27,7 @@ const config = (s: Sandbox, extra: Record<string, unknown> = {}) =>
 
 /** A catalog with every stream selected, the opt-in ones too. */
 async function catalogAll(): Promise<string> {
-  const discovered = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
-  for (const entry of discovered.streams) entry.metadata[0].metadata.selected = true;
-  return writeJson(join(dir, `catalog-${Math.random()}.json`), discovered);
+  return (await writeCatalogAllSelected(join(dir, `catalog-${Math.random()}.json`))).path;
 }
 
 function expectExact(output: SingerOutput, s: Sandbox, date: string): void {

@@ -7,7 +7,7 @@ import type { RecordSink } from '../../src/singer/sink.js';
 import type { State } from '../../src/singer/state.js';
 import { SingerWriter } from '../../src/singer/writer.js';
 import type { Stream } from '../../src/streams/stream.js';
-import { SyncRun } from '../../src/engine/sync-run.js';
+import { SyncRun, type SyncOptions } from '../../src/engine/sync-run.js';
 import type { AnyResourceReader, ApiRecord, ResourceBatch } from '../../src/engine/resource.js';
 
 export const NOW = new Date('2026-01-02T03:04:05.678Z');
@@ -54,6 +54,8 @@ export async function runEngine(options: {
   config?: Record<string, unknown>;
   now?: () => Date;
   recordLimit?: number;
+  catalog?: SyncOptions['catalog'];
+  validator?: SyncOptions['validator'];
 }) {
   const logs: string[] = [];
   const log = new Logger({ level: 'info', sink: (line) => logs.push(line) });
@@ -73,6 +75,8 @@ export async function runEngine(options: {
     recordLimit: options.recordLimit,
     streams: options.streams,
     resources: options.resources,
+    catalog: options.catalog,
+    validator: options.validator,
   });
   let error: unknown;
   const result = await run.run().catch((e: unknown) => {

@@ -10,7 +10,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SandboxOptions } from '../../sandbox/options.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
-import { dropSchema, freshSchemaName, PG, pipeTapToTarget, psqlJson, requireLoaders } from './helpers.js';
+import {
+  dropSchema,
+  freshSchemaName,
+  PG,
+  pipeTapToTarget,
+  psqlJson,
+  requireLoaders,
+  rowsAndMarked,
+} from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tip-trust-'));
 const schemas: string[] = [];
@@ -21,17 +29,6 @@ afterAll(async () => {
 });
 
 const VARIANT_STREAMS = ['variants', 'variant_warehouses', 'variant_vendors'];
-
-interface Counts {
-  rows: number;
-  marked: number;
-}
-
-async function counts(schema: string, table: string): Promise<Counts> {
-  return psqlJson<Counts>(
-    `SELECT json_build_object('rows', count(*), 'marked', count(_sdc_deleted_at)) FROM "${schema}"."${table}"`,
-  );
-}
 
 const cases: { name: string; server: SandboxOptions; why: RegExp; hardDelete: boolean }[] = [
   {
@@ -76,7 +73,7 @@ describe('tap | target-postgres: a pass the read cannot vouch for deletes nothin
       const first = await pipeTapToTarget(['--config', tap], target);
       expect({ tap: first.tap.code, target: first.target.code }).toEqual({ tap: 0, target: 0 });
       const loaded = Object.fromEntries(
-        await Promise.all(VARIANT_STREAMS.map(async (t) => [t, await counts(schema, t)] as const)),
+        await Promise.all(VARIANT_STREAMS.map(async (t) => [t, await rowsAndMarked(schema, t)] as const)),
       );
       expect(loaded.variants).toEqual({ rows: 1500, marked: 0 });
 
@@ -99,7 +96,7 @@ describe('tap | target-postgres: a pass the read cannot vouch for deletes nothin
       expect(bad.tap.stderr).toMatch(
         /finished in .*; full-table passes dropped \(nothing deleted\): variants, variant_warehouses, variant_vendors/,
       );
-      for (const t of VARIANT_STREAMS) expect(await counts(schema, t), t).toEqual(loaded[t]);
+      for (const t of VARIANT_STREAMS) expect(await rowsAndMarked(schema, t), t).toEqual(loaded[t]);
       const ids = await psqlJson<string[]>(`SELECT coalesce(json_agg(id), '[]') FROM "${schema}".variants`);
       expect(removed.every((id) => ids.includes(id))).toBe(true);
 
@@ -115,7 +112,7 @@ describe('tap | target-postgres: a pass the read cannot vouch for deletes nothin
         target,
       );
       expect({ tap: good.tap.code, target: good.target.code }).toEqual({ tap: 0, target: 0 });
-      const after = await counts(schema, 'variants');
+      const after = await rowsAndMarked(schema, 'variants');
       expect(c.hardDelete ? after : { rows: after.rows - after.marked, marked: 0 }).toEqual({ rows: 1488, marked: 0 });
     });
   }

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeJson } from '../../scripts/lib/tap-process.js';
-import { dropSchema, freshSchemaName, PG, pipeTapToTarget, psqlJson, requireLoaders } from './helpers.js';
+import {
+  dropSchema,
+  freshSchemaName,
+  PG,
+  pipeTapToTarget,
+  psqlJson,
+  requireLoaders,
+  rowsAndMarked,
+  type RowsAndMarked,
+} from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tip-budget-'));
 const schemas: string[] = [];
@@ -21,17 +30,9 @@ afterAll(async () => {
 
 const TABLES = ['variants', 'variant_warehouses', 'variant_vendors', 'warehouses', 'vendors'];
 
-interface Counts {
-  rows: number;
-  marked: number;
-}
-
-async function counts(schema: string): Promise<Record<string, Counts>> {
-  const out: Record<string, Counts> = {};
-  for (const table of TABLES)
-    out[table] = await psqlJson<Counts>(
-      `SELECT json_build_object('rows', count(*), 'marked', count(_sdc_deleted_at)) FROM "${schema}"."${table}"`,
-    );
+async function counts(schema: string): Promise<Record<string, RowsAndMarked>> {
+  const out: Record<string, RowsAndMarked> = {};
+  for (const table of TABLES) out[table] = await rowsAndMarked(schema, table);
   return out;
 }
 

@@ -1,19 +1,15 @@
 // FULL_TABLE chosen the Meltano way (`metadata:` in meltano.yml): Meltano writes replication-method into the
 // catalog it passes, the tap reads both streams in full and ends with ACTIVATE_VERSION, and target-postgres
 // (hard_delete from its Meltano setting) deletes what was deleted in the sandbox.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import {
   dropSchema,
   freshSchemaName,
-  LOADERS_BIN,
   meltano,
-  meltanoProject,
+  meltanoProjectWithVenvTarget,
   psqlJson,
-  readYaml,
   removeMeltanoProjects,
   requireLoaders,
   type ProcResult,
@@ -36,21 +32,14 @@ afterAll(async () => {
 const explain = (r: ProcResult): string =>
   `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-5000)}`;
 
-type Project = { plugins: { extractors: Record<string, unknown>[]; loaders: Record<string, unknown>[] } };
-
 describe('Meltano with replication-method FULL_TABLE in metadata:', () => {
   it('a second meltano run removes the orders and lines deleted in between', async () => {
-    const project = meltanoProject();
-    const yml = await readYaml<Project>(join(project, 'meltano.yml'));
-    yml.plugins.extractors[0]!.metadata = {
-      purchase_orders: { 'replication-method': 'FULL_TABLE' },
-      purchase_order_items: { 'replication-method': 'FULL_TABLE' },
-    };
-    // target-postgres from the loader venv (meltano install of its pip_url is tested in meltano.test.ts).
-    const loader = yml.plugins.loaders.find((p) => p.name === 'target-postgres')!;
-    delete loader.pip_url;
-    loader.executable = join(LOADERS_BIN, 'target-postgres');
-    writeFileSync(join(project, 'meltano.yml'), JSON.stringify(yml, null, 2)); // JSON is YAML
+    const project = await meltanoProjectWithVenvTarget((yml) => {
+      yml.plugins.extractors[0]!.metadata = {
+        purchase_orders: { 'replication-method': 'FULL_TABLE' },
+        purchase_order_items: { 'replication-method': 'FULL_TABLE' },
+      };
+    });
     const env = {
       TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
       TAP_INVENTORY_PLANNER_API_KEY: API_KEY,

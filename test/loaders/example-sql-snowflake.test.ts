@@ -7,19 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
+import { writeCatalogAllSelected, writeJson } from '../../scripts/lib/tap-process.js';
 import { canonical, docQueries, expectedAnswers } from './example-sql-truth.js';
-import { freshSchemaName, REPO_ROOT, requireLoaders, run, type Row } from './helpers.js';
+import { freshSchemaName, requireLoaders, type Row } from './helpers.js';
 import {
   fakesnowTarget,
   pipeTapToFakesnow,
   requireSnowflake,
-  SNOWFLAKE_DATABASE,
-  SNOWFLAKE_PYTHON,
+  queryFakesnow,
   type FakesnowTarget,
 } from './snowflake-helpers.js';
-
-const QUERY = join(REPO_ROOT, 'test', 'loaders', 'fakesnow', 'query_fakesnow.py');
 
 const dir = mkdtempSync(join(tmpdir(), 'tip-example-sql-snowflake-'));
 let sandbox: Sandbox;
@@ -37,19 +34,11 @@ afterAll(async () => {
   for (const path of [dir, target?.dbPath]) if (path) rmSync(path, { recursive: true, force: true });
 });
 
-async function answer(sql: string): Promise<Row[]> {
-  const r = await run(SNOWFLAKE_PYTHON, [QUERY, target.dbPath, SNOWFLAKE_DATABASE, target.schema.toUpperCase()], {
-    input: sql,
-  });
-  if (r.code !== 0) throw new Error(`query_fakesnow.py failed (${r.code}): ${r.stderr.slice(-2000)}\n${sql}`);
-  return JSON.parse(r.stdout) as Row[];
-}
+const answer = (sql: string): Promise<Row[]> => queryFakesnow(target, sql);
 
 describe('docs/example-sql.md against tables loaded by target-snowflake (fakesnow)', () => {
   it('loads every stream, and every Snowflake query of the page answers as the truth does', async () => {
-    const discovered = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
-    for (const entry of discovered.streams) entry.metadata[0].metadata.selected = true;
-    const catalog = writeJson(join(dir, 'catalog.json'), discovered);
+    const { path: catalog, streams } = await writeCatalogAllSelected(join(dir, 'catalog.json'));
     const tap = writeJson(join(dir, 'tap.json'), {
       api_key: sandbox.apiKey,
       account_id: sandbox.accountId,
@@ -62,9 +51,7 @@ describe('docs/example-sql.md against tables loaded by target-snowflake (fakesno
       tap: 0,
       target: 0,
     });
-    expect(Object.keys(loaded.records).sort()).toEqual(
-      discovered.streams.map((s: { stream: string }) => s.stream).sort(),
-    );
+    expect(Object.keys(loaded.records).sort()).toEqual([...streams].sort());
 
     const queries = docQueries('snowflake');
     const expected = expectedAnswers(sandbox, today);

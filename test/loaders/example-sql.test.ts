@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERIES_KEYS, startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
+import { writeCatalogAllSelected, writeJson } from '../../scripts/lib/tap-process.js';
 import {
   clean,
   columnTypes,
   compareTable,
   dropSchema,
   freshSchemaName,
+  normalise,
   PG,
   pipeTapToTarget,
   primaryKeys,
@@ -49,9 +50,7 @@ async function answer(sql: string): Promise<Row[]> {
 
 describe('docs/example-sql.md against tables loaded by target-postgres', () => {
   it('loads the long tables exactly with their keys, and every PostgreSQL query of the page answers as the truth does', async () => {
-    const discovered = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
-    for (const entry of discovered.streams) entry.metadata[0].metadata.selected = true;
-    const catalog = writeJson(join(dir, 'catalog.json'), discovered);
+    const { path: catalog } = await writeCatalogAllSelected(join(dir, 'catalog.json'));
     const tap = writeJson(join(dir, 'tap.json'), {
       api_key: sandbox.apiKey,
       account_id: sandbox.accountId,
@@ -75,7 +74,10 @@ describe('docs/example-sql.md against tables loaded by target-postgres', () => {
     const results = [];
     for (const [stream, key] of Object.entries(SERIES_KEYS)) {
       expect(keys[stream], stream).toEqual(key);
-      const k = (r: Row): Row => ({ ...r, k: key.map((c) => String(normaliseKey(r[c], types[stream]![c]))).join('|') });
+      const k = (r: Row): Row => ({
+        ...r,
+        k: key.map((c) => String(normalise(r[c], types[stream]![c], 'pg'))).join('|'),
+      });
       const rows = (await tableRows(schema, stream)).map(k);
       results.push(summary(compareTable(stream, rows, truth[stream]!.map(k), 'k', types[stream]!)));
     }
@@ -97,10 +99,3 @@ describe('docs/example-sql.md against tables loaded by target-postgres', () => {
     expect(late).toEqual([...late].sort((a, b) => b - a));
   });
 });
-
-/** A key value as both sides spell it: timestamps as epoch ms (Postgres drops the Z), the rest as text. */
-function normaliseKey(value: unknown, pgType: string | undefined): unknown {
-  if (pgType !== 'timestamp without time zone') return value;
-  const text = String(value);
-  return Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
-}

@@ -3,10 +3,21 @@
 // loaded tables with the sandbox's ground truth. Needs `bash scripts/setup-loaders.sh` first.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT, TAP_BIN } from '../../scripts/lib/tap-process.js';
+import type { Sandbox } from '../../sandbox/server.js';
 
 export { REPO_ROOT, TAP_BIN };
 export const LOADERS_BIN = join(REPO_ROOT, '.venv-loaders', 'bin');
@@ -415,4 +426,40 @@ export async function readYaml<T>(path: string): Promise<T> {
   ]);
   if (r.code !== 0) throw new Error(`cannot read ${path} as YAML: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/** The records a run with every default stream selected writes per stream: the sandbox's truth, counted. */
+export function defaultStreamCounts(sandbox: Sandbox): Record<string, number> {
+  const truth = { ...sandbox.truth(), ...sandbox.collectionTruth(), ...sandbox.seriesTruth() };
+  return Object.fromEntries(Object.entries(truth).map(([stream, rows]) => [stream, rows.length]));
+}
+
+/** A table's rows, and how many of them the target marked deleted (_sdc_deleted_at). */
+export interface RowsAndMarked {
+  rows: number;
+  marked: number;
+}
+
+export function rowsAndMarked(schema: string, table: string): Promise<RowsAndMarked> {
+  return psqlJson<RowsAndMarked>(
+    `SELECT json_build_object('rows', count(*), 'marked', count(_sdc_deleted_at)) FROM "${schema}"."${table}"`,
+  );
+}
+
+/** meltano.yml's plugin lists, as far as tests edit them. */
+export type MeltanoYml = { plugins: { extractors: Record<string, unknown>[]; loaders: Record<string, unknown>[] } };
+
+/**
+ * meltanoProject() with target-postgres run from the loader venv instead of installed from its pip_url (that
+ * install is tested in meltano.test.ts), and `edit` applied to meltano.yml.
+ */
+export async function meltanoProjectWithVenvTarget(edit: (yml: MeltanoYml) => void = () => undefined): Promise<string> {
+  const project = meltanoProject();
+  const yml = await readYaml<MeltanoYml>(join(project, 'meltano.yml'));
+  const loader = yml.plugins.loaders.find((p) => p.name === 'target-postgres')!;
+  delete loader.pip_url;
+  loader.executable = TARGET_POSTGRES;
+  edit(yml);
+  writeFileSync(join(project, 'meltano.yml'), JSON.stringify(yml, null, 2)); // JSON is YAML
+  return project;
 }

@@ -7,9 +7,9 @@ import { writeJson } from '../../scripts/lib/tap-process.js';
 import { LOADERS_BIN, pipeTapToTarget, psqlJson, REPO_ROOT, run, type PipeResult, type Row } from './helpers.js';
 
 const TARGET_SNOWFLAKE_FAKESNOW = join(LOADERS_BIN, 'target-snowflake-fakesnow');
-/** The python of the target-snowflake + fakesnow venv (scripts/setup-loaders.sh). */
-export const SNOWFLAKE_PYTHON = join(REPO_ROOT, '.venv-loaders', 'snowflake', 'bin', 'python');
+const SNOWFLAKE_PYTHON = join(REPO_ROOT, '.venv-loaders', 'snowflake', 'bin', 'python');
 const READER = join(REPO_ROOT, 'test', 'loaders', 'fakesnow', 'read_fakesnow.py');
+const QUERY = join(REPO_ROOT, 'test', 'loaders', 'fakesnow', 'query_fakesnow.py');
 export const SNOWFLAKE_DATABASE = 'TIP';
 
 export function requireSnowflake(): void {
@@ -59,6 +59,15 @@ export async function readFakesnow(dbPath: string, schema: string): Promise<Load
   const r = await run(SNOWFLAKE_PYTHON, [READER, dbPath, SNOWFLAKE_DATABASE, schema.toUpperCase()]);
   if (r.code !== 0) throw new Error(`read_fakesnow.py failed (${r.code}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout) as Loaded;
+}
+
+/** The rows one SQL statement answers in what the target left in fakesnow (its schema set first). */
+export async function queryFakesnow(target: FakesnowTarget, sql: string): Promise<Row[]> {
+  const r = await run(SNOWFLAKE_PYTHON, [QUERY, target.dbPath, SNOWFLAKE_DATABASE, target.schema.toUpperCase()], {
+    input: sql,
+  });
+  if (r.code !== 0) throw new Error(`query_fakesnow.py failed (${r.code}): ${r.stderr.slice(-2000)}\n${sql}`);
+  return JSON.parse(r.stdout) as Row[];
 }
 
 /** Snowflake types under the names compareTable() normalises by (its PostgreSQL ones). */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_KEYS, SERIES_KEYS, startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { runTap, writeJson } from '../../scripts/lib/tap-process.js';
+import { writeCatalogAllSelected, writeJson } from '../../scripts/lib/tap-process.js';
 import {
   clean,
   columnTypes,
@@ -60,9 +60,7 @@ describe('tap | target-postgres: every stream with its key', () => {
   it(
     'loads all eight streams exactly, keys as primary keys; ' + 'removed variants leave the tables on the next run',
     async () => {
-      const discovered = JSON.parse((await runTap({ args: ['--discover'] })).stdout);
-      for (const entry of discovered.streams) entry.metadata[0].metadata.selected = true;
-      const catalog = writeJson(join(dir, 'catalog.json'), discovered);
+      const { path: catalog } = await writeCatalogAllSelected(join(dir, 'catalog.json'));
       const tap = writeJson(join(dir, 'tap.json'), {
         api_key: sandbox.apiKey,
         account_id: sandbox.accountId,

@@ -5,18 +5,14 @@
 // scheduled run resumes purchase orders from the bookmark the failed one reached, and nothing is read twice or
 // deleted. With withheld_deletions_exit_code 0 the job succeeds, the WARNING stays, and the next run resumes the
 // same way. allow_deletions, set once through its environment variable, lets the held pass complete.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import {
   dropSchema,
   freshSchemaName,
-  LOADERS_BIN,
   meltano,
-  meltanoProject,
+  meltanoProjectWithVenvTarget,
   psqlJson,
-  readYaml,
   removeMeltanoProjects,
   requireLoaders,
   type ProcResult,
@@ -40,17 +36,11 @@ afterAll(async () => {
 const explain = (r: ProcResult): string =>
   `exit ${r.code}\n--- stdout\n${r.stdout.slice(-2000)}\n--- stderr\n${r.stderr.slice(-6000)}`;
 
-type Project = { plugins: { extractors: Record<string, unknown>[]; loaders: Record<string, unknown>[] } };
 type Bookmarks = Record<string, Record<string, unknown>>;
 
 describe('meltano run with a held or a dropped pass', () => {
   it('fails the job with exit 3 by default, or succeeds with withheld_deletions_exit_code 0; the next run resumes from the bookmark either way', async () => {
-    const project = meltanoProject();
-    const yml = await readYaml<Project>(join(project, 'meltano.yml'));
-    const loader = yml.plugins.loaders.find((p) => p.name === 'target-postgres')!;
-    delete loader.pip_url;
-    loader.executable = join(LOADERS_BIN, 'target-postgres');
-    writeFileSync(join(project, 'meltano.yml'), JSON.stringify(yml, null, 2)); // JSON is YAML
+    const project = await meltanoProjectWithVenvTarget();
     const env = {
       TAP_INVENTORY_PLANNER_BASE_URL: sandbox.baseUrl,
       TAP_INVENTORY_PLANNER_API_KEY: API_KEY,

@@ -3,24 +3,19 @@
 // the same seam a new one would (docs/architecture.md, "Add a stream"): schema, columns, rows, registry.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../src/client/http/types.js';
 import { PACKAGE_ROOT, type JsonSchema } from '../../src/common/schema-files.js';
-import { Logger } from '../../src/common/log.js';
-import { resolveSettings } from '../../src/config/config.js';
 import { collectionResource } from '../../src/engine/collection-resource.js';
 import type { ResourceBatch } from '../../src/engine/resource.js';
-import { SyncRun } from '../../src/engine/sync-run.js';
 import { recordValidator } from '../../src/engine/validation.js';
 import type { SingerCatalog } from '../../src/generated/schemas.js';
 import { discoverCatalog } from '../../src/singer/catalog.js';
-import { SingerWriter } from '../../src/singer/writer.js';
 import { STREAMS } from '../../src/streams/index.js';
 import { vendors } from '../../src/streams/reference.js';
 import { schemaColumns } from '../../src/streams/schema-columns.js';
 import { compileRowMapper, type Stream } from '../../src/streams/stream.js';
+import { runEngine } from '../helpers/engine-run.js';
 
 const names = STREAMS.map((s) => s.descriptor.name);
 
@@ -128,28 +123,7 @@ describe('a stream made up here, through the registry seam', () => {
         })(),
       }),
     };
-    const log = new Logger({ level: 'warning', sink: () => undefined });
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-    const run = new SyncRun({
-      settings: resolveSettings({ api_key: 'k', account_id: 'acct-1' }, log),
-      api: {} as ApiClient,
-      writer: new SingerWriter(out),
-      log,
-      catalog,
-      state: {},
-      now: () => new Date('2026-01-02T03:04:05.678Z'),
-      streams: registry,
-      resources: [resource],
-      validator,
-    });
-    const result = await run.run();
-    const messages = Buffer.concat(chunks)
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+    const { result, messages } = await runEngine({ streams: registry, resources: [resource], catalog, validator });
     const contacts = messages.filter((m) => m.type === 'RECORD' && m.stream === 'vendor_contacts');
     expect(contacts.map((m) => [m.record.vendor_id, m.record.email, m.record.name])).toEqual([
       ['v1', 'a@v1.test', 'Ann'],

@@ -2,8 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/common/schema-files.js';
-import { formats, ucs2length } from '../../src/engine/validation-runtime.js';
-import { recordValidator, validateConfig } from '../../src/engine/validation.js';
+import { formats, ucs2length } from '../../src/common/validation-runtime.js';
+import { validateConfig } from '../../src/common/validation.js';
+import { recordValidator } from '../../src/engine/validation.js';
 
 // Both files in src/generated/ are made from schemas/*.json by a script, and committed.
 describe.each([

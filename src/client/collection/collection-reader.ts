@@ -13,7 +13,7 @@
 // Every loop is bounded (trust.ts): pages read, going back included, and empty deep pages; a page too large
 // is asked again smaller, down to two records (sizer.ts).
 import type { ApiError } from '../../common/errors.js';
-import type { ApiRecord, Endpoint } from '../endpoints.js';
+import { type ApiRecord, type Endpoint, idOf as recordId } from '../endpoints.js';
 import type { ApiClient } from '../http/types.js';
 import { fetchPage, isLastPage, type Page } from '../paging/page.js';
 import { ALL_FIELDS, FieldProjection, type Fields, withFields } from '../paging/projection.js';
@@ -61,7 +61,7 @@ export async function* readCollection(
       fetchPage(api, endpoint, withFields({ [`${endpoint.id}_sort`]: 'asc', limit, page }, fields), sizer),
     );
   const queue = new PageQueue(fetch, sizer, ahead);
-  const idOf = (r: ApiRecord): string => String(r[endpoint.id]);
+  const idOf = (r: ApiRecord): string => recordId(endpoint, r);
   const trust = new ReadTrust(endpoint.path, idOf, options.checkpoint !== undefined);
   const order = new IdOrder();
   const path = endpoint.path;

@@ -2,10 +2,9 @@
 // Offsets within the filter shift when a member is edited away, so the pages are read again from the start
 // whenever meta.total changes, a bounded number of times; what was yielded before is skipped.
 import { ApiError } from '../../common/errors.js';
-import type { IncrementalEndpoint } from '../endpoints.js';
+import { idOf, type IncrementalEndpoint } from '../endpoints.js';
 import { PageTooLargeError } from '../paging/sizer.js';
 import {
-  idOf,
   isLastKeyedPage,
   selectRecords,
   type Keyed,

@@ -47,7 +47,6 @@ export async function* readIncremental(
     endpoint,
     options,
     sizer,
-    projection,
     fetch: (q) => projection.fetch(keyed(q)),
     fetchDeferred: (q) => projection.fetchDeferred(keyed(q)),
     limit: () => sizer.limit(),

@@ -90,9 +90,6 @@ export function keyOf(endpoint: IncrementalEndpoint, record: ApiRecord): number 
   }
 }
 
-/** A record's id, as text. */
-export const idOf = (endpoint: IncrementalEndpoint, record: ApiRecord): string => String(record[endpoint.id]);
-
 /** No page follows this one (paging/page.ts), at the offset the server says or the one asked. */
 export function isLastKeyedPage(page: KeyedPage, q: KeyQuery): boolean {
   return isLastPage(page, page.start ?? q.page * page.limit);

@@ -7,11 +7,10 @@
 // key are yielded and never move the checkpoint.
 import { ApiError } from '../../common/errors.js';
 import { floorToSecond, SECOND_US } from '../../values/instants.js';
-import type { IncrementalEndpoint } from '../endpoints.js';
+import { idOf, type IncrementalEndpoint } from '../endpoints.js';
 import { withLimit } from '../paging/sizer.js';
 import { enumerate, seenKey } from './enumeration.js';
 import {
-  idOf,
   isLastKeyedPage,
   selectRecords,
   type Keyed,

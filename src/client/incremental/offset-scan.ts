@@ -8,10 +8,9 @@
 // the word of such a scan. (A deletion and a creation between the same two pages leave meta.total as it was
 // and go unnoticed.)
 import { ApiError } from '../../common/errors.js';
-import type { IncrementalEndpoint } from '../endpoints.js';
+import { idOf, type IncrementalEndpoint } from '../endpoints.js';
 import { PageTooLargeError } from '../paging/sizer.js';
 import {
-  idOf,
   isLastKeyedPage,
   selectRecords,
   type Keyed,

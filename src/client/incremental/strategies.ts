@@ -3,7 +3,7 @@
 import type { IncrementalEndpoint } from '../endpoints.js';
 import type { ApiClient } from '../http/types.js';
 import { prefetch } from '../paging/read-ahead.js';
-import type { FieldProjection, Fields } from '../paging/projection.js';
+import type { Fields } from '../paging/projection.js';
 import type { PageSizer } from '../paging/sizer.js';
 import type { Keyed, KeyedPage, KeyQuery, Limit, PageFetcher } from './keyed-page.js';
 import { keysetWindow } from './keyset.js';
@@ -38,7 +38,6 @@ export interface IncrementalRead {
   endpoint: IncrementalEndpoint;
   options: IncrementalReadOptions;
   sizer: PageSizer;
-  projection: FieldProjection;
   /** A page for the query, with the projection once proven. */
   fetch: PageFetcher;
   /** The query's page, the projection not yet proven, and the page to use once it is. */

@@ -31,11 +31,6 @@ export class FieldProjection {
     if (fields !== ALL_FIELDS && fields.length === 0) throw new Error('a projection names at least one field');
   }
 
-  /** The fields asked for now (ALL_FIELDS once the projection failed). */
-  get current(): Fields {
-    return this.fields;
-  }
-
   /** The page `request` fetches, once its records may be used. */
   async fetch<P extends { records: ApiRecord[] }>(request: (fields: Fields) => Promise<P>): Promise<P> {
     return (await this.fetchDeferred(request)).ready;
