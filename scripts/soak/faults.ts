@@ -90,7 +90,9 @@ export async function faultScenarios(argv: SoakArgs): Promise<void> {
         kills: argv.kills,
         seed: argv.seed,
         sandbox: { orders: Math.round(N / 2), itemsPerOrder: 3, seed: argv.seed + 2, latencyMs: 5 },
-        config: { page_size: 200, concurrency: 4 },
+        // a page is 200 orders and their 600 lines: a STATE every two pages or so, so that kills land between
+        // STATEs (with the default cadence a run of this size sends its first one at the end of the read)
+        config: { page_size: 200, concurrency: 4, state_every_records: 1600 },
         minDelayMs: 0,
         maxDelayMs: 2000,
         calibrate: true,
